@@ -1,0 +1,395 @@
+"""score_reply and score_conversation: the scorer's public entry points.
+
+A reply is normalised once, every rule for its channel runs over the
+normalised text, ``cancel`` findings remove the ``earn`` findings they
+overlap (a conditional apology is no apology), and the four criteria are
+decided from what is left. A conversation adds the order of events: the
+apology in the first reply to each grievance and within the response-time
+target, listening before the remedy, options offered, template replies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from scoring import remedy as remedy_mod
+from scoring.feedback import conversation_feedback
+from scoring.model import (
+    CHANNELS,
+    CONVERSATION_CRITERIA,
+    REVIEW_CRITERIA,
+    CriterionResult,
+    ConversationResult,
+    Evidence,
+    Finding,
+    Message,
+    ReplyResult,
+    ReplyScore,
+    Turn,
+)
+from scoring.normalize import Normalized, normalize
+from scoring.rubric import Rubric, default_rubric
+
+_SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[a-z]")
+MAX_FUZZY_CHARS = 2000
+TEMPLATE_RULE = "TPL001"
+CANNED_RULE = "TPL002"
+
+
+class _Raw:
+    """A rule hit on the normalised text (before cancellation)."""
+
+    __slots__ = ("rule", "start", "end")
+
+    def __init__(self, rule: Any, start: int, end: int) -> None:
+        self.rule = rule
+        self.start = start
+        self.end = end
+
+
+def detect_lang(norm: Normalized) -> str:
+    """zh, zh-Hant or en, from the reply's own characters."""
+    cjk = len(_CJK.findall(norm.text))
+    latin_words = len(re.findall(r"[a-z]+", norm.text))
+    if cjk and cjk >= latin_words:
+        return "zh-Hant" if norm.traditional else "zh"
+    return "en" if latin_words else "zh"
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+
+
+def _run_rules(norm: Normalized, rubric: Rubric, channel: str) -> list[_Raw]:
+    text = norm.text
+    allow_fuzzy = len(text) <= MAX_FUZZY_CHARS
+    hits: list[_Raw] = []
+    for compiled in rubric.by_channel[channel]:
+        matcher = compiled.matcher
+        if matcher.fuzzy and not allow_fuzzy:
+            matcher = matcher.__class__(matcher.regex, matcher.not_after, matcher.not_before)
+        for start, end in matcher.spans(text):
+            hits.append(_Raw(compiled.rule, start, end))
+    return hits
+
+
+def _cancel(hits: list[_Raw]) -> tuple[list[_Raw], list[_Raw]]:
+    """Drop earn hits overlapped by a cancel hit of the same criterion."""
+    cancels = [h for h in hits if h.rule.level == "cancel"]
+    if not cancels:
+        return hits, []
+    kept, dropped = [], []
+    for h in hits:
+        if h.rule.level == "earn" and any(
+            c.rule.criterion == h.rule.criterion and c.start < h.end and h.start < c.end
+            for c in cancels
+        ):
+            dropped.append(h)
+        else:
+            kept.append(h)
+    return kept, dropped
+
+
+def _remedy_hits(hits: list[_Raw], sentences: list[tuple[int, int]]) -> tuple[list[_Raw], list[_Raw]]:
+    """Remedy mentions that carry a specific (same or next sentence), and those specifics."""
+    specifics = [h for h in hits if h.rule.criterion == "specific"]
+    offers = [h for h in hits if h.rule.criterion == "remedy" and h.rule.level == "earn"]
+    concrete: list[_Raw] = []
+    used: dict[int, _Raw] = {}
+    for offer in offers:
+        idx = next((i for i, (s, e) in enumerate(sentences) if s <= offer.start < e), 0)
+        lo = sentences[idx][0] if sentences else 0
+        hi = sentences[min(idx + 1, len(sentences) - 1)][1] if sentences else offer.end
+        near = [s for s in specifics if lo <= s.start < hi]
+        if near:
+            concrete.append(offer)
+            for s in near:
+                used[id(s)] = s
+    return concrete, list(used.values())
+
+
+def _finding(norm: Normalized, hit: _Raw, criterion: str | None = None, level: str | None = None) -> Finding:
+    start, end = norm.span(hit.start, hit.end)
+    r = hit.rule
+    return Finding(
+        rule=r.id,
+        criterion=criterion or r.criterion,
+        level=level or r.level,
+        start=start,
+        end=end,
+        text=norm.original[start:end],
+        message=r.message,
+        fix=r.fix,
+        target=r.target,
+        remedy_type=r.remedy_type,
+        specific=r.specific,
+    )
+
+
+def score_reply(
+    text: str,
+    *,
+    channel: str = "chat",
+    context: Mapping[str, Any] | None = None,
+    rubric: Rubric | None = None,
+) -> ReplyResult:
+    """Judge one agent reply on apology, listening, remedy and no_blame.
+
+    ``context`` may hold ``previous_replies`` (the agent's earlier replies in
+    the conversation, for the template check). Pure: same input, same result.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r} (one of: {', '.join(CHANNELS)})")
+    rubric = rubric or default_rubric()
+    norm = normalize(text)
+    sentences = _sentences(norm.text)
+    hits, _ = _cancel(_run_rules(norm, rubric, channel))
+    by = _group(hits)
+    concrete, specifics = _remedy_hits(hits, sentences)
+    owned = bool(concrete or by.get(("ownership", "earn")))
+    costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
+    findings: list[Finding] = []
+    for h in hits:
+        crit, level = h.rule.criterion, h.rule.level
+        if crit in ("specific", "ownership", "grievance") or (crit == "no_blame" and h not in costs):
+            continue
+        if crit == "remedy" and level == "earn" and h not in concrete:
+            findings.append(_finding(norm, h, level="note"))
+            continue
+        findings.append(_finding(norm, h))
+    findings.extend(_finding(norm, s, criterion="remedy", level="earn") for s in specifics)
+    findings.extend(_template_findings(norm, rubric, context))
+    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    criteria = {
+        "apology": bool(by.get(("apology", "earn"))),
+        "listening": bool(by.get(("listening", "earn"))),
+        "remedy": bool(concrete),
+        "no_blame": not costs,
+    }
+    checks = _checks(findings, channel)
+    offer = remedy_mod.extract(norm, concrete, specifics, costs)
+    targets = tuple(dict.fromkeys(h.rule.target for h in costs if h.rule.target))
+    return ReplyResult(
+        text=text,
+        channel=channel,
+        lang=detect_lang(norm),
+        criteria=criteria,
+        checks=checks,
+        findings=tuple(findings),
+        remedy=offer,
+        blame_targets=targets,
+    )
+
+
+def _group(hits: Iterable[_Raw]) -> dict[tuple[str, str], list[_Raw]]:
+    out: dict[tuple[str, str], list[_Raw]] = {}
+    for h in hits:
+        out.setdefault((h.rule.criterion, h.rule.level), []).append(h)
+    return out
+
+
+def _checks(findings: Sequence[Finding], channel: str) -> dict[str, bool]:
+    """The extra checks: true means the reply passes it."""
+    names = ["courtesy", "no_template", "no_review_inducement"]
+    if channel == "review_reply":
+        names += list(REVIEW_CRITERIA)
+    return {n: not any(f.criterion == n and f.level == "cost" for f in findings) for n in names}
+
+
+def _template_findings(
+    norm: Normalized, rubric: Rubric, context: Mapping[str, Any] | None
+) -> list[Finding]:
+    """A reply near-identical to an earlier reply or to a known canned text."""
+    text = norm.text.strip()
+    if len(text) < rubric.template_min_chars:
+        return []
+    earlier = [normalize(p).text.strip() for p in (context or {}).get("previous_replies", ())]
+    checks = [(TEMPLATE_RULE, p) for p in earlier] + [
+        (CANNED_RULE, normalize(c).text) for c in rubric.canned_replies
+    ]
+    for rule_id, other in checks:
+        if len(other) < rubric.template_min_chars:
+            continue
+        if fuzz.ratio(text, other, score_cutoff=rubric.template_threshold):
+            msg = _TEMPLATE_MESSAGES[rule_id]
+            return [
+                Finding(rule_id, "no_template", "cost", 0, len(norm.original), norm.original, *msg)
+            ]
+    return []
+
+
+_TEMPLATE_MESSAGES = {
+    TEMPLATE_RULE: (
+        Message("这条回复和你前面的回复几乎一样,像是复制粘贴的模板。", "This reply is nearly identical to an earlier one: it reads like a canned template."),
+        Message("针对买家刚说的内容回应,提到具体的订单、商品或问题。", "Answer what the buyer just said, naming their order, item or problem."),
+    ),
+    CANNED_RULE: (
+        Message("这是一段常见的套话模板,买家会觉得被敷衍。", "This is a known canned text; the buyer will feel brushed off."),
+        Message("用自己的话回应这位买家的具体问题,并给出具体的解决办法。", "Use your own words about this buyer's problem and give a concrete fix."),
+    ),
+}
+
+
+# ---------------------------------------------------------------- conversations
+
+
+def _as_turn(raw: Turn | Mapping[str, Any]) -> Turn:
+    if isinstance(raw, Turn):
+        return raw
+    return Turn(role=str(raw.get("role", "")), text=str(raw.get("text", "")), at=parse_time(raw.get("at")))
+
+
+def parse_time(value: Any) -> float | None:
+    """Seconds since the epoch from an ISO-8601 text, a number or a datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.timestamp()
+    text = str(value).strip().replace("Z", "+00:00")
+    return datetime.fromisoformat(text).timestamp()
+
+
+def _is_grievance(text: str, rubric: Rubric, channel: str) -> bool:
+    norm = normalize(text)
+    return any(
+        c.rule.criterion == "grievance" and next(c.matcher.spans(norm.text), None)
+        for c in rubric.by_channel[channel]
+    )
+
+
+def score_conversation(
+    turns: Sequence[Turn | Mapping[str, Any]],
+    *,
+    channel: str = "chat",
+    response_target_s: float | None = None,
+    rubric: Rubric | None = None,
+) -> ConversationResult:
+    """Judge a whole conversation; see CRITERIA.md "Across a conversation"."""
+    rubric = rubric or default_rubric()
+    seq = [_as_turn(t) for t in turns]
+    target = response_target_s if response_target_s is not None else rubric.response_target_s.get(channel)
+    replies: list[ReplyScore] = []
+    previous: list[str] = []
+    for i, turn in enumerate(seq):
+        if turn.role == "agent":
+            result = score_reply(turn.text, channel=channel, context={"previous_replies": previous}, rubric=rubric)
+            replies.append(ReplyScore(i, result))
+            previous.append(turn.text)
+    criteria: dict[str, CriterionResult] = {
+        "timely_apology": _timely_apology(seq, replies, rubric, channel, target),
+        "listening": _listening_first(seq, replies),
+        "remedy": _any_reply(replies, "remedy"),
+        "no_blame": _all_replies(replies, "no_blame", "no_blame"),
+    }
+    for name in CONVERSATION_CRITERIA[4:] + (REVIEW_CRITERIA if channel == "review_reply" else ()):
+        criteria[name] = _all_replies(replies, name, name)
+    options = tuple(dict.fromkeys(t for r in replies if r.result.criteria["remedy"] for t in r.result.remedy.types))
+    score = _score(criteria, options, rubric.weights[channel])
+    lang = replies[0].result.lang if replies else "zh"
+    return ConversationResult(
+        score=score,
+        channel=channel,
+        lang=lang,
+        criteria=criteria,
+        replies=tuple(replies),
+        feedback=tuple(conversation_feedback(criteria, replies, options)),
+        options_offered=options,
+    )
+
+
+def _score(criteria: Mapping[str, CriterionResult], options: Sequence[str], weights: Mapping[str, float]) -> int:
+    total = sum(w for name, w in weights.items() if name in criteria and criteria[name].passed)
+    if len(options) >= 2 and criteria["remedy"].passed:
+        total += weights.get("remedy_options", 0)
+    return max(0, min(100, round(total)))
+
+
+def _evidence(replies: Sequence[ReplyScore], criterion: str, level: str) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(r.turn, f) for r in replies for f in r.result.findings if f.criterion == criterion and f.level == level
+    )
+
+
+def _any_reply(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult:
+    passed = any(r.result.criteria[criterion] for r in replies)
+    return CriterionResult(passed, _evidence(replies, criterion, "earn" if passed else "note"))
+
+
+def _all_replies(replies: Sequence[ReplyScore], check: str, criterion: str) -> CriterionResult:
+    evidence = _evidence(replies, criterion, "cost")
+    return CriterionResult(not evidence, evidence)
+
+
+def _listening_first(seq: Sequence[Turn], replies: Sequence[ReplyScore]) -> CriterionResult:
+    """A listening prompt at or before the first reply that offers a remedy."""
+    first_remedy = next((r.turn for r in replies if r.result.criteria["remedy"]), None)
+    upto = [r for r in replies if first_remedy is None or r.turn <= first_remedy]
+    evidence = _evidence(upto, "listening", "earn")
+    if evidence:
+        return CriterionResult(True, evidence)
+    buyer_text = " ".join(t.text for t in seq[: first_remedy or len(seq)] if t.role == "buyer")
+    if first_remedy is not None and remedy_mod.buyer_gave_details(buyer_text):
+        return CriterionResult(True, (), _DETAILS_GIVEN)
+    late = _evidence(replies, "listening", "earn")
+    return CriterionResult(False, late, _LISTEN_LATE if late else None)
+
+
+_DETAILS_GIVEN = Message("买家已经给出了订单号和照片等全部细节,无需再追问。", "The buyer already gave every detail (order number, photos).")
+_LISTEN_LATE = Message("询问细节出现在给出解决方案之后,应先听后解决。", "You asked for details only after settling the remedy: listen first.")
+_NO_APOLOGY = Message("对买家的投诉,第一条回复里没有道歉。", "The first reply to the buyer's complaint has no apology.")
+_LATE = Message("道歉的回复超过了响应时间目标({seconds} 秒)。", "The apology came later than the response-time target ({seconds} s).")
+
+
+def _timely_apology(
+    seq: Sequence[Turn],
+    replies: Sequence[ReplyScore],
+    rubric: Rubric,
+    channel: str,
+    target: float | None,
+) -> CriterionResult:
+    """The first agent block after each grievance apologises, in time."""
+    by_turn = {r.turn: r for r in replies}
+    grievances = [i for i, t in enumerate(seq) if t.role == "buyer" and _is_grievance(t.text, rubric, channel)]
+    first_buyer = next((i for i, t in enumerate(seq) if t.role == "buyer"), None)
+    if first_buyer is not None and first_buyer not in grievances:
+        grievances.insert(0, first_buyer)
+    if not grievances:
+        grievances = [-1]  # a lone reply answers an implied complaint
+    evidence: list[Evidence] = []
+    for g in grievances:
+        block = _answer_block(seq, g, by_turn)
+        if not block:
+            continue
+        apologies = [r for r in block if r.result.criteria["apology"]]
+        if not apologies:
+            return CriterionResult(False, _evidence(replies, "apology", "earn"), _NO_APOLOGY.__class__(
+                _NO_APOLOGY.zh + f"(第 {block[0].turn + 1} 轮)", _NO_APOLOGY.en + f" (turn {block[0].turn + 1})"))
+        first = apologies[0]
+        asked, answered = (seq[g].at if g >= 0 else None), seq[first.turn].at
+        if target is not None and asked is not None and answered is not None and answered - asked > target:
+            late = Message(_LATE.zh.format(seconds=int(target)), _LATE.en.format(seconds=int(target)))
+            return CriterionResult(False, _evidence([first], "apology", "earn"), late)
+        evidence.extend(_evidence([first], "apology", "earn"))
+    if not replies:
+        return CriterionResult(False, (), _NO_APOLOGY)
+    return CriterionResult(True, tuple(evidence))
+
+
+def _answer_block(seq: Sequence[Turn], g: int, by_turn: Mapping[int, ReplyScore]) -> list[ReplyScore]:
+    """The agent turns right after turn ``g``, up to the next buyer turn."""
+    block = []
+    for i in range(g + 1, len(seq)):
+        if seq[i].role == "buyer":
+            break
+        if i in by_turn:
+            block.append(by_turn[i])
+    return block

@@ -1,0 +1,114 @@
+"""Findings to what the trainee reads, in the reply's language.
+
+Messages are stored in Simplified Chinese and English; Traditional Chinese
+is produced from the Simplified text with OpenCC ``s2twp`` so that a
+Traditional-speaking trainee reads Taiwan-style wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import opencc
+
+from scoring.model import Message
+
+if TYPE_CHECKING:
+    from scoring.model import CriterionResult, ReplyScore
+
+_S2T = opencc.OpenCC("s2twp")
+
+CRITERION_NAMES = {
+    "timely_apology": Message("及时道歉", "Timely apology"),
+    "apology": Message("道歉", "Apology"),
+    "listening": Message("倾听询问", "Listening"),
+    "remedy": Message("具体补救", "Concrete remedy"),
+    "no_blame": Message("不推卸责任", "No blame-shifting"),
+    "courtesy": Message("礼貌", "Courtesy"),
+    "no_template": Message("不套模板", "No template replies"),
+    "no_review_inducement": Message("不诱导好评", "No review inducement"),
+    "formal_register": Message("书面语气", "Formal register"),
+    "no_private_data": Message("不泄露隐私", "No private data"),
+}
+
+_ADVICE = {
+    "timely_apology": Message(
+        "买家投诉后的第一条回复就先道歉,例如「非常抱歉给您添麻烦了」。",
+        "Apologise in your first reply to the complaint, e.g. \"I'm so sorry for the trouble.\"",
+    ),
+    "listening": Message(
+        "先请买家讲清情况再给方案,例如「方便拍张照片发给我看看吗?」。",
+        "Ask for the buyer's account before solving, e.g. \"Could you send me a photo of it?\"",
+    ),
+    "remedy": Message(
+        "给出具体的补救:类型加金额、时间或谁付运费,例如「今天给您补发,运费我们承担」。",
+        "Offer a concrete remedy with a specific: \"We'll reship today at our cost.\"",
+    ),
+    "no_blame": Message(
+        "不要把责任推给买家、快递或同事;说明原因的同时由店铺承担解决。",
+        "Don't push the blame onto the buyer, courier or colleagues; explain the cause and own the fix.",
+    ),
+    "courtesy": Message("保持礼貌耐心,不用反问、讽刺或过度贬低自己。", "Stay polite and patient: no sarcasm, no impatience, no grovelling."),
+    "no_template": Message("针对这位买家的具体问题回答,不要重复套话。", "Answer this buyer's actual problem instead of repeating stock text."),
+    "no_review_inducement": Message(
+        "不要用钱或礼物换好评或改评价,这违反平台规则。", "Never trade money or gifts for a good or changed review: platforms forbid it."
+    ),
+    "formal_register": Message(
+        "公开评价回复用书面语,不用「亲」「哈」和表情。", "Public review replies use a formal register: no slang or emoji."
+    ),
+    "no_private_data": Message(
+        "公开回复里不要出现电话、地址等隐私信息。", "Never put phone numbers or addresses in a public reply."
+    ),
+}
+
+
+@lru_cache(maxsize=2048)
+def _to_traditional(text: str) -> str:
+    return _S2T.convert(text)
+
+
+def localize(message: Message, lang: str) -> str:
+    """The message in ``lang`` (zh, zh-Hant or en)."""
+    if lang == "en":
+        return message.en
+    if lang == "zh-Hant":
+        return _to_traditional(message.zh)
+    return message.zh
+
+
+def conversation_feedback(
+    criteria: Mapping[str, CriterionResult],
+    replies: Sequence[ReplyScore],
+    options: Sequence[str],
+) -> list[Message]:
+    """One line per criterion: passed, or what went wrong and a better phrasing."""
+    lines: list[Message] = []
+    for name, result in criteria.items():
+        label = CRITERION_NAMES[name]
+        if result.passed:
+            extra = ""
+            if name == "remedy" and len(options) >= 2:
+                extra_zh, extra_en = f"(提供了 {len(options)} 种方案供选择)", f" ({len(options)} options offered)"
+                lines.append(Message(f"✓ {label.zh}{extra_zh}", f"✓ {label.en}{extra_en}"))
+                continue
+            lines.append(Message(f"✓ {label.zh}{extra}", f"✓ {label.en}{extra}"))
+            continue
+        lines.append(_failure_line(label, result, _ADVICE[name]))
+    return lines
+
+
+def _failure_line(label: Message, result: CriterionResult, advice: Message) -> Message:
+    """✗ name: what went wrong (quoting the reply) — how to say it better."""
+    if result.evidence and result.evidence[0].finding.level in ("cost", "note"):
+        ev = result.evidence[0]
+        f = ev.finding
+        quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"
+        return Message(
+            f"✗ {label.zh}:第 {ev.turn + 1} 轮「{quote}」— {f.message.zh} {f.fix.zh}",
+            f"✗ {label.en}: turn {ev.turn + 1} \"{quote}\" — {f.message.en} {f.fix.en}",
+        )
+    if result.note:
+        return Message(f"✗ {label.zh}:{result.note.zh} {advice.zh}", f"✗ {label.en}: {result.note.en} {advice.en}")
+    return Message(f"✗ {label.zh}:{advice.zh}", f"✗ {label.en}: {advice.en}")

@@ -1,0 +1,186 @@
+"""The few built-in rule kinds. A rubric rule names one and supplies data.
+
+- ``phrase``: a list of literal phrases. With ``typos: true`` each phrase also
+  matches when one of its characters is replaced by a homophone (the usual
+  pinyin input-method slip: 报歉 for 抱歉), but never by an unrelated
+  character (抱着, 报告 stay unmatched). Phrases of five or more characters
+  also tolerate one arbitrary wrong character, found with rapidfuzz.
+- ``pattern``: a list of regular expressions over the normalised text.
+- ``near``: a phrase from ``first`` followed within ``within`` characters of
+  the same sentence by a phrase from ``then``.
+
+Every kind accepts ``not_after`` / ``not_before`` guards: regular
+expressions that, if they match right before (or after) a hit within the same
+clause, drop it. Every kind compiles to one regular expression, so matching
+a reply costs one ``finditer`` per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from scoring.normalize import normalize, to_simplified
+
+KINDS = ("phrase", "pattern", "near")
+SENTENCE_END = "。!?;\n"
+CLAUSE_END = SENTENCE_END + ",、:~"
+GUARD_WINDOW = 16
+FUZZY_MIN_LEN = 5
+_WORDISH = re.compile(r"^[a-z0-9' -]+$")
+
+
+def norm_phrase(phrase: str) -> str:
+    """A phrase as it appears in normalised text."""
+    return normalize(phrase).text
+
+
+# ``\b`` in Python is Unicode-aware: there is no boundary between 很 and
+# "sorry" in 很sorry. Rubric authors mean a boundary of an English word.
+ASCII_BOUNDARY = r"(?:(?<![a-z0-9])(?=[a-z0-9])|(?<=[a-z0-9])(?![a-z0-9]))"
+_BACKSLASH_B = re.compile(r"(?<!\\)\\b")
+
+
+def norm_pattern(pattern: str) -> str:
+    """A regex with CJK text in Simplified and ``\\b`` as an English word boundary.
+
+    Write patterns in lower case: replies are lower-cased before matching.
+    """
+    return _BACKSLASH_B.sub(lambda _: ASCII_BOUNDARY, to_simplified(pattern))
+
+
+def phrase_regex(phrase: str, homophones: Mapping[str, str] | None = None) -> str:
+    """Regex source for one literal phrase, optionally typo-tolerant."""
+    text = norm_phrase(phrase)
+    escaped = re.escape(text)
+    if _WORDISH.match(text):
+        # English words match whole words only ("sorry" not "sorryful").
+        escaped = f"{ASCII_BOUNDARY}{escaped}{ASCII_BOUNDARY}"
+    if not homophones or len(text) < 2:
+        return escaped
+    variants = [escaped]
+    for i, ch in enumerate(text):
+        alts = homophones.get(ch, "")
+        if alts:
+            cls = "[" + re.escape(alts) + "]"
+            variants.append(re.escape(text[:i]) + cls + re.escape(text[i + 1 :]))
+    return "|".join(variants)
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """A compiled rule: one regex plus its guards."""
+
+    regex: re.Pattern[str]
+    not_after: re.Pattern[str] | None
+    not_before: re.Pattern[str] | None
+    fuzzy: tuple[str, ...] = ()
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Half-open spans of ``text`` (normalised) where the rule fires."""
+        found = False
+        for m in self.regex.finditer(text):
+            start, end = m.span()
+            if start == end or self._guarded(text, start, end):
+                continue
+            found = True
+            yield start, end
+        if not found and self.fuzzy:
+            yield from self._fuzzy_spans(text)
+
+    def _guarded(self, text: str, start: int, end: int) -> bool:
+        if self.not_after is not None:
+            before = _clause_tail(text[max(0, start - GUARD_WINDOW) : start])
+            if self.not_after.search(before):
+                return True
+        if self.not_before is not None:
+            after = _clause_head(text[end : end + GUARD_WINDOW])
+            if self.not_before.search(after):
+                return True
+        return False
+
+    def _fuzzy_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """One wrong character in a long phrase (rapidfuzz alignment)."""
+        for phrase in self.fuzzy:
+            n = len(phrase)
+            if len(text) < n:
+                continue
+            # One substitution in n characters scores 100 * (2n - 2) / 2n.
+            cutoff = 100.0 * (n - 1) / n - 0.01
+            hit = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=cutoff)
+            if hit is None:
+                continue
+            start, end = hit.dest_start, hit.dest_end
+            # Guard against rapidfuzz's edge effect: the window must be the
+            # phrase's full length and differ in one inner character only.
+            if end - start != n:
+                continue
+            window = text[start:end]
+            diffs = [i for i in range(n) if window[i] != phrase[i]]
+            if len(diffs) == 1 and 0 < diffs[0] < n - 1 and not self._guarded(text, start, end):
+                yield start, end
+
+
+def _clause_tail(text: str) -> str:
+    """The part of ``text`` after its last clause boundary."""
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] in CLAUSE_END:
+            return text[i + 1 :]
+    return text
+
+
+def _clause_head(text: str) -> str:
+    """The part of ``text`` before its first clause boundary."""
+    for i, ch in enumerate(text):
+        if ch in CLAUSE_END:
+            return text[:i]
+    return text
+
+
+def _guard(patterns: list[str], anchor_end: bool) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    body = "|".join(f"(?:{norm_pattern(p)})" for p in patterns)
+    return re.compile(f"(?:{body})$" if anchor_end else f"^(?:{body})")
+
+
+def compile_rule(
+    kind: str,
+    data: Mapping,
+    homophones: Mapping[str, str],
+    not_after: list[str],
+    not_before: list[str],
+) -> Matcher:
+    """Compile a rule's data into a Matcher; raises ValueError on bad data."""
+    fuzzy: tuple[str, ...] = ()
+    if kind == "phrase":
+        table = homophones if data.get("typos") else None
+        phrases = sorted({norm_phrase(p) for p in data["phrases"]}, key=len, reverse=True)
+        source = "|".join(f"(?:{phrase_regex(p, table)})" for p in phrases)
+        if data.get("typos"):
+            fuzzy = tuple(p for p in phrases if len(p) >= FUZZY_MIN_LEN and not p.isascii())
+    elif kind == "pattern":
+        source = "|".join(f"(?:{norm_pattern(p)})" for p in data["patterns"])
+    elif kind == "near":
+        first = "|".join(_near_part(p) for p in data["first"])
+        then = "|".join(_near_part(p) for p in data["then"])
+        stop = re.escape(CLAUSE_END if data.get("same_clause") else SENTENCE_END)
+        within = int(data.get("within", 12))
+        source = f"(?:{first})[^{stop}]{{0,{within}}}?(?:{then})"
+    else:
+        raise ValueError(f"unknown kind '{kind}' (one of: {', '.join(KINDS)})")
+    try:
+        regex = re.compile(source)
+        return Matcher(regex, _guard(not_after, True), _guard(not_before, False), fuzzy)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression: {exc}") from None
+
+
+def _near_part(phrase: str) -> str:
+    """A ``near`` list item: a literal phrase, or a regex if wrapped in /.../."""
+    if len(phrase) > 2 and phrase.startswith("/") and phrase.endswith("/"):
+        return f"(?:{norm_pattern(phrase[1:-1])})"
+    return phrase_regex(phrase)

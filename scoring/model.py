@@ -1,0 +1,233 @@
+"""Immutable values the scorer works with: rules, findings and results.
+
+Every result has ``to_dict()`` giving plain JSON-ready data. Messages are kept
+in Simplified Chinese and English; ``lang`` picks one when rendering, and
+``zh-Hant`` is produced from the Simplified text by OpenCC (see feedback.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+REPLY_CRITERIA = ("apology", "listening", "remedy", "no_blame")
+CONVERSATION_CRITERIA = (
+    "timely_apology",
+    "listening",
+    "remedy",
+    "no_blame",
+    "courtesy",
+    "no_template",
+    "no_review_inducement",
+)
+REVIEW_CRITERIA = ("formal_register", "no_private_data")
+LEVELS = ("earn", "cancel", "cost", "note")
+CHANNELS = ("chat", "review_reply")
+LANGS = ("zh", "zh-Hant", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A short text in Simplified Chinese and English."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        """The text for ``lang`` (zh-Hant is converted by the caller)."""
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rubric rule: a built-in kind plus its data (see scenarios/rubric)."""
+
+    id: str
+    criterion: str
+    kind: str
+    level: str
+    message: Message
+    fix: Message
+    file: str = ""
+    line: int = 0
+    channels: tuple[str, ...] = CHANNELS
+    soft: bool = False
+    target: str | None = None
+    remedy_type: str | None = None
+    specific: str | None = None
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule that fired, with the exact span of the original reply."""
+
+    rule: str
+    criterion: str
+    level: str
+    start: int
+    end: int
+    text: str
+    message: Message
+    fix: Message
+    target: str | None = None
+    remedy_type: str | None = None
+    specific: str | None = None
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """JSON-ready form with messages in ``lang``."""
+        from scoring.feedback import localize
+
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "criterion": self.criterion,
+            "level": self.level,
+            "span": [self.start, self.end],
+            "text": self.text,
+            "message": localize(self.message, lang),
+            "fix": localize(self.fix, lang),
+        }
+        if self.target:
+            out["target"] = self.target
+        if self.remedy_type:
+            out["remedy_type"] = self.remedy_type
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A money amount named in a reply."""
+
+    value: float
+    currency: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "currency": self.currency, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class RemedyOffer:
+    """What a reply offers the buyer, extracted for policy checks."""
+
+    types: tuple[str, ...] = ()
+    amounts: tuple[Amount, ...] = ()
+    time_frames: tuple[str, ...] = ()
+    payer: str | None = None
+    tracking: tuple[str, ...] = ()
+    committed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "types": list(self.types),
+            "amounts": [a.to_dict() for a in self.amounts],
+            "time_frames": list(self.time_frames),
+            "payer": self.payer,
+            "tracking": list(self.tracking),
+            "committed": self.committed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyResult:
+    """The verdict on one agent reply."""
+
+    text: str
+    channel: str
+    lang: str
+    criteria: dict[str, bool]
+    checks: dict[str, bool]
+    findings: tuple[Finding, ...]
+    remedy: RemedyOffer
+    blame_targets: tuple[str, ...]
+
+    def evidence(self, criterion: str) -> tuple[Finding, ...]:
+        """Findings that bear on ``criterion`` (earned or cost)."""
+        return tuple(f for f in self.findings if f.criterion == criterion)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        lang = lang or self.lang
+        return {
+            "criteria": dict(self.criteria),
+            "checks": dict(self.checks),
+            "remedy": self.remedy.to_dict(),
+            "blame_targets": list(self.blame_targets),
+            "findings": [f.to_dict(lang) for f in self.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A finding located in a conversation (which turn it came from)."""
+
+    turn: int
+    finding: Finding
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {"turn": self.turn, **self.finding.to_dict(lang)}
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """Pass or fail for one conversation-level criterion, with evidence."""
+
+    passed: bool
+    evidence: tuple[Evidence, ...] = ()
+    note: Message | None = None
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        from scoring.feedback import localize
+
+        out: dict[str, Any] = {
+            "passed": self.passed,
+            "evidence": [e.to_dict(lang) for e in self.evidence],
+        }
+        if self.note:
+            out["note"] = localize(self.note, lang)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One line of a conversation."""
+
+    role: str
+    text: str
+    at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyScore:
+    """An agent turn's index in the conversation and its verdict."""
+
+    turn: int
+    result: ReplyResult
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {"turn": self.turn, **self.result.to_dict(lang)}
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationResult:
+    """The verdict on a whole conversation: score, criteria, replies, feedback."""
+
+    score: int
+    channel: str
+    lang: str
+    criteria: dict[str, CriterionResult]
+    replies: tuple[ReplyScore, ...]
+    feedback: tuple[Message, ...]
+    options_offered: tuple[str, ...] = ()
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        from scoring.feedback import localize
+
+        lang = lang or self.lang
+        return {
+            "score": self.score,
+            "criteria": {k: v.to_dict(lang) for k, v in self.criteria.items()},
+            "replies": [r.to_dict(lang) for r in self.replies],
+            "feedback": [localize(m, lang) for m in self.feedback],
+        }

@@ -1,0 +1,79 @@
+"""Text normalisation with an offset map back to the original reply.
+
+Matching runs on a normalised copy of the reply: compatibility forms folded
+(full-width letters, digits and punctuation to half-width), lower case,
+Traditional Chinese converted to Simplified with OpenCC ``t2s``, and
+whitespace runs kept as single characters. ``Normalized.source`` maps every
+normalised character back to the index of the original character it came
+from, so evidence spans always point at the trainee's own characters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_CONVERTER = opencc.OpenCC("t2s")
+
+# Characters NFKC leaves alone but that mean the same to the rubric.
+_EXTRA_FOLD = str.maketrans({"\u3002": "。", "\uff61": "。", "\u3000": " ", "\u00a0": " "})
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised text and, per character, its index in the original."""
+
+    original: str
+    text: str
+    source: tuple[int, ...]
+    traditional: bool
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` to a span of ``original``."""
+        if end <= start or not self.source:
+            pos = self.source[start] if start < len(self.source) else len(self.original)
+            return pos, pos
+        return self.source[start], self.source[end - 1] + 1
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """Width-fold and lower-case one character."""
+    folded = unicodedata.normalize("NFKC", ch.translate(_EXTRA_FOLD))
+    return folded.lower()
+
+
+def _fold(text: str) -> tuple[str, tuple[int, ...]]:
+    """Fold every character, remembering which original index each came from."""
+    if text.isascii():
+        return text.lower(), tuple(range(len(text)))
+    parts: list[str] = []
+    source: list[int] = []
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        parts.append(folded)
+        source.extend([i] * len(folded))
+    return "".join(parts), tuple(source)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s conversion (character and phrase level)."""
+    return _CONVERTER.convert(text)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching; see the module docstring."""
+    folded, source = _fold(text)
+    if folded.isascii():
+        return Normalized(text, folded, source, False)
+    simplified = _CONVERTER.convert(folded)
+    if len(simplified) != len(folded):
+        # A phrase-level conversion changed the length; convert per character
+        # so that the offset map stays exact.
+        simplified = "".join(
+            c if len(c := _CONVERTER.convert(ch)) == 1 else ch for ch in folded
+        )
+    return Normalized(text, simplified, source, simplified != folded)

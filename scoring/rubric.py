@@ -1,0 +1,287 @@
+"""The rubric: rule files, scoring settings and the homophone table, as data.
+
+``parse_rubric`` takes the *texts* of the rubric files (name -> YAML text) and
+returns a compiled ``Rubric``, reporting every problem at once as
+``FILE:LINE:COL: message``. ``default_rubric()`` loads the copy shipped with
+the package (see resources.py). Rule ids are stable and never reused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from scoring import resources
+from scoring.kinds import KINDS, Matcher, compile_rule
+from scoring.model import CHANNELS, LEVELS, Message, Rule
+from scoring.yamldoc import YamlDoc, YamlError, YamlProblem, check_keys, parse
+
+CRITERIA = (
+    "apology",
+    "listening",
+    "remedy",
+    "no_blame",
+    "courtesy",
+    "no_template",
+    "no_review_inducement",
+    "formal_register",
+    "no_private_data",
+    # helper criteria: evidence the engine combines, never scored alone
+    "specific",
+    "ownership",
+    "grievance",
+)
+SPECIFICS = ("amount", "time", "payer", "tracking", "next_step", "full")
+TARGETS = ("buyer", "courier", "platform", "manufacturer", "colleague", "denial", "buyer_pays")
+REMEDY_TYPES = (
+    "refund",
+    "partial_refund",
+    "return",
+    "exchange",
+    "reship",
+    "repair",
+    "coupon",
+    "compensation",
+    "shop_pays_postage",
+    "courier_chase",
+    "gift",
+)
+RULE_FILE_KEYS = {"criterion", "guards", "rules"}
+RULE_KEYS = {
+    "id", "kind", "level", "message", "fix", "phrases", "typos", "patterns", "first",
+    "then", "within", "same_clause", "not_after", "not_before", "soft", "target",
+    "remedy_type", "specific", "channels", "examples",
+}  # fmt: skip
+SETTINGS_KEYS = {"weights", "response_target_s", "template", "canned_replies"}
+_RULE_ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its matcher."""
+
+    rule: Rule
+    matcher: Matcher
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """All rules, compiled, plus the scoring settings."""
+
+    rules: tuple[CompiledRule, ...]
+    weights: Mapping[str, Mapping[str, float]]
+    response_target_s: Mapping[str, float]
+    template_threshold: float
+    template_min_chars: int
+    canned_replies: tuple[str, ...]
+    by_channel: Mapping[str, tuple[CompiledRule, ...]] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with ``rule_id`` (KeyError if none)."""
+        for compiled in self.rules:
+            if compiled.rule.id == rule_id:
+                return compiled.rule
+        raise KeyError(rule_id)
+
+
+class RubricError(YamlError):
+    """Every problem found in the rubric files."""
+
+
+def _message(doc: YamlDoc, path: tuple, value: Any, problems: list[YamlProblem]) -> Message:
+    if not isinstance(value, dict) or not {"zh", "en"} <= value.keys():
+        problems.append(doc.problem(path, "needs both 'zh' and 'en' texts"))
+        return Message("", "")
+    problems.extend(check_keys(doc, path, value, {"zh", "en"}))
+    return Message(str(value["zh"]), str(value["en"]))
+
+
+def _str_list(doc: YamlDoc, path: tuple, value: Any, problems: list[YamlProblem]) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problems.append(doc.problem(path, "must be a list of non-empty texts"))
+        return []
+    return value
+
+
+def _choice(doc, path, value, allowed, problems, what) -> str | None:
+    if value is None:
+        return None
+    if value not in allowed:
+        problems.append(doc.problem(path, f"unknown {what} '{value}' (one of: {', '.join(allowed)})"))
+        return None
+    return str(value)
+
+
+def _parse_rule(
+    doc: YamlDoc,
+    path: tuple,
+    raw: Any,
+    criterion: str,
+    guards: Mapping[str, list[str]],
+    homophones: Mapping[str, str],
+    problems: list[YamlProblem],
+) -> CompiledRule | None:
+    if not isinstance(raw, dict):
+        problems.append(doc.problem(path, "a rule must be a mapping"))
+        return None
+    before = len(problems)
+    problems.extend(check_keys(doc, path, raw, RULE_KEYS, {"id", "kind", "level", "message", "fix"}))
+    rule_id = str(raw.get("id", ""))
+    if "id" in raw and not _RULE_ID.match(rule_id):
+        problems.append(doc.problem((*path, "id"), f"rule id '{rule_id}' must look like AP001"))
+    kind = _choice(doc, (*path, "kind"), raw.get("kind"), KINDS, problems, "kind")
+    level = _choice(doc, (*path, "level"), raw.get("level"), LEVELS, problems, "level")
+    message = _message(doc, (*path, "message"), raw.get("message"), problems)
+    fix = _message(doc, (*path, "fix"), raw.get("fix"), problems)
+    channels = tuple(_str_list(doc, (*path, "channels"), raw.get("channels"), problems)) or CHANNELS
+    for ch in channels:
+        _choice(doc, (*path, "channels"), ch, CHANNELS, problems, "channel")
+    examples = raw.get("examples") or {}
+    if not isinstance(examples, dict):
+        problems.append(doc.problem((*path, "examples"), "must have 'match' and 'no_match' lists"))
+        examples = {}
+    problems.extend(check_keys(doc, (*path, "examples"), examples, {"match", "no_match"}))
+    ex_match = _str_list(doc, (*path, "examples", "match"), examples.get("match"), problems)
+    ex_no = _str_list(doc, (*path, "examples", "no_match"), examples.get("no_match"), problems)
+    for key in ("phrases", "patterns", "first", "then"):
+        _str_list(doc, (*path, key), raw.get(key), problems)
+    needs = {"phrase": ("phrases",), "pattern": ("patterns",), "near": ("first", "then")}
+    for key in needs.get(kind or "", ()):
+        if not raw.get(key):
+            problems.append(doc.problem(path, f"kind '{kind}' needs a non-empty '{key}' list"))
+    earn_guards = guards if level == "earn" else {}
+    not_after = _str_list(doc, (*path, "not_after"), raw.get("not_after"), problems)
+    not_before = _str_list(doc, (*path, "not_before"), raw.get("not_before"), problems)
+    if len(problems) > before or kind is None or level is None:
+        return None
+    try:
+        matcher = compile_rule(
+            kind,
+            raw,
+            homophones,
+            not_after + list(earn_guards.get("not_after", [])),
+            not_before + list(earn_guards.get("not_before", [])),
+        )
+    except ValueError as exc:
+        problems.append(doc.problem(path, f"rule {rule_id}: {exc}"))
+        return None
+    rule = Rule(
+        id=rule_id,
+        criterion=criterion,
+        kind=kind,
+        level=level,
+        message=message,
+        fix=fix,
+        file=doc.file,
+        line=doc.where(path)[0],
+        channels=channels,
+        soft=bool(raw.get("soft", False)),
+        target=_choice(doc, (*path, "target"), raw.get("target"), TARGETS, problems, "target"),
+        remedy_type=_choice(
+            doc, (*path, "remedy_type"), raw.get("remedy_type"), REMEDY_TYPES, problems, "remedy type"
+        ),
+        specific=_choice(doc, (*path, "specific"), raw.get("specific"), SPECIFICS, problems, "specific"),
+        data={k: raw[k] for k in ("phrases", "patterns", "first", "then", "within") if k in raw},
+        examples_match=tuple(ex_match),
+        examples_no_match=tuple(ex_no),
+    )
+    return CompiledRule(rule, matcher)
+
+
+def _parse_rule_file(
+    doc: YamlDoc, homophones: Mapping[str, str], problems: list[YamlProblem]
+) -> list[CompiledRule]:
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.append(doc.problem((), "a rule file must be a mapping with 'criterion' and 'rules'"))
+        return []
+    problems.extend(check_keys(doc, (), data, RULE_FILE_KEYS, {"criterion", "rules"}))
+    criterion = _choice(doc, ("criterion",), data.get("criterion"), CRITERIA, problems, "criterion")
+    guards = data.get("guards") or {}
+    if not isinstance(guards, dict):
+        problems.append(doc.problem(("guards",), "must be a mapping"))
+        guards = {}
+    problems.extend(check_keys(doc, ("guards",), guards, {"not_after", "not_before"}))
+    for key in ("not_after", "not_before"):
+        _str_list(doc, ("guards", key), guards.get(key), problems)
+    rules = data.get("rules")
+    if not isinstance(rules, list) or criterion is None:
+        if not isinstance(rules, list):
+            problems.append(doc.problem(("rules",), "must be a list of rules"))
+        return []
+    out = []
+    for i, raw in enumerate(rules):
+        compiled = _parse_rule(doc, ("rules", i), raw, criterion, guards, homophones, problems)
+        if compiled:
+            out.append(compiled)
+    return out
+
+
+def _parse_settings(doc: YamlDoc, problems: list[YamlProblem]) -> dict[str, Any]:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems.extend(check_keys(doc, (), data, SETTINGS_KEYS, SETTINGS_KEYS))
+    weights = data.get("weights", {})
+    for channel in CHANNELS:
+        table = weights.get(channel) if isinstance(weights, dict) else None
+        if not isinstance(table, dict) or not all(isinstance(v, int | float) for v in table.values()):
+            problems.append(doc.problem(("weights",), f"weights.{channel} must map criteria to numbers"))
+        elif abs(sum(table.values()) - 100) > 1e-6:
+            problems.append(doc.problem(("weights", channel), f"weights.{channel} must add up to 100"))
+    return data
+
+
+def parse_rubric(texts: Mapping[str, str]) -> Rubric:
+    """Compile rubric files (file name -> YAML text); raise RubricError with every problem."""
+    problems: list[YamlProblem] = []
+    docs: dict[str, YamlDoc] = {}
+    for name in sorted(texts):
+        try:
+            docs[name] = parse(texts[name], name)
+        except YamlError as exc:
+            problems.extend(exc.problems)
+    homophones: dict[str, str] = {}
+    settings: dict[str, Any] = {}
+    rules: list[CompiledRule] = []
+    for name, doc in docs.items():
+        base = name.replace("\\", "/").rsplit("/", 1)[-1]
+        if base == "homophones.yaml":
+            homophones = {str(k): str(v) for k, v in (doc.data or {}).get("homophones", {}).items()}
+    for name, doc in docs.items():
+        base = name.replace("\\", "/").rsplit("/", 1)[-1]
+        if base == "homophones.yaml":
+            continue
+        if base == "scoring.yaml":
+            settings = _parse_settings(doc, problems)
+        else:
+            rules.extend(_parse_rule_file(doc, homophones, problems))
+    seen: dict[str, str] = {}
+    for compiled in rules:
+        r = compiled.rule
+        if r.id in seen:
+            problems.append(YamlProblem(r.file, r.line, 1, f"duplicate rule id {r.id} (also in {seen[r.id]})"))
+        seen[r.id] = f"{r.file}:{r.line}"
+    if not settings and not problems:
+        problems.append(YamlProblem("scoring.yaml", 1, 1, "the rubric has no scoring.yaml"))
+    if problems:
+        raise RubricError(problems)
+    template = settings.get("template", {})
+    return Rubric(
+        rules=tuple(rules),
+        weights=settings["weights"],
+        response_target_s=settings["response_target_s"],
+        template_threshold=float(template.get("threshold", 90)),
+        template_min_chars=int(template.get("min_chars", 12)),
+        canned_replies=tuple(settings.get("canned_replies", [])),
+        by_channel={ch: tuple(c for c in rules if ch in c.rule.channels) for ch in CHANNELS},
+    )
+
+
+@lru_cache(maxsize=1)
+def default_rubric() -> Rubric:
+    """The rubric shipped with kefu-trainer."""
+    return parse_rubric(resources.rubric_texts())

@@ -1,0 +1,163 @@
+"""Safe YAML parsing that remembers where every value came from.
+
+Rubric files and scenarios are written by trainers, so every error must name
+the file, line and column. This module parses YAML text with a SafeLoader
+subclass (no Python objects, a size limit, a limit on aliases so that an
+"alias bomb" is refused at once) and returns plain dicts and lists plus a
+position table keyed by the path of each value.
+
+Pure: it takes text and returns values; reading files is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 1_000_000
+MAX_ALIASES = 50
+MAX_DEPTH = 40
+MAX_NODES = 100_000
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """One problem in a YAML document, with its position (1-based)."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class YamlError(Exception):
+    """Raised with every problem found in a document."""
+
+    def __init__(self, problems: list[YamlProblem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class YamlDoc:
+    """Parsed data plus the (line, col) of every mapping key and value."""
+
+    file: str
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """Best known position for ``path``: the nearest ancestor that has one."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def problem(self, path: Path, message: str) -> YamlProblem:
+        """A problem located at ``path``."""
+        line, col = self.where(path)
+        return YamlProblem(self.file, line, col, message)
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents with too many aliases."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.MarkedYAMLError(
+                    problem=f"too many aliases (more than {MAX_ALIASES}); anchors and aliases are limited",
+                    problem_mark=event.start_mark,
+                )
+        return super().compose_node(parent, index)
+
+
+def parse(text: str, file: str = "<string>") -> YamlDoc:
+    """Parse one YAML document; raise YamlError naming file:line:col."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlError([YamlProblem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+    loader = _LimitedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(file, None, {})
+        positions: dict[Path, tuple[int, int]] = {}
+        data = _convert(loader, node, (), positions, 0)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or str(exc)
+        if exc.context:
+            message = f"{exc.context}: {message}"
+        raise YamlError([YamlProblem(file, line, col, message)]) from None
+    except yaml.YAMLError as exc:
+        raise YamlError([YamlProblem(file, 1, 1, str(exc))]) from None
+    finally:
+        loader.dispose()
+    return YamlDoc(file, data, positions)
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: dict, depth: int) -> Any:
+    """Turn a composed node into plain data, recording positions."""
+    if depth > MAX_DEPTH:
+        raise yaml.MarkedYAMLError(problem="nesting is too deep", problem_mark=node.start_mark)
+    pos[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if len(pos) > MAX_NODES:
+        raise yaml.MarkedYAMLError(
+            problem=f"document expands to more than {MAX_NODES} values (alias bomb?)",
+            problem_mark=node.start_mark,
+        )
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(loader, key_node)
+            if not isinstance(key, str | int):
+                raise yaml.MarkedYAMLError(
+                    problem="a key must be a plain word", problem_mark=key_node.start_mark
+                )
+            skey = str(key)
+            if skey in out:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key '{skey}'", problem_mark=key_node.start_mark
+                )
+            out[skey] = _convert(loader, value_node, (*path, skey), pos, depth + 1)
+            pos[(*path, skey)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(loader, n, (*path, i), pos, depth + 1) for i, n in enumerate(node.value)]
+    return _scalar(loader, node)
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """Resolve a scalar node with SafeLoader's rules (no Python objects)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    return loader.construct_object(node, deep=True)
+
+
+def check_keys(
+    doc: YamlDoc, path: Path, value: dict, allowed: set[str], required: set[str] = frozenset()
+) -> list[YamlProblem]:
+    """Unknown keys (with a did-you-mean hint) and missing required keys."""
+    problems = []
+    for key in value:
+        if key not in allowed:
+            hint = get_close_matches(key, sorted(allowed), n=1)
+            extra = f" — did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(sorted(allowed))})"
+            problems.append(doc.problem((*path, key), f"unknown key '{key}'{extra}"))
+    for key in sorted(required - value.keys()):
+        problems.append(doc.problem(path, f"missing required key '{key}'"))
+    return problems
