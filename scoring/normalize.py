@@ -21,6 +21,14 @@ _CONVERTER = opencc.OpenCC("t2s")
 # Characters NFKC leaves alone but that mean the same to the rubric.
 _EXTRA_FOLD = str.maketrans({"\u3002": "。", "\uff61": "。", "\u3000": " ", "\u00a0": " "})
 
+# Written Cantonese (Hong Kong replies) folded to the Mandarin characters the
+# rubric is written in, one character for one so offsets stay exact:
+# 唔好意思 -> 不好意思, 唔關我哋事 -> 不关我们事, 冇做錯 -> 没做错.
+_CANTONESE = str.maketrans(
+    {"唔": "不", "冇": "没", "係": "是", "嘅": "的", "咗": "了", "哋": "们", "佢": "他",
+     "睇": "看", "嚟": "来", "喺": "在", "啲": "些", "俾": "给", "畀": "给", "咩": "啥", "攞": "拿"}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -69,6 +77,7 @@ def normalize(text: str) -> Normalized:
     folded, source = _fold(text)
     if folded.isascii():
         return Normalized(text, folded, source, False)
+    folded = folded.translate(_CANTONESE)  # before t2s, which turns 係 into 系
     simplified = _CONVERTER.convert(folded)
     if len(simplified) != len(folded):
         # A phrase-level conversion changed the length; convert per character
@@ -76,4 +85,5 @@ def normalize(text: str) -> Normalized:
         simplified = "".join(
             c if len(c := _CONVERTER.convert(ch)) == 1 else ch for ch in folded
         )
-    return Normalized(text, simplified, source, simplified != folded)
+    traditional = simplified != folded
+    return Normalized(text, simplified, source, traditional)
