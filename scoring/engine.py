@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from scoring import remedy as remedy_mod
 from scoring.feedback import conversation_feedback
+from scoring.kinds import CLAUSE_END
 from scoring.model import (
     CHANNELS,
     CONVERSATION_CRITERIA,
@@ -80,35 +81,60 @@ def _run_rules(norm: Normalized, rubric: Rubric, channel: str) -> list[_Raw]:
     return hits
 
 
-def _cancel(hits: list[_Raw]) -> tuple[list[_Raw], list[_Raw]]:
-    """Drop earn hits overlapped by a cancel hit of the same criterion."""
-    cancels = [h for h in hits if h.rule.level == "cancel"]
+def _cancel(hits: list[_Raw], text: str) -> list[_Raw]:
+    """Drop earn and cost hits overlapped by a cancel hit of the same criterion.
+
+    A soft cancel (an apology word next to a refusal or blame) stands only when
+    the reply offers no help: when it also asks, offers a remedy or takes the
+    fix on, the apology reads as regret followed by blame (CRITERIA.md).
+    """
+    kept = _apply_cancels(hits, [h for h in hits if h.rule.level == "cancel" and not h.rule.soft])
+    soft = [h for h in hits if h.rule.level == "cancel" and h.rule.soft]
+    if soft and not _remedy_hits(kept, text)[0]:
+        kept = _apply_cancels(kept, soft)
+    return kept
+
+
+def _apply_cancels(hits: list[_Raw], cancels: list[_Raw]) -> list[_Raw]:
     if not cancels:
-        return hits, []
-    kept, dropped = [], []
-    for h in hits:
-        if h.rule.level == "earn" and any(
+        return hits
+    return [
+        h
+        for h in hits
+        if h.rule.level not in ("earn", "cost")
+        or not any(
             c.rule.criterion == h.rule.criterion and c.start < h.end and h.start < c.end
             for c in cancels
-        ):
-            dropped.append(h)
-        else:
-            kept.append(h)
-    return kept, dropped
+        )
+    ]
 
 
-def _remedy_hits(hits: list[_Raw], sentences: list[tuple[int, int]]) -> tuple[list[_Raw], list[_Raw]]:
-    """Remedy mentions that carry a specific (same or next sentence), and those specifics."""
+def _clause_start(text: str, pos: int) -> int:
+    """Index of the first character of the clause holding ``pos``."""
+    i = pos
+    while i > 0 and text[i - 1] not in CLAUSE_END:
+        i -= 1
+    return i
+
+
+def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
+    """Remedy mentions that carry a specific, and those specifics.
+
+    A specific counts from the start of the remedy's clause to the end of the
+    next sentence: "今天给您补发" and "给您补发,今天发出" both do, while a date
+    in an earlier clause ("本来今天到,我们在催了") does not.
+    """
+    sentences = _sentences(text)
     specifics = [h for h in hits if h.rule.criterion == "specific"]
     offers = [h for h in hits if h.rule.criterion == "remedy" and h.rule.level == "earn"]
     concrete: list[_Raw] = []
     used: dict[int, _Raw] = {}
     for offer in offers:
         idx = next((i for i, (s, e) in enumerate(sentences) if s <= offer.start < e), 0)
-        lo = sentences[idx][0] if sentences else 0
+        lo = _clause_start(text, offer.start)
         hi = sentences[min(idx + 1, len(sentences) - 1)][1] if sentences else offer.end
         near = [s for s in specifics if lo <= s.start < hi]
-        if near:
+        if near or offer.rule.specific:  # e.g. "运费我们承担" names who pays itself
             concrete.append(offer)
             for s in near:
                 used[id(s)] = s
@@ -149,11 +175,12 @@ def score_reply(
         raise ValueError(f"unknown channel {channel!r} (one of: {', '.join(CHANNELS)})")
     rubric = rubric or default_rubric()
     norm = normalize(text)
-    sentences = _sentences(norm.text)
-    hits, _ = _cancel(_run_rules(norm, rubric, channel))
+    hits = _cancel(_run_rules(norm, rubric, channel), norm.text)
     by = _group(hits)
-    concrete, specifics = _remedy_hits(hits, sentences)
-    owned = bool(concrete or by.get(("ownership", "earn")))
+    concrete, specifics = _remedy_hits(hits, norm.text)
+    # A cause named while the reply owns the fix, or politely declines with a
+    # sincere apology, is an explanation, not blame-shifting (CRITERIA.md).
+    owned = bool(concrete or by.get(("ownership", "earn")) or by.get(("apology", "earn")))
     costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
     findings: list[Finding] = []
     for h in hits:

@@ -28,6 +28,9 @@ _CANTONESE = str.maketrans(
     {"唔": "不", "冇": "没", "係": "是", "嘅": "的", "咗": "了", "哋": "们", "佢": "他",
      "睇": "看", "嚟": "来", "喺": "在", "啲": "些", "俾": "给", "畀": "给", "咩": "啥", "攞": "拿"}
 )
+# Same-length pairs, applied after the single characters above.
+_CANTONESE_PAIRS = (("是咪", "是否"), ("點解", "为何"), ("点解", "为何"), ("邊度", "哪里"), ("边度", "哪里"),
+                    ("邊個", "哪个"), ("边个", "哪个"), ("想點", "想怎"), ("不使", "不用"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,9 @@ def normalize(text: str) -> Normalized:
     if folded.isascii():
         return Normalized(text, folded, source, False)
     folded = folded.translate(_CANTONESE)  # before t2s, which turns 係 into 系
+    for cantonese, mandarin in _CANTONESE_PAIRS:
+        if cantonese in folded:
+            folded = folded.replace(cantonese, mandarin)
     simplified = _CONVERTER.convert(folded)
     if len(simplified) != len(folded):
         # A phrase-level conversion changed the length; convert per character
