@@ -41,6 +41,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
 MAX_FUZZY_CHARS = 2000
 TEMPLATE_RULE = "TPL001"
+# Remedy types a buyer can choose between; postage and courier chasing are
+# details of a remedy, and a return goes with a refund or an exchange.
+OPTION_TYPES = ("refund", "partial_refund", "exchange", "reship", "repair", "coupon", "compensation", "gift")
 CANNED_RULE = "TPL002"
 
 
@@ -192,6 +195,7 @@ def score_reply(
             continue
         findings.append(_finding(norm, h))
     findings.extend(_finding(norm, s, criterion="remedy", level="earn") for s in specifics)
+    findings = _drop_overlapping_earns(findings, rubric)
     findings.extend(_template_findings(norm, rubric, context))
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     criteria = {
@@ -213,6 +217,21 @@ def score_reply(
         remedy=offer,
         blame_targets=targets,
     )
+
+
+def _drop_overlapping_earns(findings: list[Finding], rubric: Rubric) -> list[Finding]:
+    """One piece of evidence per stretch of text: where earned findings of a
+    criterion overlap, keep the most specific rule (the earlier in its file)."""
+    order = rubric.rule_order
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.level != "earn", order.get(f.rule, 0), f.start)):
+        if f.level == "earn" and any(
+            k.level == "earn" and k.criterion == f.criterion and k.start < f.end and f.start < k.end
+            for k in kept
+        ):
+            continue
+        kept.append(f)
+    return kept
 
 
 def _group(hits: Iterable[_Raw]) -> dict[tuple[str, str], list[_Raw]]:
@@ -319,7 +338,11 @@ def score_conversation(
     }
     for name in CONVERSATION_CRITERIA[4:] + (REVIEW_CRITERIA if channel == "review_reply" else ()):
         criteria[name] = _all_replies(replies, name, name)
-    options = tuple(dict.fromkeys(t for r in replies if r.result.criteria["remedy"] for t in r.result.remedy.types))
+    options = tuple(
+        dict.fromkeys(
+            t for r in replies if r.result.criteria["remedy"] for t in r.result.remedy.types if t in OPTION_TYPES
+        )
+    )
     score = _score(criteria, options, rubric.weights[channel])
     lang = replies[0].result.lang if replies else "zh"
     return ConversationResult(

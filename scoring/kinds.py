@@ -13,6 +13,11 @@ Every kind accepts ``not_after`` / ``not_before`` guards: regular
 expressions that, if they match right before (or after) a hit within the same
 clause, drop it. Every kind compiles to one regular expression, so matching
 a reply costs one ``finditer`` per rule.
+
+``scope: clause`` (or ``sentence``) makes a rule judge whole clauses: the
+regex is searched inside each clause and a hit marks the whole clause. A
+rhetorical question or a closing formula is a property of its clause, and
+this keeps such rules linear in the reply's length.
 """
 
 from __future__ import annotations
@@ -31,6 +36,17 @@ CLAUSE_END = SENTENCE_END + ",、:~"
 GUARD_WINDOW = 16
 FUZZY_MIN_LEN = 5
 _WORDISH = re.compile(r"^[a-z0-9' -]+$")
+SCOPES = ("match", "clause", "sentence")
+# An English full stop ends a unit only before a space or the end ("¥20.5" stays whole).
+_UNIT_SPLIT = {
+    "clause": re.compile(r"[^,、:~。!?;\n.]*(?:\.(?!\s|$)[^,、:~。!?;\n.]*)*(?:[,、:~。!?;\n]+|\.+|$)"),
+    "sentence": re.compile(r"[^。!?;\n.]*(?:\.(?!\s|$)[^。!?;\n.]*)*(?:[。!?;\n]+|\.+|$)"),
+}
+
+
+def units(text: str, scope: str) -> list[tuple[int, int]]:
+    """Spans of the clauses (or sentences) of ``text``, delimiters included."""
+    return [m.span() for m in _UNIT_SPLIT[scope].finditer(text) if m.end() > m.start()]
 
 
 def norm_phrase(phrase: str) -> str:
@@ -78,9 +94,13 @@ class Matcher:
     not_after: re.Pattern[str] | None
     not_before: re.Pattern[str] | None
     fuzzy: tuple[str, ...] = ()
+    scope: str = "match"
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Half-open spans of ``text`` (normalised) where the rule fires."""
+        if self.scope != "match":
+            yield from self._unit_spans(text)
+            return
         found = False
         for m in self.regex.finditer(text):
             start, end = m.span()
@@ -90,6 +110,17 @@ class Matcher:
             yield start, end
         if not found and self.fuzzy:
             yield from self._fuzzy_spans(text)
+
+    def _unit_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        for start, end in units(text, self.scope):
+            unit = text[start:end]
+            m = self.regex.search(unit)
+            if m is None or self._guarded(text, start + m.start(), start + m.end()):
+                continue
+            core = unit.rstrip(CLAUSE_END + ". ")
+            lead = len(core) - len(core.lstrip())
+            if core.strip():
+                yield start + lead, start + len(core)
 
     def _guarded(self, text: str, start: int, end: int) -> bool:
         if self.not_after is not None:
@@ -172,9 +203,12 @@ def compile_rule(
         source = f"(?:{first})[^{stop}]{{0,{within}}}?(?:{then})"
     else:
         raise ValueError(f"unknown kind '{kind}' (one of: {', '.join(KINDS)})")
+    scope = data.get("scope", "match")
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
     try:
         regex = re.compile(source)
-        return Matcher(regex, _guard(not_after, True), _guard(not_before, False), fuzzy)
+        return Matcher(regex, _guard(not_after, True), _guard(not_before, False), fuzzy, scope)
     except re.error as exc:
         raise ValueError(f"bad regular expression: {exc}") from None
 

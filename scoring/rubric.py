@@ -53,7 +53,7 @@ RULE_FILE_KEYS = {"criterion", "guards", "rules"}
 RULE_KEYS = {
     "id", "kind", "level", "message", "fix", "phrases", "typos", "patterns", "first",
     "then", "within", "same_clause", "not_after", "not_before", "soft", "target",
-    "remedy_type", "specific", "channels", "examples",
+    "remedy_type", "specific", "channels", "examples", "scope",
 }  # fmt: skip
 SETTINGS_KEYS = {"weights", "response_target_s", "template", "canned_replies"}
 _RULE_ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
@@ -78,6 +78,7 @@ class Rubric:
     template_min_chars: int
     canned_replies: tuple[str, ...]
     by_channel: Mapping[str, tuple[CompiledRule, ...]] = field(default_factory=dict)
+    rule_order: Mapping[str, int] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with ``rule_id`` (KeyError if none)."""
@@ -278,6 +279,7 @@ def parse_rubric(texts: Mapping[str, str]) -> Rubric:
         template_min_chars=int(template.get("min_chars", 12)),
         canned_replies=tuple(settings.get("canned_replies", [])),
         by_channel={ch: tuple(c for c in rules if ch in c.rule.channels) for ch in CHANNELS},
+        rule_order={c.rule.id: i for i, c in enumerate(rules)},
     )
 
 

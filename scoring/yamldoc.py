@@ -23,6 +23,9 @@ MAX_DEPTH = 40
 MAX_NODES = 100_000
 
 Path = tuple[str | int, ...]
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,10 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: dict, de
     if depth > MAX_DEPTH:
         raise yaml.MarkedYAMLError(problem="nesting is too deep", problem_mark=node.start_mark)
     pos[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag not in _ALLOWED_TAGS:
+        raise yaml.MarkedYAMLError(
+            problem=f"the tag {node.tag!r} is not allowed here", problem_mark=node.start_mark
+        )
     if len(pos) > MAX_NODES:
         raise yaml.MarkedYAMLError(
             problem=f"document expands to more than {MAX_NODES} values (alias bomb?)",

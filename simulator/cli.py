@@ -1,0 +1,205 @@
+"""The ``kefu`` command line. Never imports Textual (see pyproject's import contract).
+
+Subcommands are the verbs a supervisor or trainer would guess: ``score`` for
+batch QA of chat logs (more arrive with the scenario engine and the app).
+Every user error is a message naming file and line, with a non-zero exit;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from simulator import output, qa
+
+_EPILOG_SCORE = """\b
+Examples:
+  kefu score chats.jsonl -o scored.jsonl
+  kefu score chats.jsonl --format csv -o scored.csv --jobs 2
+  cat chats.jsonl | kefu score - --format table
+  kefu score --text "非常抱歉给您添麻烦了,今天给您补发,运费我们承担"
+
+\b
+Input: one conversation per line,
+  {"id": "c1", "channel": "chat", "turns": [{"role": "buyer", "text": "..."},
+                                            {"role": "agent", "text": "...", "at": "2026-11-24T10:00:00+08:00"}]}
+"""
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(package_name="kefu-trainer", prog_name="kefu")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """kefu-trainer: practise handling angry buyers, and score real chat logs."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command(epilog=_EPILOG_SCORE)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.option("--text", "text", help="Score one agent reply given on the command line.")
+@click.option("--channel", type=click.Choice(["chat", "review_reply"]), default="chat", show_default=True,
+              help="Channel for --text.")
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write results here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]),
+              help="Output format [default: table on a terminal, else jsonl].")
+@click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]),
+              help="Language of messages [default: the language of each reply].")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (use the number of cores for big files).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+def score(files: tuple[str, ...], text: str | None, channel: str, out_path: str | None,
+          fmt: str | None, lang: str | None, jobs: int, quiet: bool) -> None:
+    """Score agent replies: apology, listening, remedy, no blame, and more.
+
+    FILES are JSONL chat logs (use - for standard input). Output has one line per
+    input line, in input order. Exit status is 1 if any line could not be scored.
+    """
+    if text is not None:
+        if files:
+            raise click.UsageError("give either --text or FILES, not both")
+        _score_text(text, channel, fmt, lang, out_path)
+        return
+    if not files:
+        raise click.UsageError("no input: give FILES (or - for standard input), or --text")
+    for name in files:
+        if name != "-" and not Path(name).is_file():
+            raise click.UsageError(f"{name}: no such file")
+    with _open_out(out_path) as out:
+        fmt = fmt or ("table" if out.isatty() else "jsonl")
+        writer = output.writer(fmt, out, lang)
+        failed, total = 0, 0
+        started = time.perf_counter()
+        progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+        for name in files:
+            for outcome in qa.score_stream(_lines(name), lang=lang, jobs=jobs):
+                total += 1
+                if outcome.error:
+                    failed += 1
+                    click.echo(f"{_display(name)}:{outcome.line}: {outcome.error}", err=True)
+                writer.write(outcome)
+                progress.tick(total)
+        writer.close()
+        progress.done()
+    if not quiet:
+        rate = total / max(time.perf_counter() - started, 1e-9)
+        click.echo(f"kefu score: {total - failed} scored, {failed} failed ({rate:,.0f} lines/s)", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _score_text(text: str, channel: str, fmt: str | None, lang: str | None, out_path: str | None) -> None:
+    from scoring import score_reply
+
+    if not text.strip():
+        raise click.UsageError("--text is empty: give the agent reply to score")
+    if len(text) > qa.MAX_REPLY_CHARS:
+        raise click.UsageError(f"--text is {len(text):,} characters; the limit is {qa.MAX_REPLY_CHARS:,}")
+    result = score_reply(text, channel=channel)
+    with _open_out(out_path) as out:
+        if (fmt or ("table" if out.isatty() else "jsonl")) == "table":
+            output.write_reply_report(out, result, lang or result.lang, color=out.isatty())
+        else:
+            import json
+
+            out.write(json.dumps(result.to_dict(lang), ensure_ascii=False) + "\n")
+
+
+def _display(name: str) -> str:
+    return "<stdin>" if name == "-" else name
+
+
+def _lines(name: str) -> Iterator[tuple[int, bytes]]:
+    if name == "-":
+        yield from qa.numbered_lines(sys.stdin.buffer)
+        return
+    with open(name, "rb") as fh:
+        yield from qa.numbered_lines(fh)
+
+
+@contextlib.contextmanager
+def _open_out(path: str | None) -> Iterator[IO[str]]:
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    tmp = f"{path}.partial"
+    try:
+        fh = open(tmp, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror) from None
+    try:
+        with fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class _Progress:
+    """A line counter on stderr, redrawn at most a few times a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+        self.start = time.perf_counter()
+
+    def tick(self, n: int) -> None:
+        if not self.enabled or n % 200:
+            return
+        now = time.perf_counter()
+        if now - self.last > 0.2:
+            self.last = now
+            rate = n / max(now - self.start, 1e-9)
+            sys.stderr.write(f"\r  scored {n:,} lines  {rate:,.0f}/s ")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r" + " " * 50 + "\r")
+
+
+def entry() -> None:
+    """Console-script entry: a clean message instead of a traceback, always."""
+    try:
+        main(prog_name="kefu")
+    except BrokenPipeError:
+        # Output piped into head & co: stop quietly, like other Unix tools.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence for users
+        if os.environ.get("KEFU_DEBUG"):
+            raise
+        click.echo(f"kefu: internal error: {type(exc).__name__}: {exc} (set KEFU_DEBUG=1 for details)", err=True)
+        sys.exit(2)
+
+
+def run(argv: list[str] | None = None) -> Any:
+    """Entry point for tests: run the CLI and return its exit code."""
+    try:
+        main.main(args=argv, prog_name="kefu", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code
+    return 0

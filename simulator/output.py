@@ -1,0 +1,141 @@
+"""Writers for ``kefu score``: JSONL for machines, CSV for spreadsheets, a table for people."""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from typing import IO, Any
+
+from scoring.feedback import CRITERION_NAMES, localize
+from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, ReplyResult
+from simulator.qa import Outcome
+
+CSV_COLUMNS = ("id", "score", *CONVERSATION_CRITERIA, "replies", "first_problem", "error")
+
+
+class JsonlWriter:
+    """One JSON object per line, exactly as scored."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, outcome: Outcome) -> None:
+        self.out.write(json.dumps(outcome.record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+class CsvWriter:
+    """A row per conversation: score, 1/0 per criterion, and the first problem."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.csv = csv.writer(out)
+        self.csv.writerow(CSV_COLUMNS)
+
+    def write(self, outcome: Outcome) -> None:
+        rec = outcome.record
+        if outcome.error:
+            self.csv.writerow([rec.get("id"), "", *[""] * len(CONVERSATION_CRITERIA), "", "", outcome.error])
+            return
+        crit = rec["criteria"]
+        flags = [int(crit[c]["passed"]) if c in crit else "" for c in CONVERSATION_CRITERIA]
+        problem = next((line for line in rec["feedback"] if line.startswith("✗")), "")
+        self.csv.writerow([rec["id"], rec["score"], *flags, len(rec["replies"]), problem, ""])
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+class TableWriter:
+    """A fixed-width table for a terminal, then the feedback of failed criteria."""
+
+    def __init__(self, out: IO[str], lang: str | None) -> None:
+        self.out = out
+        self.lang = lang or "zh"
+        heads = [CRITERION_NAMES[c].pick(self.lang) for c in CONVERSATION_CRITERIA]
+        self.out.write(_row(["id", "score", *heads]) + "\n")
+
+    def write(self, outcome: Outcome) -> None:
+        rec = outcome.record
+        if outcome.error:
+            ident = rec.get("id")
+            self.out.write(_row([f"line {rec['line']}" if ident is None else str(ident), "ERROR", outcome.error]) + "\n")
+            return
+        marks = ["✓" if rec["criteria"][c]["passed"] else "✗" for c in CONVERSATION_CRITERIA]
+        self.out.write(_row([str(rec["id"]), str(rec["score"]), *marks]) + "\n")
+        for line in rec["feedback"]:
+            if line.startswith("✗"):
+                self.out.write(f"      {line}\n")
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+def _width(text: str) -> int:
+    """Terminal cells taken by ``text`` (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, cells: int) -> str:
+    return text + " " * max(0, cells - _width(text))
+
+
+def _row(cells: list[str]) -> str:
+    first, *rest = cells
+    return _pad(first[:14], 14) + " " + " ".join(_pad(c, 10) for c in rest).rstrip()
+
+
+def writer(fmt: str, out: IO[str], lang: str | None) -> Any:
+    """The writer for ``fmt`` (jsonl, csv or table)."""
+    if fmt == "csv":
+        return CsvWriter(out)
+    if fmt == "table":
+        return TableWriter(out, lang)
+    return JsonlWriter(out)
+
+
+def write_reply_report(out: IO[str], result: ReplyResult, lang: str, color: bool) -> None:
+    """A readable verdict on one reply: the criteria, then each finding in context."""
+    out.write(_highlight(result, color) + "\n\n")
+    for c in REPLY_CRITERIA:
+        mark = "✓" if result.criteria[c] else "✗"
+        out.write(f"  {mark} {localize(CRITERION_NAMES[c], lang)}\n")
+    for f in result.findings:
+        tag = {"earn": "+", "cost": "-", "cancel": "×", "note": "·"}[f.level]
+        out.write(f"    {tag} [{f.rule}] 「{f.text}」 {localize(f.message, lang)}\n")
+        if f.level != "earn":
+            out.write(f"        → {localize(f.fix, lang)}\n")
+    offer = result.remedy
+    if offer.types:
+        parts = [", ".join(offer.types)]
+        if offer.amounts:
+            parts.append(" ".join(f"{a.value:g} {a.currency}" for a in offer.amounts))
+        if offer.time_frames:
+            parts.append(" ".join(offer.time_frames))
+        out.write(f"  remedy: {' | '.join(parts)}\n")
+
+
+_GREEN, _RED, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[0m"
+
+
+def _highlight(result: ReplyResult, color: bool) -> str:
+    """The reply with earned words in green and costly words in red (on a terminal)."""
+    text = result.text
+    if not color:
+        return text
+    paint: list[str] = [""] * len(text)
+    for f in result.findings:
+        code = _GREEN if f.level == "earn" else _RED if f.level in ("cost", "cancel") else ""
+        for i in range(f.start, min(f.end, len(text))):
+            if code and paint[i] != _RED:
+                paint[i] = code
+    out, current = [], ""
+    for ch, code in zip(text, paint, strict=True):
+        if code != current:
+            out.append(code or _RESET)
+            current = code
+        out.append(ch)
+    return "".join(out) + (_RESET if current else "")

@@ -1,0 +1,165 @@
+"""Batch QA of chat logs: JSONL conversations in, one scored line out per line.
+
+Input, one conversation per line::
+
+    {"id": "c1", "channel": "chat", "turns": [{"role": "buyer", "text": "...", "at": "..."}]}
+
+Each line is checked and scored on its own, so a broken line is reported as
+``FILE:LINE: what is wrong`` and every good line is still scored. Output keeps
+the input order; a failed line yields ``{"id": ..., "line": N, "error": ...}``
+so output line N always answers input line N. Work is streamed in bounded
+batches (flat memory on millions of lines) and spread over ``jobs`` processes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from scoring import score_conversation
+from scoring.engine import parse_time
+from scoring.model import CHANNELS, LANGS
+
+MAX_REPLY_CHARS = 20_000
+MAX_TURNS = 500
+ROLES = ("buyer", "agent")
+BATCH_LINES = 2000
+
+
+class LineError(ValueError):
+    """A problem with one input line (message only; the caller adds FILE:LINE)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one input line: an output record, or an error message."""
+
+    line: int
+    record: dict[str, Any]
+    error: str | None = None
+
+
+def _check_turn(i: int, turn: Any) -> dict[str, Any]:
+    where = f"turns[{i}]"
+    if not isinstance(turn, dict):
+        raise LineError(f"{where} must be an object with 'role' and 'text'")
+    unknown = set(turn) - {"role", "text", "at"}
+    if unknown:
+        raise LineError(f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
+    role, text = turn.get("role"), turn.get("text")
+    if role not in ROLES:
+        raise LineError(f"{where}.role must be 'buyer' or 'agent', not {role!r}")
+    if not isinstance(text, str):
+        raise LineError(f"{where}.text is missing or not a string")
+    if role == "agent" and not text.strip():
+        raise LineError(f"{where}.text is an empty agent reply")
+    if len(text) > MAX_REPLY_CHARS:
+        raise LineError(f"{where}.text is {len(text):,} characters; the limit is {MAX_REPLY_CHARS:,}")
+    try:
+        parse_time(turn.get("at"))
+    except (ValueError, TypeError):
+        raise LineError(f"{where}.at is not an ISO-8601 time: {turn.get('at')!r}") from None
+    return turn
+
+
+def parse_conversation(raw: str) -> dict[str, Any]:
+    """Parse and check one JSONL line; raise LineError saying what is wrong."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise LineError(f"broken JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise LineError("a line must be a JSON object with 'id' and 'turns'")
+    unknown = set(data) - {"id", "channel", "turns", "response_target_s"}
+    if unknown:
+        raise LineError(f"unknown key(s): {', '.join(sorted(unknown))}")
+    if "id" not in data or not isinstance(data["id"], str | int):
+        raise LineError("missing field 'id' (a string)")
+    channel = data.get("channel", "chat")
+    if channel not in CHANNELS:
+        raise LineError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    turns = data.get("turns")
+    if not isinstance(turns, list) or not turns:
+        raise LineError("missing field 'turns' (a non-empty list)")
+    if len(turns) > MAX_TURNS:
+        raise LineError(f"{len(turns)} turns; the limit is {MAX_TURNS}")
+    checked = [_check_turn(i, t) for i, t in enumerate(turns)]
+    if not any(t["role"] == "agent" for t in checked):
+        raise LineError("no agent reply to score")
+    target = data.get("response_target_s")
+    if target is not None and (not isinstance(target, int | float) or target <= 0):
+        raise LineError("response_target_s must be a positive number of seconds")
+    return {"id": data["id"], "channel": channel, "turns": checked, "response_target_s": target}
+
+
+def score_line(line_no: int, raw: bytes, lang: str | None) -> Outcome:
+    """Score one raw input line; never raises."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+        return Outcome(line_no, {"id": None, "line": line_no, "error": msg}, msg)
+    try:
+        conv = parse_conversation(text)
+    except LineError as exc:
+        ident = _best_id(text)
+        return Outcome(line_no, {"id": ident, "line": line_no, "error": str(exc)}, str(exc))
+    result = score_conversation(
+        conv["turns"], channel=conv["channel"], response_target_s=conv["response_target_s"]
+    )
+    return Outcome(line_no, {"id": conv["id"], **result.to_dict(lang)})
+
+
+def _best_id(text: str) -> Any:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, ValueError):
+        return None
+    return data.get("id") if isinstance(data, dict) else None
+
+
+def _score_batch(batch: list[tuple[int, bytes]], lang: str | None) -> list[Outcome]:
+    return [score_line(n, raw, lang) for n, raw in batch]
+
+
+def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) for every non-blank line; blank lines are skipped."""
+    for n, raw in enumerate(stream, start=1):
+        stripped = raw.rstrip(b"\r\n")
+        if stripped.strip():
+            yield n, stripped
+
+
+def _batches(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    batch: list[tuple[int, bytes]] = []
+    for item in lines:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def score_stream(
+    lines: Iterator[tuple[int, bytes]], *, lang: str | None = None, jobs: int = 1
+) -> Iterator[Outcome]:
+    """Score numbered lines in order, in bounded batches, on ``jobs`` processes."""
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    if jobs <= 1:
+        for batch in _batches(lines, BATCH_LINES):
+            yield from _score_batch(batch, lang)
+        return
+    chunk = max(50, BATCH_LINES // jobs)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        window: list = []
+        for batch in _batches(lines, chunk):
+            window.append(pool.submit(_score_batch, batch, lang))
+            if len(window) >= jobs * 2:  # bounded prefetch keeps memory flat
+                yield from window.pop(0).result()
+        for future in window:
+            yield from future.result()

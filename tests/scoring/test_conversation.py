@@ -1,0 +1,122 @@
+"""score_conversation: order, timing, options and the 0-100 score."""
+
+from __future__ import annotations
+
+from scoring import score_conversation
+
+
+def conv(*pairs):
+    return [{"role": r, "text": t, **({"at": a} if a else {})} for r, t, a in pairs]
+
+
+GOOD = conv(
+    ("buyer", "收到的杯子碎了!!", "2026-11-24T10:00:00+08:00"),
+    ("agent", "非常抱歉给您添麻烦了!方便拍张破损的照片吗?", "2026-11-24T10:00:30+08:00"),
+    ("buyer", "[图片]", "2026-11-24T10:01:00+08:00"),
+    ("agent", "看到了,给您两个方案:今天补发一个新的,或者全额退款,运费都由我们承担,您看选哪个?", "2026-11-24T10:01:20+08:00"),
+)
+
+
+def test_a_good_conversation_scores_full_marks():
+    r = score_conversation(GOOD)
+    assert all(c.passed for c in r.criteria.values()), r.to_dict("en")["feedback"]
+    assert r.score == 100
+    assert {"reship", "refund"} <= set(r.options_offered)
+
+
+def test_late_apology_fails_timely_apology():
+    turns = conv(
+        ("buyer", "怎么还没发货?", None),
+        ("agent", "请问订单号是多少?", None),
+        ("buyer", "123456789", None),
+        ("agent", "抱歉,今天给您发出", None),
+    )
+    r = score_conversation(turns)
+    assert not r.criteria["timely_apology"].passed
+    assert "第 2 轮" in r.criteria["timely_apology"].note.zh
+
+
+def test_slow_apology_misses_the_response_target():
+    turns = conv(
+        ("buyer", "东西坏了!", "2026-11-24T10:00:00Z"),
+        ("agent", "非常抱歉,能说说具体情况吗?", "2026-11-24T10:05:00Z"),
+    )
+    assert not score_conversation(turns, response_target_s=60).criteria["timely_apology"].passed
+    assert score_conversation(turns, response_target_s=600).criteria["timely_apology"].passed
+
+
+def test_each_new_grievance_needs_its_own_apology():
+    turns = conv(
+        ("buyer", "杯子碎了", None),
+        ("agent", "非常抱歉!方便拍照吗?", None),
+        ("buyer", "而且你们客服态度太差了!", None),
+        ("agent", "照片收到,今天给您补发", None),
+    )
+    assert not score_conversation(turns).criteria["timely_apology"].passed
+
+
+def test_listening_must_come_before_the_remedy():
+    turns = conv(
+        ("buyer", "杯子碎了", None),
+        ("agent", "非常抱歉,今天给您补发一个,运费我们出", None),
+        ("buyer", "好吧", None),
+        ("agent", "方便拍张照片吗?", None),
+    )
+    r = score_conversation(turns)
+    assert not r.criteria["listening"].passed
+    assert r.criteria["listening"].note is not None
+
+
+def test_listening_is_not_needed_when_buyer_gave_every_detail():
+    turns = conv(
+        ("buyer", "订单号20231111888,杯子碎了,照片:[图片]", None),
+        ("agent", "非常抱歉!今天给您补发,运费我们出", None),
+    )
+    assert score_conversation(turns).criteria["listening"].passed
+
+
+def test_blame_fails_and_names_the_reply():
+    turns = conv(
+        ("buyer", "为什么还没到", None),
+        ("agent", "抱歉,我看一下", None),
+        ("buyer", "快点", None),
+        ("agent", "这是快递的问题,您去找快递", None),
+    )
+    r = score_conversation(turns)
+    assert not r.criteria["no_blame"].passed
+    assert {e.turn for e in r.criteria["no_blame"].evidence} == {3}
+    assert any("第 4 轮" in m.zh for m in r.feedback)
+
+
+def test_repeated_replies_are_a_template():
+    same = "亲,非常抱歉给您带来不便,我们这边马上为您核实处理"
+    turns = conv(("buyer", "还没到", None), ("agent", same, None), ("buyer", "???", None), ("agent", same, None))
+    r = score_conversation(turns)
+    assert not r.criteria["no_template"].passed
+
+
+def test_review_reply_channel_adds_its_checks():
+    turns = conv(("buyer", "差评!发错货", None), ("agent", "亲~不好意思哈😊 加我微信13812345678", None))
+    r = score_conversation(turns, channel="review_reply")
+    assert not r.criteria["formal_register"].passed
+    assert not r.criteria["no_private_data"].passed
+
+
+def test_score_uses_the_weights():
+    # apology (20) + courtesy (10) + no_template (5) + inducement (5) + no_blame (20)
+    turns = conv(("buyer", "坏了", None), ("agent", "非常抱歉", None))
+    assert score_conversation(turns).score == 60
+
+
+def test_lone_reply_without_buyer_turns_is_scored():
+    r = score_conversation([{"role": "agent", "text": "非常抱歉,请问是哪里坏了?"}])
+    assert r.criteria["timely_apology"].passed and r.criteria["listening"].passed
+
+
+def test_result_is_json_ready_in_each_language():
+    import json
+
+    r = score_conversation(GOOD)
+    for lang in ("zh", "zh-Hant", "en"):
+        json.dumps(r.to_dict(lang), ensure_ascii=False)
+    assert r.to_dict("en")["feedback"][0].startswith("✓ Timely apology")
