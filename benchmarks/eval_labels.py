@@ -18,7 +18,9 @@ from scoring import score_reply  # noqa: E402
 from scoring.model import REPLY_CRITERIA  # noqa: E402
 
 
-def evaluate(rows: list[dict]) -> tuple[dict[str, dict[str, float]], list[tuple[str, str, dict, dict]]]:
+def evaluate(
+    rows: list[dict],
+) -> tuple[dict[str, dict[str, float]], list[tuple[str, str, dict, dict]]]:
     """Per-criterion metrics and the list of disagreements."""
     counts = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in REPLY_CRITERIA}
     errors = []
@@ -46,14 +48,22 @@ def main() -> None:
     ap.add_argument("file", type=Path)
     ap.add_argument("--errors", action="store_true", help="print each disagreement")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in args.file.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     metrics, errors = evaluate(rows)
     print(f"{args.file.name}: {len(rows)} replies")
     for c, m in metrics.items():
-        print(f"  {c:10s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} acc={m['accuracy']:.3f}  tp={m['tp']} fp={m['fp']} fn={m['fn']} tn={m['tn']}")
+        print(
+            f"  {c:10s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} acc={m['accuracy']:.3f}  tp={m['tp']} fp={m['fp']} fn={m['fn']} tn={m['tn']}"
+        )
     if args.errors:
         for rid, text, want, got in errors:
-            diff = ", ".join(f"{c}: want {want[c]} got {got[c]}" for c in REPLY_CRITERIA if want[c] != got[c])
+            diff = ", ".join(
+                f"{c}: want {want[c]} got {got[c]}" for c in REPLY_CRITERIA if want[c] != got[c]
+            )
             print(f"{rid}\t{diff}\n\t{text}")
 
 

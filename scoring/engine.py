@@ -24,8 +24,8 @@ from scoring.model import (
     CHANNELS,
     CONVERSATION_CRITERIA,
     REVIEW_CRITERIA,
-    CriterionResult,
     ConversationResult,
+    CriterionResult,
     Evidence,
     Finding,
     Message,
@@ -43,7 +43,16 @@ MAX_FUZZY_CHARS = 2000
 TEMPLATE_RULE = "TPL001"
 # Remedy types a buyer can choose between; postage and courier chasing are
 # details of a remedy, and a return goes with a refund or an exchange.
-OPTION_TYPES = ("refund", "partial_refund", "exchange", "reship", "repair", "coupon", "compensation", "gift")
+OPTION_TYPES = (
+    "refund",
+    "partial_refund",
+    "exchange",
+    "reship",
+    "repair",
+    "coupon",
+    "compensation",
+    "gift",
+)
 CANNED_RULE = "TPL002"
 
 
@@ -144,7 +153,9 @@ def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     return concrete, list(used.values())
 
 
-def _finding(norm: Normalized, hit: _Raw, criterion: str | None = None, level: str | None = None) -> Finding:
+def _finding(
+    norm: Normalized, hit: _Raw, criterion: str | None = None, level: str | None = None
+) -> Finding:
     start, end = norm.span(hit.start, hit.end)
     r = hit.rule
     return Finding(
@@ -188,7 +199,9 @@ def score_reply(
     findings: list[Finding] = []
     for h in hits:
         crit, level = h.rule.criterion, h.rule.level
-        if crit in ("specific", "ownership", "grievance") or (crit == "no_blame" and h not in costs):
+        if crit in ("specific", "ownership", "grievance") or (
+            crit == "no_blame" and h not in costs
+        ):
             continue
         if crit == "remedy" and level == "earn" and h not in concrete:
             findings.append(_finding(norm, h, level="note"))
@@ -273,12 +286,24 @@ def _template_findings(
 
 _TEMPLATE_MESSAGES = {
     TEMPLATE_RULE: (
-        Message("这条回复和你前面的回复几乎一样,像是复制粘贴的模板。", "This reply is nearly identical to an earlier one: it reads like a canned template."),
-        Message("针对买家刚说的内容回应,提到具体的订单、商品或问题。", "Answer what the buyer just said, naming their order, item or problem."),
+        Message(
+            "这条回复和你前面的回复几乎一样,像是复制粘贴的模板。",
+            "This reply is nearly identical to an earlier one: it reads like a canned template.",
+        ),
+        Message(
+            "针对买家刚说的内容回应,提到具体的订单、商品或问题。",
+            "Answer what the buyer just said, naming their order, item or problem.",
+        ),
     ),
     CANNED_RULE: (
-        Message("这是一段常见的套话模板,买家会觉得被敷衍。", "This is a known canned text; the buyer will feel brushed off."),
-        Message("用自己的话回应这位买家的具体问题,并给出具体的解决办法。", "Use your own words about this buyer's problem and give a concrete fix."),
+        Message(
+            "这是一段常见的套话模板,买家会觉得被敷衍。",
+            "This is a known canned text; the buyer will feel brushed off.",
+        ),
+        Message(
+            "用自己的话回应这位买家的具体问题,并给出具体的解决办法。",
+            "Use your own words about this buyer's problem and give a concrete fix.",
+        ),
     ),
 }
 
@@ -289,7 +314,9 @@ _TEMPLATE_MESSAGES = {
 def _as_turn(raw: Turn | Mapping[str, Any]) -> Turn:
     if isinstance(raw, Turn):
         return raw
-    return Turn(role=str(raw.get("role", "")), text=str(raw.get("text", "")), at=parse_time(raw.get("at")))
+    return Turn(
+        role=str(raw.get("role", "")), text=str(raw.get("text", "")), at=parse_time(raw.get("at"))
+    )
 
 
 def parse_time(value: Any) -> float | None:
@@ -322,12 +349,18 @@ def score_conversation(
     """Judge a whole conversation; see CRITERIA.md "Across a conversation"."""
     rubric = rubric or default_rubric()
     seq = [_as_turn(t) for t in turns]
-    target = response_target_s if response_target_s is not None else rubric.response_target_s.get(channel)
+    target = (
+        response_target_s
+        if response_target_s is not None
+        else rubric.response_target_s.get(channel)
+    )
     replies: list[ReplyScore] = []
     previous: list[str] = []
     for i, turn in enumerate(seq):
         if turn.role == "agent":
-            result = score_reply(turn.text, channel=channel, context={"previous_replies": previous}, rubric=rubric)
+            result = score_reply(
+                turn.text, channel=channel, context={"previous_replies": previous}, rubric=rubric
+            )
             replies.append(ReplyScore(i, result))
             previous.append(turn.text)
     criteria: dict[str, CriterionResult] = {
@@ -340,7 +373,11 @@ def score_conversation(
         criteria[name] = _all_replies(replies, name, name)
     options = tuple(
         dict.fromkeys(
-            t for r in replies if r.result.criteria["remedy"] for t in r.result.remedy.types if t in OPTION_TYPES
+            t
+            for r in replies
+            if r.result.criteria["remedy"]
+            for t in r.result.remedy.types
+            if t in OPTION_TYPES
         )
     )
     score = _score(criteria, options, rubric.weights[channel])
@@ -356,7 +393,9 @@ def score_conversation(
     )
 
 
-def _score(criteria: Mapping[str, CriterionResult], options: Sequence[str], weights: Mapping[str, float]) -> int:
+def _score(
+    criteria: Mapping[str, CriterionResult], options: Sequence[str], weights: Mapping[str, float]
+) -> int:
     total = sum(w for name, w in weights.items() if name in criteria and criteria[name].passed)
     if len(options) >= 2 and criteria["remedy"].passed:
         total += weights.get("remedy_options", 0)
@@ -365,7 +404,10 @@ def _score(criteria: Mapping[str, CriterionResult], options: Sequence[str], weig
 
 def _evidence(replies: Sequence[ReplyScore], criterion: str, level: str) -> tuple[Evidence, ...]:
     return tuple(
-        Evidence(r.turn, f) for r in replies for f in r.result.findings if f.criterion == criterion and f.level == level
+        Evidence(r.turn, f)
+        for r in replies
+        for f in r.result.findings
+        if f.criterion == criterion and f.level == level
     )
 
 
@@ -393,10 +435,22 @@ def _listening_first(seq: Sequence[Turn], replies: Sequence[ReplyScore]) -> Crit
     return CriterionResult(False, late, _LISTEN_LATE if late else None)
 
 
-_DETAILS_GIVEN = Message("买家已经给出了订单号和照片等全部细节,无需再追问。", "The buyer already gave every detail (order number, photos).")
-_LISTEN_LATE = Message("询问细节出现在给出解决方案之后,应先听后解决。", "You asked for details only after settling the remedy: listen first.")
-_NO_APOLOGY = Message("对买家的投诉,第一条回复里没有道歉。", "The first reply to the buyer's complaint has no apology.")
-_LATE = Message("道歉的回复超过了响应时间目标({seconds} 秒)。", "The apology came later than the response-time target ({seconds} s).")
+_DETAILS_GIVEN = Message(
+    "买家已经给出了订单号和照片等全部细节,无需再追问。",
+    "The buyer already gave every detail (order number, photos).",
+)
+_LISTEN_LATE = Message(
+    "询问细节出现在给出解决方案之后,应先听后解决。",
+    "You asked for details only after settling the remedy: listen first.",
+)
+_NO_APOLOGY = Message(
+    "对买家的投诉,第一条回复里没有道歉。",
+    "The first reply to the buyer's complaint has no apology.",
+)
+_LATE = Message(
+    "道歉的回复超过了响应时间目标({seconds} 秒)。",
+    "The apology came later than the response-time target ({seconds} s).",
+)
 
 
 def _timely_apology(
@@ -408,7 +462,9 @@ def _timely_apology(
 ) -> CriterionResult:
     """The first agent block after each grievance apologises, in time."""
     by_turn = {r.turn: r for r in replies}
-    grievances = [i for i, t in enumerate(seq) if t.role == "buyer" and _is_grievance(t.text, rubric, channel)]
+    grievances = [
+        i for i, t in enumerate(seq) if t.role == "buyer" and _is_grievance(t.text, rubric, channel)
+    ]
     first_buyer = next((i for i, t in enumerate(seq) if t.role == "buyer"), None)
     if first_buyer is not None and first_buyer not in grievances:
         grievances.insert(0, first_buyer)
@@ -421,12 +477,25 @@ def _timely_apology(
             continue
         apologies = [r for r in block if r.result.criteria["apology"]]
         if not apologies:
-            return CriterionResult(False, _evidence(replies, "apology", "earn"), _NO_APOLOGY.__class__(
-                _NO_APOLOGY.zh + f"(第 {block[0].turn + 1} 轮)", _NO_APOLOGY.en + f" (turn {block[0].turn + 1})"))
+            return CriterionResult(
+                False,
+                _evidence(replies, "apology", "earn"),
+                _NO_APOLOGY.__class__(
+                    _NO_APOLOGY.zh + f"(第 {block[0].turn + 1} 轮)",
+                    _NO_APOLOGY.en + f" (turn {block[0].turn + 1})",
+                ),
+            )
         first = apologies[0]
         asked, answered = (seq[g].at if g >= 0 else None), seq[first.turn].at
-        if target is not None and asked is not None and answered is not None and answered - asked > target:
-            late = Message(_LATE.zh.format(seconds=int(target)), _LATE.en.format(seconds=int(target)))
+        if (
+            target is not None
+            and asked is not None
+            and answered is not None
+            and answered - asked > target
+        ):
+            late = Message(
+                _LATE.zh.format(seconds=int(target)), _LATE.en.format(seconds=int(target))
+            )
             return CriterionResult(False, _evidence([first], "apology", "earn"), late)
         evidence.extend(_evidence([first], "apology", "earn"))
     if not replies:
@@ -434,7 +503,9 @@ def _timely_apology(
     return CriterionResult(True, tuple(evidence))
 
 
-def _answer_block(seq: Sequence[Turn], g: int, by_turn: Mapping[int, ReplyScore]) -> list[ReplyScore]:
+def _answer_block(
+    seq: Sequence[Turn], g: int, by_turn: Mapping[int, ReplyScore]
+) -> list[ReplyScore]:
     """The agent turns right after turn ``g``, up to the next buyer turn."""
     block = []
     for i in range(g + 1, len(seq)):

@@ -36,30 +36,39 @@ CRITERION_NAMES = {
 _ADVICE = {
     "timely_apology": Message(
         "买家投诉后的第一条回复就先道歉,例如「非常抱歉给您添麻烦了」。",
-        "Apologise in your first reply to the complaint, e.g. \"I'm so sorry for the trouble.\"",
+        'Apologise in your first reply to the complaint, e.g. "I\'m so sorry for the trouble."',
     ),
     "listening": Message(
         "先请买家讲清情况再给方案,例如「方便拍张照片发给我看看吗?」。",
-        "Ask for the buyer's account before solving, e.g. \"Could you send me a photo of it?\"",
+        'Ask for the buyer\'s account before solving, e.g. "Could you send me a photo of it?"',
     ),
     "remedy": Message(
         "给出具体的补救:类型加金额、时间或谁付运费,例如「今天给您补发,运费我们承担」。",
-        "Offer a concrete remedy with a specific: \"We'll reship today at our cost.\"",
+        'Offer a concrete remedy with a specific: "We\'ll reship today at our cost."',
     ),
     "no_blame": Message(
         "不要把责任推给买家、快递或同事;说明原因的同时由店铺承担解决。",
         "Don't push the blame onto the buyer, courier or colleagues; explain the cause and own the fix.",
     ),
-    "courtesy": Message("保持礼貌耐心,不用反问、讽刺或过度贬低自己。", "Stay polite and patient: no sarcasm, no impatience, no grovelling."),
-    "no_template": Message("针对这位买家的具体问题回答,不要重复套话。", "Answer this buyer's actual problem instead of repeating stock text."),
+    "courtesy": Message(
+        "保持礼貌耐心,不用反问、讽刺或过度贬低自己。",
+        "Stay polite and patient: no sarcasm, no impatience, no grovelling.",
+    ),
+    "no_template": Message(
+        "针对这位买家的具体问题回答,不要重复套话。",
+        "Answer this buyer's actual problem instead of repeating stock text.",
+    ),
     "no_review_inducement": Message(
-        "不要用钱或礼物换好评或改评价,这违反平台规则。", "Never trade money or gifts for a good or changed review: platforms forbid it."
+        "不要用钱或礼物换好评或改评价,这违反平台规则。",
+        "Never trade money or gifts for a good or changed review: platforms forbid it.",
     ),
     "formal_register": Message(
-        "公开评价回复用书面语,不用「亲」「哈」和表情。", "Public review replies use a formal register: no slang or emoji."
+        "公开评价回复用书面语,不用「亲」「哈」和表情。",
+        "Public review replies use a formal register: no slang or emoji.",
     ),
     "no_private_data": Message(
-        "公开回复里不要出现电话、地址等隐私信息。", "Never put phone numbers or addresses in a public reply."
+        "公开回复里不要出现电话、地址等隐私信息。",
+        "Never put phone numbers or addresses in a public reply.",
     ),
 }
 
@@ -90,7 +99,10 @@ def conversation_feedback(
         if result.passed:
             extra = ""
             if name == "remedy" and len(options) >= 2:
-                extra_zh, extra_en = f"(提供了 {len(options)} 种方案供选择)", f" ({len(options)} options offered)"
+                extra_zh, extra_en = (
+                    f"(提供了 {len(options)} 种方案供选择)",
+                    f" ({len(options)} options offered)",
+                )
                 lines.append(Message(f"✓ {label.zh}{extra_zh}", f"✓ {label.en}{extra_en}"))
                 continue
             lines.append(Message(f"✓ {label.zh}{extra}", f"✓ {label.en}{extra}"))
@@ -107,8 +119,11 @@ def _failure_line(label: Message, result: CriterionResult, advice: Message) -> M
         quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"
         return Message(
             f"✗ {label.zh}:第 {ev.turn + 1} 轮「{quote}」— {f.message.zh} {f.fix.zh}",
-            f"✗ {label.en}: turn {ev.turn + 1} \"{quote}\" — {f.message.en} {f.fix.en}",
+            f'✗ {label.en}: turn {ev.turn + 1} "{quote}" — {f.message.en} {f.fix.en}',
         )
     if result.note:
-        return Message(f"✗ {label.zh}:{result.note.zh} {advice.zh}", f"✗ {label.en}: {result.note.en} {advice.en}")
+        return Message(
+            f"✗ {label.zh}:{result.note.zh} {advice.zh}",
+            f"✗ {label.en}: {result.note.en} {advice.en}",
+        )
     return Message(f"✗ {label.zh}:{advice.zh}", f"✗ {label.en}: {advice.en}")

@@ -39,7 +39,9 @@ _WORDISH = re.compile(r"^[a-z0-9' -]+$")
 SCOPES = ("match", "clause", "sentence")
 # An English full stop ends a unit only before a space or the end ("¥20.5" stays whole).
 _UNIT_SPLIT = {
-    "clause": re.compile(r"[^,、:~。!?;\n.]*(?:\.(?!\s|$)[^,、:~。!?;\n.]*)*(?:[,、:~。!?;\n]+|\.+|$)"),
+    "clause": re.compile(
+        r"[^,、:~。!?;\n.]*(?:\.(?!\s|$)[^,、:~。!?;\n.]*)*(?:[,、:~。!?;\n]+|\.+|$)"
+    ),
     "sentence": re.compile(r"[^。!?;\n.]*(?:\.(?!\s|$)[^。!?;\n.]*)*(?:[。!?;\n]+|\.+|$)"),
 }
 

@@ -25,12 +25,36 @@ _EXTRA_FOLD = str.maketrans({"\u3002": "。", "\uff61": "。", "\u3000": " ", "\
 # rubric is written in, one character for one so offsets stay exact:
 # 唔好意思 -> 不好意思, 唔關我哋事 -> 不关我们事, 冇做錯 -> 没做错.
 _CANTONESE = str.maketrans(
-    {"唔": "不", "冇": "没", "係": "是", "嘅": "的", "咗": "了", "哋": "们", "佢": "他",
-     "睇": "看", "嚟": "来", "喺": "在", "啲": "些", "俾": "给", "畀": "给", "咩": "啥", "攞": "拿"}
+    {
+        "唔": "不",
+        "冇": "没",
+        "係": "是",
+        "嘅": "的",
+        "咗": "了",
+        "哋": "们",
+        "佢": "他",
+        "睇": "看",
+        "嚟": "来",
+        "喺": "在",
+        "啲": "些",
+        "俾": "给",
+        "畀": "给",
+        "咩": "啥",
+        "攞": "拿",
+    }
 )
 # Same-length pairs, applied after the single characters above.
-_CANTONESE_PAIRS = (("是咪", "是否"), ("點解", "为何"), ("点解", "为何"), ("邊度", "哪里"), ("边度", "哪里"),
-                    ("邊個", "哪个"), ("边个", "哪个"), ("想點", "想怎"), ("不使", "不用"))
+_CANTONESE_PAIRS = (
+    ("是咪", "是否"),
+    ("點解", "为何"),
+    ("点解", "为何"),
+    ("邊度", "哪里"),
+    ("边度", "哪里"),
+    ("邊個", "哪个"),
+    ("边个", "哪个"),
+    ("想點", "想怎"),
+    ("不使", "不用"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +112,6 @@ def normalize(text: str) -> Normalized:
     if len(simplified) != len(folded):
         # A phrase-level conversion changed the length; convert per character
         # so that the offset map stays exact.
-        simplified = "".join(
-            c if len(c := _CONVERTER.convert(ch)) == 1 else ch for ch in folded
-        )
+        simplified = "".join(c if len(c := _CONVERTER.convert(ch)) == 1 else ch for ch in folded)
     traditional = simplified != folded
     return Normalized(text, simplified, source, traditional)

@@ -14,7 +14,20 @@ from typing import Any
 from scoring.model import Amount, RemedyOffer
 from scoring.normalize import Normalized
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+")
 _CURRENCY = (
@@ -26,7 +39,10 @@ _CURRENCY = (
     (re.compile(r"£|gbp"), "GBP"),
 )
 _TRACKING = re.compile(r"[a-z]{2,4}\d{8,}|\d{10,}")
-_EVIDENCE = re.compile(r"\[(图片|照片|视频|圖片|image|photo|video)\]|照片|图片|视频|截图|拍了|附图|附上|photo|picture|video|screenshot", re.I)
+_EVIDENCE = re.compile(
+    r"\[(图片|照片|视频|圖片|image|photo|video)\]|照片|图片|视频|截图|拍了|附图|附上|photo|picture|video|screenshot",
+    re.I,
+)
 _ORDER_NO = re.compile(r"\d{6,}")
 
 
@@ -62,7 +78,9 @@ def parse_amount(text: str) -> Amount | None:
     return Amount(value, currency, text)
 
 
-def extract(norm: Normalized, concrete: Sequence[Any], specifics: Sequence[Any], costs: Sequence[Any]) -> RemedyOffer:
+def extract(
+    norm: Normalized, concrete: Sequence[Any], specifics: Sequence[Any], costs: Sequence[Any]
+) -> RemedyOffer:
     """Build a RemedyOffer from the engine's surviving hits."""
     types = tuple(dict.fromkeys(h.rule.remedy_type for h in concrete if h.rule.remedy_type))
     amounts, times, tracking = [], [], []

@@ -19,7 +19,9 @@ def data_root() -> Path:
     for candidate in (_HERE / "_data" / "scenarios", _HERE.parent / "scenarios"):
         if (candidate / "rubric").is_dir():
             return candidate
-    raise FileNotFoundError("kefu-trainer's data folder (scenarios/rubric) is missing from the install")
+    raise FileNotFoundError(
+        "kefu-trainer's data folder (scenarios/rubric) is missing from the install"
+    )
 
 
 def rubric_texts() -> dict[str, str]:

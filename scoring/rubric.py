@@ -113,7 +113,9 @@ def _choice(doc, path, value, allowed, problems, what) -> str | None:
     if value is None:
         return None
     if value not in allowed:
-        problems.append(doc.problem(path, f"unknown {what} '{value}' (one of: {', '.join(allowed)})"))
+        problems.append(
+            doc.problem(path, f"unknown {what} '{value}' (one of: {', '.join(allowed)})")
+        )
         return None
     return str(value)
 
@@ -131,7 +133,9 @@ def _parse_rule(
         problems.append(doc.problem(path, "a rule must be a mapping"))
         return None
     before = len(problems)
-    problems.extend(check_keys(doc, path, raw, RULE_KEYS, {"id", "kind", "level", "message", "fix"}))
+    problems.extend(
+        check_keys(doc, path, raw, RULE_KEYS, {"id", "kind", "level", "message", "fix"})
+    )
     rule_id = str(raw.get("id", ""))
     if "id" in raw and not _RULE_ID.match(rule_id):
         problems.append(doc.problem((*path, "id"), f"rule id '{rule_id}' must look like AP001"))
@@ -184,9 +188,16 @@ def _parse_rule(
         soft=bool(raw.get("soft", False)),
         target=_choice(doc, (*path, "target"), raw.get("target"), TARGETS, problems, "target"),
         remedy_type=_choice(
-            doc, (*path, "remedy_type"), raw.get("remedy_type"), REMEDY_TYPES, problems, "remedy type"
+            doc,
+            (*path, "remedy_type"),
+            raw.get("remedy_type"),
+            REMEDY_TYPES,
+            problems,
+            "remedy type",
         ),
-        specific=_choice(doc, (*path, "specific"), raw.get("specific"), SPECIFICS, problems, "specific"),
+        specific=_choice(
+            doc, (*path, "specific"), raw.get("specific"), SPECIFICS, problems, "specific"
+        ),
         data={k: raw[k] for k in ("phrases", "patterns", "first", "then", "within") if k in raw},
         examples_match=tuple(ex_match),
         examples_no_match=tuple(ex_no),
@@ -199,7 +210,9 @@ def _parse_rule_file(
 ) -> list[CompiledRule]:
     data = doc.data
     if not isinstance(data, dict):
-        problems.append(doc.problem((), "a rule file must be a mapping with 'criterion' and 'rules'"))
+        problems.append(
+            doc.problem((), "a rule file must be a mapping with 'criterion' and 'rules'")
+        )
         return []
     problems.extend(check_keys(doc, (), data, RULE_FILE_KEYS, {"criterion", "rules"}))
     criterion = _choice(doc, ("criterion",), data.get("criterion"), CRITERIA, problems, "criterion")
@@ -229,10 +242,16 @@ def _parse_settings(doc: YamlDoc, problems: list[YamlProblem]) -> dict[str, Any]
     weights = data.get("weights", {})
     for channel in CHANNELS:
         table = weights.get(channel) if isinstance(weights, dict) else None
-        if not isinstance(table, dict) or not all(isinstance(v, int | float) for v in table.values()):
-            problems.append(doc.problem(("weights",), f"weights.{channel} must map criteria to numbers"))
+        if not isinstance(table, dict) or not all(
+            isinstance(v, int | float) for v in table.values()
+        ):
+            problems.append(
+                doc.problem(("weights",), f"weights.{channel} must map criteria to numbers")
+            )
         elif abs(sum(table.values()) - 100) > 1e-6:
-            problems.append(doc.problem(("weights", channel), f"weights.{channel} must add up to 100"))
+            problems.append(
+                doc.problem(("weights", channel), f"weights.{channel} must add up to 100")
+            )
     return data
 
 
@@ -264,7 +283,9 @@ def parse_rubric(texts: Mapping[str, str]) -> Rubric:
     for compiled in rules:
         r = compiled.rule
         if r.id in seen:
-            problems.append(YamlProblem(r.file, r.line, 1, f"duplicate rule id {r.id} (also in {seen[r.id]})"))
+            problems.append(
+                YamlProblem(r.file, r.line, 1, f"duplicate rule id {r.id} (also in {seen[r.id]})")
+            )
         seen[r.id] = f"{r.file}:{r.line}"
     if not settings and not problems:
         problems.append(YamlProblem("scoring.yaml", 1, 1, "the rubric has no scoring.yaml"))

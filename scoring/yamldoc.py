@@ -24,7 +24,8 @@ MAX_NODES = 100_000
 
 Path = tuple[str | int, ...]
 _ALLOWED_TAGS = {
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
 
 
@@ -76,7 +77,7 @@ class _LimitedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._aliases = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -156,14 +157,22 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 
 def check_keys(
-    doc: YamlDoc, path: Path, value: dict, allowed: set[str], required: set[str] = frozenset()
+    doc: YamlDoc,
+    path: Path,
+    value: dict,
+    allowed: set[str],
+    required: frozenset[str] | set[str] = frozenset(),
 ) -> list[YamlProblem]:
     """Unknown keys (with a did-you-mean hint) and missing required keys."""
     problems = []
     for key in value:
         if key not in allowed:
             hint = get_close_matches(key, sorted(allowed), n=1)
-            extra = f" — did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(sorted(allowed))})"
+            extra = (
+                f" — did you mean '{hint[0]}'?"
+                if hint
+                else f" (allowed: {', '.join(sorted(allowed))})"
+            )
             problems.append(doc.problem((*path, key), f"unknown key '{key}'{extra}"))
     for key in sorted(required - value.keys()):
         problems.append(doc.problem(path, f"missing required key '{key}'"))

@@ -49,19 +49,50 @@ def main(ctx: click.Context) -> None:
 @main.command(epilog=_EPILOG_SCORE)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--text", "text", help="Score one agent reply given on the command line.")
-@click.option("--channel", type=click.Choice(["chat", "review_reply"]), default="chat", show_default=True,
-              help="Channel for --text.")
-@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Write results here instead of standard output.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]),
-              help="Output format [default: table on a terminal, else jsonl].")
-@click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]),
-              help="Language of messages [default: the language of each reply].")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes (use the number of cores for big files).")
+@click.option(
+    "--channel",
+    type=click.Choice(["chat", "review_reply"]),
+    default="chat",
+    show_default=True,
+    help="Channel for --text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write results here instead of standard output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "table"]),
+    help="Output format [default: table on a terminal, else jsonl].",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "zh-Hant", "en"]),
+    help="Language of messages [default: the language of each reply].",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (use the number of cores for big files).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-def score(files: tuple[str, ...], text: str | None, channel: str, out_path: str | None,
-          fmt: str | None, lang: str | None, jobs: int, quiet: bool) -> None:
+def score(
+    files: tuple[str, ...],
+    text: str | None,
+    channel: str,
+    out_path: str | None,
+    fmt: str | None,
+    lang: str | None,
+    jobs: int,
+    quiet: bool,
+) -> None:
     """Score agent replies: apology, listening, remedy, no blame, and more.
 
     FILES are JSONL chat logs (use - for standard input). Output has one line per
@@ -95,18 +126,24 @@ def score(files: tuple[str, ...], text: str | None, channel: str, out_path: str 
         progress.done()
     if not quiet:
         rate = total / max(time.perf_counter() - started, 1e-9)
-        click.echo(f"kefu score: {total - failed} scored, {failed} failed ({rate:,.0f} lines/s)", err=True)
+        click.echo(
+            f"kefu score: {total - failed} scored, {failed} failed ({rate:,.0f} lines/s)", err=True
+        )
     if failed:
         sys.exit(1)
 
 
-def _score_text(text: str, channel: str, fmt: str | None, lang: str | None, out_path: str | None) -> None:
+def _score_text(
+    text: str, channel: str, fmt: str | None, lang: str | None, out_path: str | None
+) -> None:
     from scoring import score_reply
 
     if not text.strip():
         raise click.UsageError("--text is empty: give the agent reply to score")
     if len(text) > qa.MAX_REPLY_CHARS:
-        raise click.UsageError(f"--text is {len(text):,} characters; the limit is {qa.MAX_REPLY_CHARS:,}")
+        raise click.UsageError(
+            f"--text is {len(text):,} characters; the limit is {qa.MAX_REPLY_CHARS:,}"
+        )
     result = score_reply(text, channel=channel)
     with _open_out(out_path) as out:
         if (fmt or ("table" if out.isatty() else "jsonl")) == "table":
@@ -137,7 +174,7 @@ def _open_out(path: str | None) -> Iterator[IO[str]]:
         return
     tmp = f"{path}.partial"
     try:
-        fh = open(tmp, "w", encoding="utf-8", newline="")
+        fh = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise click.FileError(path, hint=exc.strerror) from None
     try:
@@ -187,7 +224,10 @@ def entry() -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence for users
         if os.environ.get("KEFU_DEBUG"):
             raise
-        click.echo(f"kefu: internal error: {type(exc).__name__}: {exc} (set KEFU_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"kefu: internal error: {type(exc).__name__}: {exc} (set KEFU_DEBUG=1 for details)",
+            err=True,
+        )
         sys.exit(2)
 
 

@@ -38,7 +38,9 @@ class CsvWriter:
     def write(self, outcome: Outcome) -> None:
         rec = outcome.record
         if outcome.error:
-            self.csv.writerow([rec.get("id"), "", *[""] * len(CONVERSATION_CRITERIA), "", "", outcome.error])
+            self.csv.writerow(
+                [rec.get("id"), "", *[""] * len(CONVERSATION_CRITERIA), "", "", outcome.error]
+            )
             return
         crit = rec["criteria"]
         flags = [int(crit[c]["passed"]) if c in crit else "" for c in CONVERSATION_CRITERIA]
@@ -62,7 +64,12 @@ class TableWriter:
         rec = outcome.record
         if outcome.error:
             ident = rec.get("id")
-            self.out.write(_row([f"line {rec['line']}" if ident is None else str(ident), "ERROR", outcome.error]) + "\n")
+            self.out.write(
+                _row(
+                    [f"line {rec['line']}" if ident is None else str(ident), "ERROR", outcome.error]
+                )
+                + "\n"
+            )
             return
         marks = ["✓" if rec["criteria"][c]["passed"] else "✗" for c in CONVERSATION_CRITERIA]
         self.out.write(_row([str(rec["id"]), str(rec["score"]), *marks]) + "\n")

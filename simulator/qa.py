@@ -57,7 +57,9 @@ def _check_turn(i: int, turn: Any) -> dict[str, Any]:
     if role == "agent" and not text.strip():
         raise LineError(f"{where}.text is an empty agent reply")
     if len(text) > MAX_REPLY_CHARS:
-        raise LineError(f"{where}.text is {len(text):,} characters; the limit is {MAX_REPLY_CHARS:,}")
+        raise LineError(
+            f"{where}.text is {len(text):,} characters; the limit is {MAX_REPLY_CHARS:,}"
+        )
     try:
         parse_time(turn.get("at"))
     except (ValueError, TypeError):

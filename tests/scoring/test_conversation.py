@@ -13,7 +13,11 @@ GOOD = conv(
     ("buyer", "收到的杯子碎了!!", "2026-11-24T10:00:00+08:00"),
     ("agent", "非常抱歉给您添麻烦了!方便拍张破损的照片吗?", "2026-11-24T10:00:30+08:00"),
     ("buyer", "[图片]", "2026-11-24T10:01:00+08:00"),
-    ("agent", "看到了,给您两个方案:今天补发一个新的,或者全额退款,运费都由我们承担,您看选哪个?", "2026-11-24T10:01:20+08:00"),
+    (
+        "agent",
+        "看到了,给您两个方案:今天补发一个新的,或者全额退款,运费都由我们承担,您看选哪个?",
+        "2026-11-24T10:01:20+08:00",
+    ),
 )
 
 
@@ -90,13 +94,20 @@ def test_blame_fails_and_names_the_reply():
 
 def test_repeated_replies_are_a_template():
     same = "亲,非常抱歉给您带来不便,我们这边马上为您核实处理"
-    turns = conv(("buyer", "还没到", None), ("agent", same, None), ("buyer", "???", None), ("agent", same, None))
+    turns = conv(
+        ("buyer", "还没到", None),
+        ("agent", same, None),
+        ("buyer", "???", None),
+        ("agent", same, None),
+    )
     r = score_conversation(turns)
     assert not r.criteria["no_template"].passed
 
 
 def test_review_reply_channel_adds_its_checks():
-    turns = conv(("buyer", "差评!发错货", None), ("agent", "亲~不好意思哈😊 加我微信13812345678", None))
+    turns = conv(
+        ("buyer", "差评!发错货", None), ("agent", "亲~不好意思哈😊 加我微信13812345678", None)
+    )
     r = score_conversation(turns, channel="review_reply")
     assert not r.criteria["formal_register"].passed
     assert not r.criteria["no_private_data"].passed

@@ -30,9 +30,19 @@ def verdicts():
 
 @pytest.mark.parametrize("criterion", REPLY_CRITERIA)
 def test_precision_and_recall(verdicts, criterion):
-    tp = sum(1 for r, v in zip(ROWS, verdicts) if v[criterion] and r["labels"][criterion])
-    fp = sum(1 for r, v in zip(ROWS, verdicts) if v[criterion] and not r["labels"][criterion])
-    fn = sum(1 for r, v in zip(ROWS, verdicts) if not v[criterion] and r["labels"][criterion])
+    tp = sum(
+        1 for r, v in zip(ROWS, verdicts, strict=True) if v[criterion] and r["labels"][criterion]
+    )
+    fp = sum(
+        1
+        for r, v in zip(ROWS, verdicts, strict=True)
+        if v[criterion] and not r["labels"][criterion]
+    )
+    fn = sum(
+        1
+        for r, v in zip(ROWS, verdicts, strict=True)
+        if not v[criterion] and r["labels"][criterion]
+    )
     tn = len(ROWS) - tp - fp - fn
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     # The negative class matters as much (a missed blame-shift is a false "no_blame").

@@ -125,7 +125,9 @@ def test_evidence_spans_point_at_the_original_characters():
 
 
 def test_traditional_reply_is_judged_like_simplified():
-    assert crit("非常抱歉,請問訂單號是多少?我們今天補發") == crit("非常抱歉,请问订单号是多少?我们今天补发")
+    assert crit("非常抱歉,請問訂單號是多少?我們今天補發") == crit(
+        "非常抱歉,请问订单号是多少?我们今天补发"
+    )
 
 
 def test_courtesy_and_inducement_checks():
@@ -133,7 +135,9 @@ def test_courtesy_and_inducement_checks():
     assert score_reply("我真笨,求求您原谅").checks["courtesy"] is False  # grovelling
     assert score_reply("好评返现5元哦").checks["no_review_inducement"] is False
     assert score_reply("非常抱歉,今天给您补发").checks == {
-        "courtesy": True, "no_template": True, "no_review_inducement": True,
+        "courtesy": True,
+        "no_template": True,
+        "no_review_inducement": True,
     }
 
 
@@ -150,7 +154,10 @@ def test_template_reply_against_earlier_and_canned_text():
     earlier = "亲,非常抱歉给您带来不便,我们这边马上为您核实处理"
     r = score_reply(earlier + "。", context={"previous_replies": [earlier]})
     assert r.checks["no_template"] is False
-    assert score_reply("亲,您的问题我们已经收到了,会尽快为您处理,请耐心等待哦").checks["no_template"] is False
+    assert (
+        score_reply("亲,您的问题我们已经收到了,会尽快为您处理,请耐心等待哦").checks["no_template"]
+        is False
+    )
 
 
 def test_messages_follow_the_reply_language():

@@ -51,7 +51,9 @@ def test_every_problem_is_reported_at_once():
 
 
 def test_bad_regex_is_reported_with_the_rule():
-    bad = RULE.replace("kind: phrase", "kind: pattern").replace("phrases: [抱歉]", "patterns: ['(抱歉']")
+    bad = RULE.replace("kind: phrase", "kind: pattern").replace(
+        "phrases: [抱歉]", "patterns: ['(抱歉']"
+    )
     with pytest.raises(RubricError) as err:
         parse_rubric(_with("extra.yaml", bad))
     assert "extra.yaml:3:5: rule ZZ001: bad regular expression" in str(err.value)
@@ -64,7 +66,9 @@ def test_duplicate_rule_id_is_an_error():
 
 def test_weights_must_add_up():
     texts = resources.rubric_texts()
-    texts["scoring.yaml"] = texts["scoring.yaml"].replace("timely_apology: 20", "timely_apology: 21", 1)
+    texts["scoring.yaml"] = texts["scoring.yaml"].replace(
+        "timely_apology: 20", "timely_apology: 21", 1
+    )
     with pytest.raises(RubricError, match="weights.chat must add up to 100"):
         parse_rubric(texts)
 

@@ -18,7 +18,9 @@ def _fires(compiled, text: str) -> bool:
 def test_rule_has_both_kinds_of_examples(compiled):
     rule = compiled.rule
     assert rule.examples_match, f"{rule.file}:{rule.line}: rule {rule.id} has no 'match' examples"
-    assert rule.examples_no_match, f"{rule.file}:{rule.line}: rule {rule.id} has no 'no_match' examples"
+    assert rule.examples_no_match, (
+        f"{rule.file}:{rule.line}: rule {rule.id} has no 'no_match' examples"
+    )
 
 
 @pytest.mark.parametrize("compiled", RULES, ids=[c.rule.id for c in RULES])

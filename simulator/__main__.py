@@ -1,0 +1,5 @@
+"""``python -m simulator`` runs the ``kefu`` command."""
+
+from simulator.cli import entry
+
+entry()

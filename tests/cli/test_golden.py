@@ -1,0 +1,54 @@
+"""Golden end-to-end cases for the CLI: one folder per case, exact expected output.
+
+Each folder under tests/data/golden/<command>/ holds ``args`` (the command line
+after ``kefu``), optional ``input.jsonl`` / ``stdin.jsonl``, and the expected
+``stdout``, ``stderr`` and ``exit_code``. Run with KEFU_UPDATE_GOLDEN=1 to
+rewrite the expectations after an intended change, then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
+CASES = sorted(p for p in GOLDEN.glob("*/*") if (p / "args").is_file())
+UPDATE = os.environ.get("KEFU_UPDATE_GOLDEN") == "1"
+_RATE = re.compile(r"\([\d,]+ lines/s\)")
+
+
+def _run(case: Path) -> subprocess.CompletedProcess[bytes]:
+    args = shlex.split((case / "args").read_text(encoding="utf-8"))
+    stdin = case / "stdin.jsonl"
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        cwd=case,
+        input=stdin.read_bytes() if stdin.exists() else b"",
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_golden(case: Path):
+    got = _run(case)
+    stderr = _RATE.sub("(N lines/s)", got.stderr.decode("utf-8"))
+    actual = {
+        "stdout": got.stdout.decode("utf-8"),
+        "stderr": stderr,
+        "exit_code": f"{got.returncode}\n",
+    }
+    for name, text in actual.items():
+        path = case / name
+        if UPDATE:
+            path.write_bytes(text.encode("utf-8"))
+        assert path.exists(), f"{path} missing: run with KEFU_UPDATE_GOLDEN=1"
+        assert text == path.read_bytes().decode("utf-8"), f"{case.name}: {name} differs"
+    assert "Traceback" not in stderr
