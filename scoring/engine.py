@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ from scoring.model import (
     Turn,
 )
 from scoring.normalize import Normalized, normalize
-from scoring.rubric import Rubric, default_rubric
+from scoring.rubric import CompiledRule, Rubric, default_rubric
 
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -81,16 +82,39 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _run_rules(norm: Normalized, rubric: Rubric, channel: str) -> list[_Raw]:
+    """Hits of every rule that fires; helper rules only when they can matter."""
     text = norm.text
     allow_fuzzy = len(text) <= MAX_FUZZY_CHARS
+    rules = rubric.by_channel[channel]
     hits: list[_Raw] = []
-    for compiled in rubric.by_channel[channel]:
-        matcher = compiled.matcher
-        if matcher.fuzzy and not allow_fuzzy:
-            matcher = matcher.__class__(matcher.regex, matcher.not_after, matcher.not_before)
-        for start, end in matcher.spans(text):
-            hits.append(_Raw(compiled.rule, start, end))
+    deferred: list[CompiledRule] = []
+    for index in rubric.prefilters[channel].candidates(text):
+        compiled = rules[index]
+        if compiled.rule.criterion in _ON_DEMAND:
+            deferred.append(compiled)
+            continue
+        _collect(compiled, text, allow_fuzzy, hits)
+    # Specifics matter only next to a remedy; ownership only to forgive a soft blame.
+    wanted = set()
+    if any(h.rule.criterion == "remedy" and h.rule.level == "earn" for h in hits):
+        wanted.add("specific")
+    if any(h.rule.soft and h.rule.level == "cost" for h in hits):
+        wanted.add("ownership")
+    for compiled in deferred:
+        if compiled.rule.criterion in wanted:
+            _collect(compiled, text, allow_fuzzy, hits)
     return hits
+
+
+_ON_DEMAND = ("specific", "ownership")
+
+
+def _collect(compiled: CompiledRule, text: str, allow_fuzzy: bool, hits: list[_Raw]) -> None:
+    matcher = compiled.matcher
+    if matcher.fuzzy and not allow_fuzzy:
+        matcher = replace(matcher, fuzzy=())
+    for start, end in matcher.spans(text):
+        hits.append(_Raw(compiled.rule, start, end))
 
 
 def _cancel(hits: list[_Raw], text: str) -> list[_Raw]:
@@ -271,7 +295,7 @@ def _template_findings(
         return []
     earlier = [normalize(p).text.strip() for p in (context or {}).get("previous_replies", ())]
     checks = [(TEMPLATE_RULE, p) for p in earlier] + [
-        (CANNED_RULE, normalize(c).text) for c in rubric.canned_replies
+        (CANNED_RULE, c) for c in rubric.canned_normalized
     ]
     for rule_id, other in checks:
         if len(other) < rubric.template_min_chars:
@@ -334,8 +358,9 @@ def parse_time(value: Any) -> float | None:
 def _is_grievance(text: str, rubric: Rubric, channel: str) -> bool:
     norm = normalize(text)
     return any(
-        c.rule.criterion == "grievance" and next(c.matcher.spans(norm.text), None)
-        for c in rubric.by_channel[channel]
+        next(c.matcher.spans(norm.text), None)
+        for c in rubric.grievance
+        if channel in c.rule.channels
     )
 
 
@@ -367,10 +392,10 @@ def score_conversation(
         "timely_apology": _timely_apology(seq, replies, rubric, channel, target),
         "listening": _listening_first(seq, replies),
         "remedy": _any_reply(replies, "remedy"),
-        "no_blame": _all_replies(replies, "no_blame", "no_blame"),
+        "no_blame": _all_replies(replies, "no_blame"),
     }
     for name in CONVERSATION_CRITERIA[4:] + (REVIEW_CRITERIA if channel == "review_reply" else ()):
-        criteria[name] = _all_replies(replies, name, name)
+        criteria[name] = _all_replies(replies, name)
     options = tuple(
         dict.fromkeys(
             t
@@ -416,7 +441,7 @@ def _any_reply(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult
     return CriterionResult(passed, _evidence(replies, criterion, "earn" if passed else "note"))
 
 
-def _all_replies(replies: Sequence[ReplyScore], check: str, criterion: str) -> CriterionResult:
+def _all_replies(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult:
     evidence = _evidence(replies, criterion, "cost")
     return CriterionResult(not evidence, evidence)
 
@@ -480,7 +505,7 @@ def _timely_apology(
             return CriterionResult(
                 False,
                 _evidence(replies, "apology", "earn"),
-                _NO_APOLOGY.__class__(
+                Message(
                     _NO_APOLOGY.zh + f"(第 {block[0].turn + 1} 轮)",
                     _NO_APOLOGY.en + f" (turn {block[0].turn + 1})",
                 ),

@@ -81,10 +81,27 @@ def _fold_char(ch: str) -> str:
     return folded.lower()
 
 
+# Full-width ASCII (U+FF01-FF5E) and the ideographic space, folded in one translate.
+_FAST_FOLD = str.maketrans(
+    {
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+        "\u3000": " ",
+        "\u00a0": " ",
+        "\uff61": "。",
+    }
+)
+
+
 def _fold(text: str) -> tuple[str, tuple[int, ...]]:
     """Fold every character, remembering which original index each came from."""
     if text.isascii():
         return text.lower(), tuple(range(len(text)))
+    fast = text.translate(_FAST_FOLD)
+    if unicodedata.is_normalized("NFKC", fast):
+        lowered = fast.lower()
+        if len(lowered) == len(text):
+            # Nothing changes length: the offset map is the identity.
+            return lowered, tuple(range(len(text)))
     parts: list[str] = []
     source: list[int] = []
     for i, ch in enumerate(text):

@@ -17,6 +17,9 @@ from typing import Any
 from scoring import resources
 from scoring.kinds import KINDS, Matcher, compile_rule
 from scoring.model import CHANNELS, LEVELS, Message, Rule
+from scoring.normalize import normalize
+from scoring.prefilter import Prefilter
+from scoring.prefilter import build as build_prefilter
 from scoring.yamldoc import YamlDoc, YamlError, YamlProblem, check_keys, parse
 
 CRITERIA = (
@@ -79,6 +82,9 @@ class Rubric:
     canned_replies: tuple[str, ...]
     by_channel: Mapping[str, tuple[CompiledRule, ...]] = field(default_factory=dict)
     rule_order: Mapping[str, int] = field(default_factory=dict)
+    prefilters: Mapping[str, Prefilter] = field(default_factory=dict)
+    grievance: tuple[CompiledRule, ...] = ()
+    canned_normalized: tuple[str, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with ``rule_id`` (KeyError if none)."""
@@ -292,15 +298,29 @@ def parse_rubric(texts: Mapping[str, str]) -> Rubric:
     if problems:
         raise RubricError(problems)
     template = settings.get("template", {})
+    # Grievance rules read buyer turns; every other rule reads agent replies.
+    by_channel = {
+        ch: tuple(c for c in rules if ch in c.rule.channels and c.rule.criterion != "grievance")
+        for ch in CHANNELS
+    }
+    canned = tuple(settings.get("canned_replies", []))
     return Rubric(
         rules=tuple(rules),
         weights=settings["weights"],
         response_target_s=settings["response_target_s"],
         template_threshold=float(template.get("threshold", 90)),
         template_min_chars=int(template.get("min_chars", 12)),
-        canned_replies=tuple(settings.get("canned_replies", [])),
-        by_channel={ch: tuple(c for c in rules if ch in c.rule.channels) for ch in CHANNELS},
+        canned_replies=canned,
+        by_channel=by_channel,
         rule_order={c.rule.id: i for i, c in enumerate(rules)},
+        prefilters={
+            ch: build_prefilter(
+                [c.matcher.regex.pattern for c in compiled], [c.matcher.fuzzy for c in compiled]
+            )
+            for ch, compiled in by_channel.items()
+        },
+        canned_normalized=tuple(normalize(c).text for c in canned),
+        grievance=tuple(c for c in rules if c.rule.criterion == "grievance"),
     )
 
 

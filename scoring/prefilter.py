@@ -1,0 +1,201 @@
+"""A one-pass prefilter: which rules can possibly fire on a text.
+
+Python's ``re`` tries every alternative of every rule at every position; with
+seventy rules that would be most of the scorer's time. Instead, each rule's
+regex is read once (with the standard library's own regex parser) to find the
+literal strings any match must contain, as clauses: "抱歉 or 对不起", and
+"快递 or 物流" and "找 or 联系". One Aho-Corasick pass over the reply finds
+every such literal at once; only rules whose clauses are all satisfied are
+run with ``re``, which keeps lookarounds, guards and spans exact.
+
+The literals are *necessary* conditions, so the prefilter never hides a hit.
+A rule with no usable literal (it could match anything) always runs, and a
+typo-tolerant rule also runs when half of one of its phrases appears, since
+rapidfuzz may find the phrase with one wrong character.
+"""
+
+from __future__ import annotations
+
+import re._constants as c  # the standard library's regex parser, read-only use
+import re._parser as sre
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+MAX_CLASS = 64  # a character class this small still narrows the search
+MAX_CLAUSES = 3  # the most selective few are enough
+
+Clause = frozenset[str]
+
+
+def _literals(items: sre.SubPattern | list) -> list[Clause]:
+    """Clauses (sets of strings, one of each must occur) for a parsed sequence."""
+    clauses: list[Clause] = []
+    buf = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            buf += chr(av)
+            continue
+        if buf:
+            clauses.append(frozenset([buf]))
+            buf = ""
+        if op is c.SUBPATTERN:
+            clauses.extend(_literals(av[3]))
+        elif op is c.BRANCH:
+            best = [_best(_literals(branch)) for branch in av[1]]
+            if all(b is not None for b in best):
+                clauses.append(frozenset().union(*best))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                clauses.extend(_literals(sub))
+        elif op is c.IN:
+            chars = [chr(v) for kind, v in av if kind is c.LITERAL]
+            if chars and len(chars) == len(av) and len(chars) <= MAX_CLASS:
+                clauses.append(frozenset(chars))
+        elif op is c.ATOMIC_GROUP:
+            clauses.extend(_literals(av))
+    if buf:
+        clauses.append(frozenset([buf]))
+    return clauses
+
+
+# Literals so common in replies that requiring them narrows nothing.
+_COMMON = frozenset(
+    "我你您他她的是了不在有这那们个就也都和与吗呢吧啊哦亲给让对要会能可以说看好一上下"
+    "?!,.~ 0123456789abcdefghijklmnopqrstuvwxyz"
+) | {
+    " you ",
+    "you",
+    "the",
+    " the ",
+    "to",
+    "we",
+    "i ",
+    " a ",
+    "is",
+    "it",
+    "and",
+    " to ",
+    " we",
+    "we ",
+    "我们",
+    "您的",
+    "你的",
+    "这个",
+    "那个",
+    "一下",
+    "可以",
+    "没有",
+    "就是",
+    "不是",
+    "我们的",
+    "亲亲",
+    "这边",
+    "已经",
+    "问题",
+    "时候",
+    "什么",
+    "还是",
+    "如果",
+    "是否",
+    "因为",
+    "所以",
+    "但是",
+    "不过",
+}
+
+
+def _rarity(literal: str) -> int:
+    return 0 if literal in _COMMON else len(literal.strip()) or len(literal)
+
+
+def _score(clause: Clause) -> tuple[int, int]:
+    """Higher is more selective: a rarer weakest literal, then fewer choices."""
+    return (min(_rarity(s) for s in clause), -len(clause))
+
+
+def _best(clauses: list[Clause]) -> Clause | None:
+    return max(clauses, key=_score) if clauses else None
+
+
+def _top(clauses: list[Clause]) -> list[Clause]:
+    return sorted(set(clauses), key=_score, reverse=True)[:MAX_CLAUSES]
+
+
+def required_literals(pattern: str) -> list[list[Clause]]:
+    """Per top-level alternative of ``pattern``, the clauses its matches satisfy.
+
+    An empty list for any alternative means the pattern could match without
+    any known literal (the rule must always run); so does ``[]`` overall.
+    """
+    try:
+        parsed = sre.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
+        return []
+    items = list(parsed)
+    if len(items) == 1 and items[0][0] is c.BRANCH:
+        return [_top(_literals(branch)) for branch in items[0][1][1]]
+    return [_top(_literals(parsed))]
+
+
+@dataclass
+class Prefilter:
+    """Rule indices that may fire on a text, from one Aho-Corasick pass."""
+
+    automaton: object | None
+    needs: tuple[tuple[int, int], ...]  # per alternative: (rule, clauses it must satisfy)
+    always: tuple[int, ...]
+    fuzzy: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices (into the rule list it was built from) worth running, in order."""
+        found = set(self.always)
+        if self.automaton is not None:
+            satisfied: dict[int, set[int]] = {}
+            for _end, targets in self.automaton.iter(text):  # type: ignore[attr-defined]
+                for alt, clause in targets:
+                    satisfied.setdefault(alt, set()).add(clause)
+            needs = self.needs
+            found.update(
+                needs[alt][0] for alt, got in satisfied.items() if len(got) == needs[alt][1]
+            )
+        for index, halves in self.fuzzy:
+            # One wrong character leaves one half of the phrase intact.
+            if index not in found and any(h in text for h in halves):
+                found.add(index)
+        return sorted(found)
+
+
+def build(sources: Sequence[str], fuzzy: Sequence[Sequence[str]] = ()) -> Prefilter:
+    """A prefilter over the rules' regex ``sources``.
+
+    ``fuzzy[i]`` lists rule i's typo-tolerant phrases (see the module docstring).
+    """
+    halves = tuple(
+        (i, tuple(h for p in phrases for h in (p[: len(p) // 2], p[len(p) // 2 :])))
+        for i, phrases in enumerate(fuzzy)
+        if phrases
+    )
+    automaton = ahocorasick.Automaton()
+    targets: dict[str, list[tuple[int, int]]] = {}
+    needs: list[tuple[int, int]] = []
+    always: list[int] = []
+    for rule, src in enumerate(sources):
+        alternatives = required_literals(src)
+        if not alternatives or not all(alternatives):
+            always.append(rule)
+            continue
+        for clauses in alternatives:
+            alt = len(needs)
+            needs.append((rule, len(clauses)))
+            for k, clause in enumerate(clauses):
+                for literal in clause:
+                    targets.setdefault(literal, []).append((alt, k))
+    for literal, where in targets.items():
+        automaton.add_word(literal, tuple(where))
+    if not targets:
+        return Prefilter(None, tuple(needs), tuple(always), halves)
+    automaton.make_automaton()
+    return Prefilter(automaton, tuple(needs), tuple(always), halves)
