@@ -87,33 +87,39 @@ def _run_rules(norm: Normalized, rubric: Rubric, channel: str) -> list[_Raw]:
     allow_fuzzy = len(text) <= MAX_FUZZY_CHARS
     rules = rubric.by_channel[channel]
     hits: list[_Raw] = []
-    deferred: list[CompiledRule] = []
-    for index in rubric.prefilters[channel].candidates(text):
+    deferred: list[tuple[CompiledRule, tuple[int, ...] | None]] = []
+    for index, only in rubric.prefilters[channel].candidates(text).items():
         compiled = rules[index]
         if compiled.rule.criterion in _ON_DEMAND:
-            deferred.append(compiled)
+            deferred.append((compiled, only))
             continue
-        _collect(compiled, text, allow_fuzzy, hits)
+        _collect(compiled, only, text, allow_fuzzy, hits)
     # Specifics matter only next to a remedy; ownership only to forgive a soft blame.
     wanted = set()
     if any(h.rule.criterion == "remedy" and h.rule.level == "earn" for h in hits):
         wanted.add("specific")
     if any(h.rule.soft and h.rule.level == "cost" for h in hits):
         wanted.add("ownership")
-    for compiled in deferred:
+    for compiled, only in deferred:
         if compiled.rule.criterion in wanted:
-            _collect(compiled, text, allow_fuzzy, hits)
+            _collect(compiled, only, text, allow_fuzzy, hits)
     return hits
 
 
 _ON_DEMAND = ("specific", "ownership")
 
 
-def _collect(compiled: CompiledRule, text: str, allow_fuzzy: bool, hits: list[_Raw]) -> None:
+def _collect(
+    compiled: CompiledRule,
+    only: tuple[int, ...] | None,
+    text: str,
+    allow_fuzzy: bool,
+    hits: list[_Raw],
+) -> None:
     matcher = compiled.matcher
     if matcher.fuzzy and not allow_fuzzy:
         matcher = replace(matcher, fuzzy=())
-    for start, end in matcher.spans(text):
+    for start, end in matcher.spans(text, only):
         hits.append(_Raw(compiled.rule, start, end))
 
 

@@ -124,20 +124,13 @@ def _top(clauses: list[Clause]) -> list[Clause]:
     return sorted(set(clauses), key=_score, reverse=True)[:MAX_CLAUSES]
 
 
-def required_literals(pattern: str) -> list[list[Clause]]:
-    """Per top-level alternative of ``pattern``, the clauses its matches satisfy.
-
-    An empty list for any alternative means the pattern could match without
-    any known literal (the rule must always run); so does ``[]`` overall.
-    """
+def required_literals(pattern: str) -> list[Clause]:
+    """The most selective clauses every match of ``pattern`` satisfies ([] if none)."""
     try:
         parsed = sre.parse(pattern)
     except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
         return []
-    items = list(parsed)
-    if len(items) == 1 and items[0][0] is c.BRANCH:
-        return [_top(_literals(branch)) for branch in items[0][1][1]]
-    return [_top(_literals(parsed))]
+    return sorted(set(_literals(parsed)), key=_score, reverse=True)[:MAX_CLAUSES]
 
 
 @dataclass
@@ -145,31 +138,35 @@ class Prefilter:
     """Rule indices that may fire on a text, from one Aho-Corasick pass."""
 
     automaton: object | None
-    needs: tuple[tuple[int, int], ...]  # per alternative: (rule, clauses it must satisfy)
+    needs: tuple[tuple[int, int, int], ...]  # per alternative: (rule, piece, clauses needed)
     always: tuple[int, ...]
     fuzzy: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
-    def candidates(self, text: str) -> list[int]:
-        """Indices (into the rule list it was built from) worth running, in order."""
-        found = set(self.always)
+    def candidates(self, text: str) -> dict[int, tuple[int, ...] | None]:
+        """Rules worth running (index into the rule list), each with the
+        alternatives (pieces) that can match, or None for all of them."""
+        found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
         if self.automaton is not None:
             satisfied: dict[int, set[int]] = {}
             for _end, targets in self.automaton.iter(text):  # type: ignore[attr-defined]
                 for alt, clause in targets:
                     satisfied.setdefault(alt, set()).add(clause)
-            needs = self.needs
-            found.update(
-                needs[alt][0] for alt, got in satisfied.items() if len(got) == needs[alt][1]
-            )
+            pieces: dict[int, list[int]] = {}
+            for alt, got in satisfied.items():
+                rule, piece, needed = self.needs[alt]
+                if len(got) == needed:
+                    pieces.setdefault(rule, []).append(piece)
+            for rule, chosen in pieces.items():
+                found[rule] = tuple(sorted(chosen))
         for index, halves in self.fuzzy:
             # One wrong character leaves one half of the phrase intact.
-            if index not in found and any(h in text for h in halves):
-                found.add(index)
-        return sorted(found)
+            if any(h in text for h in halves):
+                found[index] = None
+        return dict(sorted(found.items()))
 
 
-def build(sources: Sequence[str], fuzzy: Sequence[Sequence[str]] = ()) -> Prefilter:
-    """A prefilter over the rules' regex ``sources``.
+def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ()) -> Prefilter:
+    """A prefilter over each rule's regex pieces (its top-level alternatives).
 
     ``fuzzy[i]`` lists rule i's typo-tolerant phrases (see the module docstring).
     """
@@ -180,16 +177,16 @@ def build(sources: Sequence[str], fuzzy: Sequence[Sequence[str]] = ()) -> Prefil
     )
     automaton = ahocorasick.Automaton()
     targets: dict[str, list[tuple[int, int]]] = {}
-    needs: list[tuple[int, int]] = []
+    needs: list[tuple[int, int, int]] = []
     always: list[int] = []
-    for rule, src in enumerate(sources):
-        alternatives = required_literals(src)
+    for rule, pieces in enumerate(sources):
+        alternatives = [required_literals(p) for p in pieces]
         if not alternatives or not all(alternatives):
             always.append(rule)
             continue
-        for clauses in alternatives:
+        for piece, clauses in enumerate(alternatives):
             alt = len(needs)
-            needs.append((rule, len(clauses)))
+            needs.append((rule, piece, len(clauses)))
             for k, clause in enumerate(clauses):
                 for literal in clause:
                     targets.setdefault(literal, []).append((alt, k))

@@ -315,7 +315,7 @@ def parse_rubric(texts: Mapping[str, str]) -> Rubric:
         rule_order={c.rule.id: i for i, c in enumerate(rules)},
         prefilters={
             ch: build_prefilter(
-                [c.matcher.regex.pattern for c in compiled], [c.matcher.fuzzy for c in compiled]
+                [c.matcher.pieces for c in compiled], [c.matcher.fuzzy for c in compiled]
             )
             for ch, compiled in by_channel.items()
         },
