@@ -123,7 +123,7 @@ def _collect(
         hits.append(_Raw(compiled.rule, start, end))
 
 
-def _cancel(hits: list[_Raw], text: str) -> list[_Raw]:
+def _cancel(hits: list[_Raw], text: str) -> tuple[list[_Raw], bool]:
     """Drop earn and cost hits overlapped by a cancel hit of the same criterion.
 
     A soft cancel (an apology word next to a refusal or blame) stands only when
@@ -132,9 +132,10 @@ def _cancel(hits: list[_Raw], text: str) -> list[_Raw]:
     """
     kept = _apply_cancels(hits, [h for h in hits if h.rule.level == "cancel" and not h.rule.soft])
     soft = [h for h in hits if h.rule.level == "cancel" and h.rule.soft]
+    polite = any(h.rule.criterion == "apology" and h.rule.level == "earn" for h in kept)
     if soft and not _remedy_hits(kept, text)[0]:
         kept = _apply_cancels(kept, soft)
-    return kept
+    return kept, polite
 
 
 def _apply_cancels(hits: list[_Raw], cancels: list[_Raw]) -> list[_Raw]:
@@ -219,12 +220,15 @@ def score_reply(
         raise ValueError(f"unknown channel {channel!r} (one of: {', '.join(CHANNELS)})")
     rubric = rubric or default_rubric()
     norm = normalize(text)
-    hits = _cancel(_run_rules(norm, rubric, channel), norm.text)
+    hits, polite = _cancel(_run_rules(norm, rubric, channel), norm.text)
     by = _group(hits)
     concrete, specifics = _remedy_hits(hits, norm.text)
-    # A cause named while the reply owns the fix, or politely declines with a
-    # sincere apology, is an explanation, not blame-shifting (CRITERIA.md).
-    owned = bool(concrete or by.get(("ownership", "earn")) or by.get(("apology", "earn")))
+    # A cause named while the reply owns the fix, or in a polite decline (an
+    # apology word that is not a non-apology, or a question to the buyer), is
+    # an explanation, not blame-shifting (CRITERIA.md).
+    owned = bool(
+        concrete or polite or by.get(("ownership", "earn")) or by.get(("listening", "earn"))
+    )
     costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
     findings: list[Finding] = []
     for h in hits:

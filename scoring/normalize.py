@@ -10,6 +10,7 @@ from, so evidence spans always point at the trainee's own characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +44,7 @@ _CANTONESE = str.maketrans(
         "攞": "拿",
     }
 )
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])")
 # Same-length pairs, applied after the single characters above.
 _CANTONESE_PAIRS = (
     ("是咪", "是否"),
@@ -131,4 +133,7 @@ def normalize(text: str) -> Normalized:
         # so that the offset map stays exact.
         simplified = "".join(c if len(c := _CONVERTER.convert(ch)) == 1 else ch for ch in folded)
     traditional = simplified != folded
+    # Chat bubbles merged with spaces: a space between Chinese characters
+    # separates clauses like a comma (same length, so offsets are unchanged).
+    simplified = _CJK_SPACE.sub(",", simplified)
     return Normalized(text, simplified, source, traditional)
