@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+import re
 from typing import Any
 
 import yaml
@@ -70,8 +71,20 @@ class YamlDoc:
         return YamlProblem(self.file, line, col, message)
 
 
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
 class _LimitedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses documents with too many aliases."""
+    """SafeLoader that refuses documents with too many aliases.
+
+    Booleans are only ``true`` / ``false``: YAML 1.1 would also read yes, no,
+    on and off as booleans, which surprises authors (a key named ``on``).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -87,6 +100,9 @@ class _LimitedLoader(yaml.SafeLoader):
                     problem_mark=event.start_mark,
                 )
         return super().compose_node(parent, index)
+
+
+_LimitedLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 
 
 def parse(text: str, file: str = "<string>") -> YamlDoc:
@@ -131,7 +147,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: dict, de
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(loader, key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int):
                 raise yaml.MarkedYAMLError(
                     problem="a key must be a plain word", problem_mark=key_node.start_mark

@@ -133,6 +133,17 @@ def score(
         sys.exit(1)
 
 
+def _register() -> None:
+    from simulator.scenario_cli import play, run, validate
+
+    main.add_command(validate)
+    main.add_command(run)
+    main.add_command(play)
+
+
+_register()
+
+
 def _score_text(
     text: str, channel: str, fmt: str | None, lang: str | None, out_path: str | None
 ) -> None:

@@ -1,0 +1,222 @@
+"""Scenario and set files -> checked values, with every problem as FILE:LINE:COL.
+
+The shell around ``simulator.scenario``: it reads files (UTF-8, size-limited,
+safe YAML), finds the built-in library, checks ids across files, lints model
+replies against each scenario's policy card, and runs scenarios' self-tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scoring import resources, score_reply
+from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, check_keys, parse
+from simulator.scenario import Scenario, SelfTest, parse_scenario
+from simulator.session import Session, policy_breaches
+
+SET_KEYS = {"id", "title", "purpose", "pass_mark", "scenarios"}
+
+
+@dataclass(frozen=True)
+class ScenarioSet:
+    """An ordered list of scenarios a supervisor assigns."""
+
+    id: str
+    title: dict
+    purpose: dict
+    pass_mark: int
+    scenarios: tuple[str, ...]
+    file: str
+
+
+@dataclass
+class Library:
+    """Everything loaded from some paths, and every problem found."""
+
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    sets: dict[str, ScenarioSet] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    docs: dict[str, YamlDoc] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # scenarios with problems: tests not run
+
+
+def library_root() -> Path:
+    """The built-in scenarios folder (checkout or installed wheel)."""
+    return resources.data_root()
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_doc(path: Path) -> YamlDoc:
+    """Read and parse one YAML file; raise YamlError naming the file."""
+    name = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError([YamlProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise YamlError([YamlProblem(name, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError([YamlProblem(name, line, 1, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]) from None
+    return parse(text, name)
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """YAML files under the given files and folders (rubric and script files skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*.yaml")):
+                if not {"rubric", "scripts"} & set(f.relative_to(p).parts[:-1]):
+                    out.append(f)
+        else:
+            out.append(p)
+    return out
+
+
+def load(paths: Iterable[Path] | None = None) -> Library:
+    """Load scenarios and sets from ``paths`` (default: the built-in library)."""
+    lib = Library()
+    files = expand(paths if paths is not None else [library_root()])
+    for path in files:
+        lib.files.append(_display(path))
+        if not path.exists():
+            lib.problems.append(YamlProblem(_display(path), 1, 1, "no such file"))
+            continue
+        try:
+            doc = read_doc(path)
+        except YamlError as exc:
+            lib.problems.extend(exc.problems)
+            continue
+        if path.parent.name == "sets":
+            _load_set(lib, doc)
+        else:
+            _load_scenario(lib, doc, path)
+    _check_sets(lib)
+    return lib
+
+
+def _load_scenario(lib: Library, doc: YamlDoc, path: Path) -> None:
+    scenario, problems = parse_scenario(doc)
+    lib.problems.extend(problems)
+    if scenario is None:
+        return
+    if problems:
+        lib.broken.add(scenario.id)
+    if scenario.id and path.stem != scenario.id:
+        lib.problems.append(doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'"))
+    if scenario.id in lib.scenarios:
+        other = lib.scenarios[scenario.id].file
+        lib.problems.append(doc.problem(("id",), f"duplicate scenario id '{scenario.id}' (also in {other})"))
+        return
+    lib.scenarios[scenario.id] = scenario
+    lib.docs[scenario.id] = doc
+    lib.problems.extend(model_reply_problems(scenario, doc))
+
+
+def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """Model replies must themselves keep to the scenario's policy card."""
+    out = []
+    for node in s.nodes.values():
+        if not node.model_reply:
+            continue
+        result = score_reply(node.model_reply, channel=s.channel)
+        for breach in policy_breaches(result, s.policy):
+            out.append(doc.problem(("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"))
+    return out
+
+
+def _load_set(lib: Library, doc: YamlDoc) -> None:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems = check_keys(doc, (), data, SET_KEYS, SET_KEYS - {"purpose"})
+    scenarios = data.get("scenarios")
+    if not isinstance(scenarios, list) or not all(isinstance(x, str) for x in scenarios):
+        problems.append(doc.problem(("scenarios",), "must be a list of scenario ids"))
+        scenarios = []
+    mark = data.get("pass_mark", 0)
+    if not isinstance(mark, int) or not 0 <= mark <= 100:
+        problems.append(doc.problem(("pass_mark",), "must be a whole number from 0 to 100"))
+    lib.problems.extend(problems)
+    if problems:
+        return
+    item = ScenarioSet(str(data["id"]), data["title"], data.get("purpose", {}), mark, tuple(scenarios), doc.file)
+    if item.id in lib.sets:
+        lib.problems.append(doc.problem(("id",), f"duplicate set id '{item.id}'"))
+    lib.sets[item.id] = item
+    lib.docs[f"set:{item.id}"] = doc
+
+
+def _check_sets(lib: Library) -> None:
+    if not lib.scenarios:
+        return  # validating sets alone: scenario ids cannot be checked
+    for item in lib.sets.values():
+        doc = lib.docs[f"set:{item.id}"]
+        for i, sid in enumerate(item.scenarios):
+            if sid not in lib.scenarios:
+                lib.problems.append(doc.problem(("scenarios", i), f"unknown scenario '{sid}'"))
+
+
+def run_test(s: Scenario, test: SelfTest) -> list[str]:
+    """Play a self-test; what did not go as expected (empty when it passed)."""
+    session = Session(s, seed=0)
+    for reply in test.replies:
+        if session.ended:  # replies after the ending are simply not played
+            break
+        session.submit(reply)
+    res = session.result()
+    expect, failures = test.expect, []
+    if "ending" in expect and res.ending != expect["ending"]:
+        failures.append(f"expected ending '{expect['ending']}', got '{res.ending or 'none (still talking)'}'")
+    if "mood" in expect:
+        low, high = expect["mood"]
+        if not low <= res.mood <= high:
+            failures.append(f"expected mood in [{low}, {high}], got {res.mood}")
+    for name, want in (expect.get("criteria") or {}).items():
+        got = res.conversation.criteria.get(name)
+        if got is None:
+            failures.append(f"unknown criterion '{name}'")
+        elif got.passed != want:
+            failures.append(f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}")
+    for name, want in (expect.get("checks") or {}).items():
+        if name not in res.checks:
+            failures.append(f"unknown check '{name}'")
+        elif res.checks[name] != want:
+            failures.append(f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}")
+    return failures
+
+
+def test_problems(lib: Library) -> list[YamlProblem]:
+    """Run every scenario's self-tests; failures as positioned problems."""
+    out = []
+    for sid, s in lib.scenarios.items():
+        if sid in lib.broken:
+            continue
+        doc = lib.docs[sid]
+        for i, test in enumerate(s.tests):
+            for failure in run_test(s, test):
+                out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
+    return out
+
+
+def find_scenario(ref: str) -> tuple[Scenario | None, list[YamlProblem]]:
+    """A scenario by file path or by id in the built-in library."""
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        lib = load([path])
+        scenarios = list(lib.scenarios.values())
+        return (scenarios[0] if scenarios else None), lib.problems
+    lib = load()
+    if ref in lib.scenarios:
+        return lib.scenarios[ref], []
+    return None, [YamlProblem(ref, 1, 1, f"no scenario '{ref}' in the library (see `kefu validate`)")]

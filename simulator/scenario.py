@@ -1,0 +1,404 @@
+"""The Scenario model and its strict parser (pure: YAML documents in, values out).
+
+See docs/scenario-format.md. ``parse_scenario`` reports every problem it finds
+as a ``YamlProblem`` located at the offending key, with a did-you-mean hint for
+misspelt keys; ``graph_problems`` adds the checks that need the whole graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scoring.model import CHANNELS, Message
+from scoring.rubric import REMEDY_TYPES, SPECIFICS, TARGETS
+from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
+
+CATEGORIES = (
+    "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
+    "damaged_or_lost", "usage_misunderstanding", "policy_misunderstanding", "wrong_item",
+    "out_of_stock", "broken_promise",
+)  # fmt: skip
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+OUTCOMES = ("resolved", "review_revised", "escalated", "left_angry", "partial")
+BOOL_CONDITIONS = ("apology", "listening", "remedy", "no_blame", "courtesy", "policy_breach", "slow")
+NUM_CONDITIONS = ("amount_at_least", "amount_at_most", "mood_at_least", "mood_at_most")
+CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", "specific")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+TOP_KEYS = {
+    "id", "title", "category", "channel", "difficulty", "language", "tags", "response_target_s",
+    "briefing", "buyer", "start", "nodes", "endings", "checks", "tests",
+}  # fmt: skip
+REQUIRED_TOP = {"id", "title", "category", "channel", "difficulty", "language", "briefing", "buyer",
+                "start", "nodes", "endings"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One ``on`` entry: when ``cond`` holds (or ``is_else``), change mood and go."""
+
+    cond: Mapping[str, Any]
+    mood: int
+    goto: str
+    why: Message | None = None
+    is_else: bool = False
+
+
+@dataclass(frozen=True)
+class Node:
+    """A buyer line (with variants), the model reply, and the reactions."""
+
+    id: str
+    say: tuple[str, ...]
+    model_reply: str
+    on: tuple[Transition, ...]
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where a conversation ends."""
+
+    id: str
+    outcome: str
+    say: tuple[str, ...]
+    summary: Message
+
+
+@dataclass(frozen=True)
+class Check:
+    """A scenario-specific must / must-not item."""
+
+    id: str
+    text: Message
+    when: Mapping[str, Any]
+    must: bool
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    """Scripted replies with the expected ending, mood range and criteria."""
+
+    name: str
+    replies: tuple[str, ...]
+    expect: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The shop's policy card: allowed remedy types with optional max amounts."""
+
+    allowed: Mapping[str, float | None]
+    return_postage: str
+    notes: Message | None
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """The buyer persona."""
+
+    name: str
+    temperament: Message
+    mood: int
+    patience: int
+    gives_up: str | None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole scenario, as parsed from YAML."""
+
+    id: str
+    title: Message
+    category: str
+    channel: str
+    difficulty: int
+    language: str
+    tags: tuple[str, ...]
+    response_target_s: float | None
+    situation: Message
+    order: Mapping[str, Any]
+    policy: Policy
+    buyer: Buyer
+    start: str
+    nodes: Mapping[str, Node]
+    endings: Mapping[str, Ending]
+    checks: tuple[Check, ...] = ()
+    tests: tuple[SelfTest, ...] = ()
+    file: str = ""
+    line_of: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+
+class _Reader:
+    """Typed access to a YamlDoc that records problems instead of raising."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.problems: list[YamlProblem] = []
+
+    def fail(self, path: tuple, message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))
+
+    def mapping(self, path: tuple, value: Any, allowed: set[str], required: set[str] = frozenset()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, "must be a mapping")
+            return {}
+        self.problems.extend(check_keys(self.doc, path, value, allowed, required))
+        return value
+
+    def text(self, path: tuple, value: Any) -> str:
+        if not isinstance(value, str | int | float) or isinstance(value, bool) or str(value).strip() == "":
+            self.fail(path, "must be a non-empty text")
+            return ""
+        return str(value)
+
+    def message(self, path: tuple, value: Any) -> Message:
+        m = self.mapping(path, value, {"zh", "en"}, {"zh", "en"})
+        return Message(self.text((*path, "zh"), m.get("zh", "?")), self.text((*path, "en"), m.get("en", "?")))
+
+    def texts(self, path: tuple, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.fail(path, "must be a non-empty list of texts")
+            return ()
+        return tuple(self.text((*path, i), v) for i, v in enumerate(value))
+
+    def choice(self, path: tuple, value: Any, allowed: tuple[str, ...], what: str) -> str:
+        if value not in allowed:
+            self.fail(path, f"unknown {what} {value!r} (one of: {', '.join(allowed)})")
+            return allowed[0]
+        return str(value)
+
+    def integer(self, path: tuple, value: Any, low: int, high: int) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.fail(path, f"must be a whole number from {low} to {high}")
+            return low
+        return value
+
+
+def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
+    """A condition mapping (``if`` / ``when``), checked key by key."""
+    cond = r.mapping(path, value, set(CONDITIONS))
+    for key, v in cond.items():
+        p = (*path, key)
+        if key in BOOL_CONDITIONS and not isinstance(v, bool):
+            r.fail(p, f"'{key}' must be true or false")
+        elif key in NUM_CONDITIONS and (not isinstance(v, int | float) or isinstance(v, bool)):
+            r.fail(p, f"'{key}' must be a number")
+        elif key in ("remedy_type", "blame_target", "specific"):
+            allowed = {"remedy_type": REMEDY_TYPES, "blame_target": TARGETS, "specific": SPECIFICS}[key]
+            for item in v if isinstance(v, list) else [v]:
+                r.choice(p, item, allowed, key.replace("_", " "))
+    return dict(cond)
+
+
+def _mood_delta(r: _Reader, path: tuple, value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not -100 <= value <= 100:
+        r.fail(path, "mood must be a change such as +20 or -15 (from -100 to +100)")
+        return 0
+    return value
+
+
+def _parse_transition(r: _Reader, path: tuple, raw: Any) -> Transition | None:
+    t = r.mapping(path, raw, {"if", "else", "mood", "goto", "why"}, {"goto"})
+    if not t:
+        return None
+    if ("if" in t) == ("else" in t):
+        r.fail(path, "a reaction needs exactly one of 'if' (a condition) or 'else: true'")
+    if "else" in t and t["else"] is not True:
+        r.fail((*path, "else"), "'else' must be true")
+    cond = parse_condition(r, (*path, "if"), t["if"]) if "if" in t else {}
+    why = r.message((*path, "why"), t["why"]) if "why" in t else None
+    goto = r.text((*path, "goto"), t.get("goto"))
+    return Transition(cond, _mood_delta(r, (*path, "mood"), t.get("mood")), goto, why, "else" in t)
+
+
+def _parse_node(r: _Reader, path: tuple, node_id: str, raw: Any) -> Node:
+    n = r.mapping(path, raw, {"say", "model_reply", "on"}, {"say", "model_reply", "on"})
+    on_raw = n.get("on")
+    if not isinstance(on_raw, list) or not on_raw:
+        r.fail((*path, "on"), "must be a non-empty list of reactions")
+        on_raw = []
+    on = tuple(t for i, x in enumerate(on_raw) if (t := _parse_transition(r, (*path, "on", i), x)))
+    if on and not on[-1].is_else:
+        r.fail((*path, "on"), "the last reaction must be the fallback 'else: true'")
+    model = r.text((*path, "model_reply"), n.get("model_reply")) if "model_reply" in n else ""
+    return Node(node_id, r.texts((*path, "say"), n.get("say")), model, on)
+
+
+def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:
+    p = r.mapping(path, raw, {"allowed", "return_postage", "notes"}, {"allowed", "return_postage"})
+    allowed_raw = r.mapping((*path, "allowed"), p.get("allowed", {}), set(REMEDY_TYPES))
+    allowed: dict[str, float | None] = {}
+    for kind, limit in allowed_raw.items():
+        lim = r.mapping((*path, "allowed", kind), limit if limit is not None else {}, {"max"})
+        mx = lim.get("max")
+        if mx is not None and (not isinstance(mx, int | float) or isinstance(mx, bool) or mx < 0):
+            r.fail((*path, "allowed", kind, "max"), "max must be a non-negative number")
+            mx = None
+        allowed[kind] = float(mx) if mx is not None else None
+    postage = r.choice((*path, "return_postage"), p.get("return_postage", "shop"), ("shop", "buyer"), "payer")
+    notes = r.message((*path, "notes"), p["notes"]) if "notes" in p else None
+    return Policy(allowed, postage, notes)
+
+
+def _parse_buyer(r: _Reader, path: tuple, raw: Any) -> Buyer:
+    b = r.mapping(path, raw, {"name", "temperament", "mood", "patience", "gives_up"}, {"name", "mood"})
+    return Buyer(
+        name=r.text((*path, "name"), b.get("name")),
+        temperament=r.message((*path, "temperament"), b["temperament"]) if "temperament" in b else Message("", ""),
+        mood=r.integer((*path, "mood"), b.get("mood"), 0, 100),
+        patience=r.integer((*path, "patience"), b.get("patience", 3), 1, 20),
+        gives_up=r.text((*path, "gives_up"), b["gives_up"]) if "gives_up" in b else None,
+    )
+
+
+def _parse_checks(r: _Reader, raw: Any) -> tuple[Check, ...]:
+    c = r.mapping(("checks",), raw, {"must", "must_not"})
+    out = []
+    for kind in ("must", "must_not"):
+        items = c.get(kind, [])
+        if not isinstance(items, list):
+            r.fail(("checks", kind), "must be a list")
+            continue
+        for i, item in enumerate(items):
+            p = ("checks", kind, i)
+            m = r.mapping(p, item, {"id", "text", "when"}, {"id", "text", "when"})
+            if m:
+                out.append(Check(r.text((*p, "id"), m.get("id")), r.message((*p, "text"), m.get("text")),
+                                 parse_condition(r, (*p, "when"), m.get("when")), kind == "must"))
+    return tuple(out)
+
+
+def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
+    if not isinstance(raw, list):
+        r.fail(("tests",), "must be a list of tests")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        p = ("tests", i)
+        t = r.mapping(p, item, {"name", "replies", "expect"}, {"name", "replies", "expect"})
+        if not t:
+            continue
+        expect = r.mapping((*p, "expect"), t.get("expect"), {"ending", "mood", "criteria", "checks"})
+        mood = expect.get("mood")
+        if mood is not None and not (
+            isinstance(mood, list) and len(mood) == 2 and all(isinstance(x, int) for x in mood)
+        ):
+            r.fail((*p, "expect", "mood"), "mood must be a range like [0, 40]")
+        out.append(SelfTest(r.text((*p, "name"), t.get("name")), r.texts((*p, "replies"), t.get("replies")), expect))
+    return tuple(out)
+
+
+def parse_scenario(doc: YamlDoc) -> tuple[Scenario | None, list[YamlProblem]]:
+    """A Scenario from a parsed YAML document, and every problem found."""
+    r = _Reader(doc)
+    d = r.mapping((), doc.data, TOP_KEYS, REQUIRED_TOP)
+    if not d or r.problems and not REQUIRED_TOP <= d.keys():
+        return None, r.problems
+    sid = r.text(("id",), d.get("id"))
+    if sid and not _ID.match(sid):
+        r.fail(("id",), "an id uses lower-case letters, digits and '-' only")
+    brief = r.mapping(("briefing",), d.get("briefing"), {"situation", "order", "policy"}, {"situation", "policy"})
+    nodes_raw = r.mapping(("nodes",), d.get("nodes"), set(d.get("nodes") or {}))
+    endings_raw = r.mapping(("endings",), d.get("endings"), set(d.get("endings") or {}))
+    nodes = {k: _parse_node(r, ("nodes", k), k, v) for k, v in nodes_raw.items()}
+    endings = {}
+    for k, v in endings_raw.items():
+        e = r.mapping(("endings", k), v, {"outcome", "say", "summary"}, {"outcome", "summary"})
+        endings[k] = Ending(k, r.choice(("endings", k, "outcome"), e.get("outcome"), OUTCOMES, "outcome"),
+                            r.texts(("endings", k, "say"), e["say"]) if "say" in e else (),
+                            r.message(("endings", k, "summary"), e.get("summary")))
+    target = d.get("response_target_s")
+    if target is not None and (not isinstance(target, int | float) or isinstance(target, bool) or target <= 0):
+        r.fail(("response_target_s",), "must be a positive number of seconds")
+        target = None
+    tags = d.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        r.fail(("tags",), "must be a list of words")
+        tags = []
+    order = brief.get("order", {})
+    if not isinstance(order, dict):
+        r.fail(("briefing", "order"), "must be a mapping")
+        order = {}
+    scenario = Scenario(
+        id=sid,
+        title=r.message(("title",), d.get("title")),
+        category=r.choice(("category",), d.get("category"), CATEGORIES, "category"),
+        channel=r.choice(("channel",), d.get("channel"), CHANNELS, "channel"),
+        difficulty=r.integer(("difficulty",), d.get("difficulty"), 1, 3),
+        language=r.choice(("language",), d.get("language"), LANGUAGES, "language"),
+        tags=tuple(tags),
+        response_target_s=float(target) if target is not None else None,
+        situation=r.message(("briefing", "situation"), brief.get("situation")),
+        order={str(k): str(v) for k, v in order.items()},
+        policy=_parse_policy(r, ("briefing", "policy"), brief.get("policy")),
+        buyer=_parse_buyer(r, ("buyer",), d.get("buyer")),
+        start=r.text(("start",), d.get("start")),
+        nodes=nodes,
+        endings=endings,
+        checks=_parse_checks(r, d["checks"]) if "checks" in d else (),
+        tests=_parse_tests(r, d["tests"]) if "tests" in d else (),
+        file=doc.file,
+        line_of={k: doc.where(("nodes", k))[0] for k in nodes},
+    )
+    r.problems.extend(graph_problems(scenario, doc))
+    return scenario, r.problems
+
+
+def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """Unknown references, unreachable nodes, nodes that cannot end, missing model replies."""
+    problems: list[YamlProblem] = []
+    targets = set(s.nodes) | set(s.endings)
+    clash = set(s.nodes) & set(s.endings)
+    for name in sorted(clash):
+        problems.append(doc.problem(("endings", name), f"'{name}' is both a node and an ending"))
+    if s.start not in s.nodes:
+        problems.append(doc.problem(("start",), f"start node '{s.start}' is not among the nodes"))
+    if s.buyer.gives_up and s.buyer.gives_up not in s.endings:
+        problems.append(doc.problem(("buyer", "gives_up"), f"unknown ending '{s.buyer.gives_up}'"))
+    for node in s.nodes.values():
+        if not node.model_reply:
+            problems.append(doc.problem(("nodes", node.id), f"node '{node.id}' has no model_reply"))
+        for i, t in enumerate(node.on):
+            if t.goto not in targets:
+                hint = _closest(t.goto, targets)
+                problems.append(doc.problem(("nodes", node.id, "on", i, "goto"),
+                                            f"unknown node or ending '{t.goto}'{hint}"))
+    reachable = _reach(s, s.start)
+    for node_id in s.nodes:
+        if node_id not in reachable:
+            problems.append(doc.problem(("nodes", node_id), f"node '{node_id}' cannot be reached from '{s.start}'"))
+        elif not (_reach(s, node_id) & set(s.endings)):
+            problems.append(doc.problem(("nodes", node_id), f"node '{node_id}' has no path to any ending"))
+    used = {t.goto for n in s.nodes.values() for t in n.on} | ({s.buyer.gives_up} - {None})
+    for ending in s.endings:
+        if ending not in used:
+            problems.append(doc.problem(("endings", ending), f"ending '{ending}' is never reached"))
+    return problems
+
+
+def _reach(s: Scenario, start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        cur = todo.pop()
+        if cur in seen:
+            continue
+        seen.add(cur)
+        if cur in s.nodes:
+            todo.extend(t.goto for t in s.nodes[cur].on)
+    return seen
+
+
+def _closest(name: str, options: set[str]) -> str:
+    from difflib import get_close_matches
+
+    hint = get_close_matches(name, sorted(options), n=1)
+    return f" — did you mean '{hint[0]}'?" if hint else ""

@@ -1,0 +1,146 @@
+"""``kefu validate``, ``kefu run`` and ``kefu play``: scenarios from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from scoring.feedback import localize
+from simulator import loader
+from simulator.scenario import Scenario
+from simulator.session import Exchange, Session
+
+_EPILOG_VALIDATE = """\b
+Examples:
+  kefu validate                         # the built-in library, with self-tests
+  kefu validate scenarios/wrong_item/   # a folder
+  kefu validate my.yaml --format json
+"""
+
+
+@click.command(epilog=_EPILOG_VALIDATE)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-tests", is_flag=True, help="Skip the scenarios' self-tests.")
+def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
+    """Check scenario and set files: format, graph, policy, and self-tests.
+
+    PATHS are files or folders (default: the built-in library). Every problem
+    is reported as FILE:LINE:COL: message; the exit status is 1 if any.
+    """
+    lib = loader.load(list(paths) if paths else None)
+    problems = list(lib.problems)
+    if not no_tests:
+        problems += loader.test_problems(lib)
+    tests = sum(len(s.tests) for s in lib.scenarios.values())
+    if fmt == "json":
+        click.echo(json.dumps({
+            "files": lib.files, "scenarios": sorted(lib.scenarios), "sets": sorted(lib.sets),
+            "tests": 0 if no_tests else tests,
+            "problems": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in problems],
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        for p in problems:
+            click.echo(str(p))
+        ran = "" if no_tests else f", {tests} self-tests"
+        verdict = "ok" if not problems else f"{len(problems)} problem(s)"
+        click.echo(f"{len(lib.scenarios)} scenarios, {len(lib.sets)} sets{ran}: {verdict}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _load(ref: str) -> Scenario:
+    scenario, problems = loader.find_scenario(ref)
+    if problems or scenario is None:
+        for p in problems:
+            click.echo(str(p), err=True)
+        raise SystemExit(1)
+    return scenario
+
+
+def _describe(e: Exchange, lang: str) -> str:
+    sign = "+" if e.mood_change > 0 else ""
+    why = "; ".join(localize(m, lang) for m in (*e.reasons, *e.breaches))
+    crit = " ".join(f"{k}{'✓' if v else '✗'}" for k, v in e.result.criteria.items())
+    return f"    [{crit}] mood {e.mood_before}→{e.mood_after} ({sign}{e.mood_change}){': ' + why if why else ''}"
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--replies", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="A text file with one trainee reply per line (# starts a comment).")
+@click.option("--json", "as_json", is_flag=True, help="Print the transcript and result as JSON.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]), default="zh", show_default=True)
+def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> None:
+    """Play SCENARIO (an id or a file) headless with scripted replies.
+
+    \b
+    Example:
+      kefu run wrong-size-shoes --replies replies.txt --json
+    """
+    s = _load(scenario)
+    try:
+        lines = [ln.strip() for ln in replies.read_text(encoding="utf-8").splitlines()]
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{replies}: not valid UTF-8") from None
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    session = Session(s, seed=seed)
+    out: list[str] = [f"buyer: {session.current_line}"]
+    for reply in lines:
+        if session.ended:
+            click.echo(f"{replies}: the conversation ended before all replies were used", err=True)
+            break
+        e = session.submit(reply)
+        out += [f"agent: {reply}", _describe(e, lang), f"buyer: {e.buyer_line}"]
+    result = session.result()
+    if as_json:
+        click.echo(json.dumps({"scenario": s.id, "session": session.to_dict(), "transcript": session.transcript(),
+                               "result": result.to_dict(lang)}, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n".join(out))
+    data = result.to_dict(lang)
+    click.echo(f"\nending: {data['ending'] or '(not ended)'}  outcome: {data['outcome']}  mood: {data['mood']}  "
+               f"score: {data['score']}")
+    for line in data["feedback"]:
+        click.echo(f"  {line}")
+    for name, ok in data["checks"].items():
+        click.echo(f"  {'✓' if ok else '✗'} {name}")
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]), default="zh", show_default=True)
+def play(scenario: str, seed: int, lang: str) -> None:
+    """Play SCENARIO line by line in a plain terminal (type your reply, Enter sends).
+
+    Type /quit to stop. Replies are timed against the scenario's target.
+    """
+    s = _load(scenario)
+    click.echo(f"== {localize(s.title, lang)} ==\n{localize(s.situation, lang)}")
+    if s.policy.notes:
+        click.echo(f"policy: {localize(s.policy.notes, lang)}")
+    click.echo(f"allowed: {', '.join(s.policy.allowed)}\n")
+    session = Session(s, seed=seed, started_at=time.time())
+    click.echo(f"{s.buyer.name}: {session.current_line}")
+    while not session.ended:
+        try:
+            reply = input("> ").strip()
+        except EOFError:
+            break
+        if reply == "/quit":
+            break
+        if not reply:
+            continue
+        e = session.submit(reply, at=time.time())
+        click.echo(_describe(e, lang))
+        click.echo(f"{s.buyer.name}: {e.buyer_line}")
+    data = session.result().to_dict(lang)
+    click.echo(f"\nending: {data['ending'] or '(stopped)'}  score: {data['score']}")
+    for line in data["feedback"]:
+        click.echo(f"  {line}")
