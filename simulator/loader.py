@@ -68,7 +68,9 @@ def read_doc(path: Path) -> YamlDoc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlError([YamlProblem(name, line, 1, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]) from None
+        raise YamlError(
+            [YamlProblem(name, line, 1, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+        ) from None
     return parse(text, name)
 
 
@@ -115,10 +117,14 @@ def _load_scenario(lib: Library, doc: YamlDoc, path: Path) -> None:
     if problems:
         lib.broken.add(scenario.id)
     if scenario.id and path.stem != scenario.id:
-        lib.problems.append(doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'"))
+        lib.problems.append(
+            doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'")
+        )
     if scenario.id in lib.scenarios:
         other = lib.scenarios[scenario.id].file
-        lib.problems.append(doc.problem(("id",), f"duplicate scenario id '{scenario.id}' (also in {other})"))
+        lib.problems.append(
+            doc.problem(("id",), f"duplicate scenario id '{scenario.id}' (also in {other})")
+        )
         return
     lib.scenarios[scenario.id] = scenario
     lib.docs[scenario.id] = doc
@@ -133,7 +139,11 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
             continue
         result = score_reply(node.model_reply, channel=s.channel)
         for breach in policy_breaches(result, s.policy):
-            out.append(doc.problem(("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"))
+            out.append(
+                doc.problem(
+                    ("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"
+                )
+            )
     return out
 
 
@@ -150,7 +160,9 @@ def _load_set(lib: Library, doc: YamlDoc) -> None:
     lib.problems.extend(problems)
     if problems:
         return
-    item = ScenarioSet(str(data["id"]), data["title"], data.get("purpose", {}), mark, tuple(scenarios), doc.file)
+    item = ScenarioSet(
+        str(data["id"]), data["title"], data.get("purpose", {}), mark, tuple(scenarios), doc.file
+    )
     if item.id in lib.sets:
         lib.problems.append(doc.problem(("id",), f"duplicate set id '{item.id}'"))
     lib.sets[item.id] = item
@@ -177,7 +189,9 @@ def run_test(s: Scenario, test: SelfTest) -> list[str]:
     res = session.result()
     expect, failures = test.expect, []
     if "ending" in expect and res.ending != expect["ending"]:
-        failures.append(f"expected ending '{expect['ending']}', got '{res.ending or 'none (still talking)'}'")
+        failures.append(
+            f"expected ending '{expect['ending']}', got '{res.ending or 'none (still talking)'}'"
+        )
     if "mood" in expect:
         low, high = expect["mood"]
         if not low <= res.mood <= high:
@@ -187,12 +201,16 @@ def run_test(s: Scenario, test: SelfTest) -> list[str]:
         if got is None:
             failures.append(f"unknown criterion '{name}'")
         elif got.passed != want:
-            failures.append(f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}")
+            failures.append(
+                f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}"
+            )
     for name, want in (expect.get("checks") or {}).items():
         if name not in res.checks:
             failures.append(f"unknown check '{name}'")
         elif res.checks[name] != want:
-            failures.append(f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}")
+            failures.append(
+                f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}"
+            )
     return failures
 
 
@@ -219,4 +237,6 @@ def find_scenario(ref: str) -> tuple[Scenario | None, list[YamlProblem]]:
     lib = load()
     if ref in lib.scenarios:
         return lib.scenarios[ref], []
-    return None, [YamlProblem(ref, 1, 1, f"no scenario '{ref}' in the library (see `kefu validate`)")]
+    return None, [
+        YamlProblem(ref, 1, 1, f"no scenario '{ref}' in the library (see `kefu validate`)")
+    ]

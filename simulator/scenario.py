@@ -23,7 +23,15 @@ CATEGORIES = (
 )  # fmt: skip
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 OUTCOMES = ("resolved", "review_revised", "escalated", "left_angry", "partial")
-BOOL_CONDITIONS = ("apology", "listening", "remedy", "no_blame", "courtesy", "policy_breach", "slow")
+BOOL_CONDITIONS = (
+    "apology",
+    "listening",
+    "remedy",
+    "no_blame",
+    "courtesy",
+    "policy_breach",
+    "slow",
+)
 NUM_CONDITIONS = ("amount_at_least", "amount_at_most", "mood_at_least", "mood_at_most")
 CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", "specific")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -141,7 +149,9 @@ class _Reader:
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
-    def mapping(self, path: tuple, value: Any, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    def mapping(
+        self, path: tuple, value: Any, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
+    ) -> dict:
         if not isinstance(value, dict):
             self.fail(path, "must be a mapping")
             return {}
@@ -149,14 +159,20 @@ class _Reader:
         return value
 
     def text(self, path: tuple, value: Any) -> str:
-        if not isinstance(value, str | int | float) or isinstance(value, bool) or str(value).strip() == "":
+        if (
+            not isinstance(value, str | int | float)
+            or isinstance(value, bool)
+            or str(value).strip() == ""
+        ):
             self.fail(path, "must be a non-empty text")
             return ""
         return str(value)
 
     def message(self, path: tuple, value: Any) -> Message:
         m = self.mapping(path, value, {"zh", "en"}, {"zh", "en"})
-        return Message(self.text((*path, "zh"), m.get("zh", "?")), self.text((*path, "en"), m.get("en", "?")))
+        return Message(
+            self.text((*path, "zh"), m.get("zh", "?")), self.text((*path, "en"), m.get("en", "?"))
+        )
 
     def texts(self, path: tuple, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -189,7 +205,9 @@ def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
         elif key in NUM_CONDITIONS and (not isinstance(v, int | float) or isinstance(v, bool)):
             r.fail(p, f"'{key}' must be a number")
         elif key in ("remedy_type", "blame_target", "specific"):
-            allowed = {"remedy_type": REMEDY_TYPES, "blame_target": TARGETS, "specific": SPECIFICS}[key]
+            allowed = {"remedy_type": REMEDY_TYPES, "blame_target": TARGETS, "specific": SPECIFICS}[
+                key
+            ]
             for item in v if isinstance(v, list) else [v]:
                 r.choice(p, item, allowed, key.replace("_", " "))
     return dict(cond)
@@ -216,7 +234,7 @@ def _parse_transition(r: _Reader, path: tuple, raw: Any) -> Transition | None:
         r.fail((*path, "else"), "'else' must be true")
     cond = parse_condition(r, (*path, "if"), t["if"]) if "if" in t else {}
     why = r.message((*path, "why"), t["why"]) if "why" in t else None
-    goto = r.text((*path, "goto"), t.get("goto"))
+    goto = r.text((*path, "goto"), t["goto"]) if "goto" in t else ""
     return Transition(cond, _mood_delta(r, (*path, "mood"), t.get("mood")), goto, why, "else" in t)
 
 
@@ -244,16 +262,22 @@ def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:
             r.fail((*path, "allowed", kind, "max"), "max must be a non-negative number")
             mx = None
         allowed[kind] = float(mx) if mx is not None else None
-    postage = r.choice((*path, "return_postage"), p.get("return_postage", "shop"), ("shop", "buyer"), "payer")
+    postage = r.choice(
+        (*path, "return_postage"), p.get("return_postage", "shop"), ("shop", "buyer"), "payer"
+    )
     notes = r.message((*path, "notes"), p["notes"]) if "notes" in p else None
     return Policy(allowed, postage, notes)
 
 
 def _parse_buyer(r: _Reader, path: tuple, raw: Any) -> Buyer:
-    b = r.mapping(path, raw, {"name", "temperament", "mood", "patience", "gives_up"}, {"name", "mood"})
+    b = r.mapping(
+        path, raw, {"name", "temperament", "mood", "patience", "gives_up"}, {"name", "mood"}
+    )
     return Buyer(
         name=r.text((*path, "name"), b.get("name")),
-        temperament=r.message((*path, "temperament"), b["temperament"]) if "temperament" in b else Message("", ""),
+        temperament=r.message((*path, "temperament"), b["temperament"])
+        if "temperament" in b
+        else Message("", ""),
         mood=r.integer((*path, "mood"), b.get("mood"), 0, 100),
         patience=r.integer((*path, "patience"), b.get("patience", 3), 1, 20),
         gives_up=r.text((*path, "gives_up"), b["gives_up"]) if "gives_up" in b else None,
@@ -272,8 +296,14 @@ def _parse_checks(r: _Reader, raw: Any) -> tuple[Check, ...]:
             p = ("checks", kind, i)
             m = r.mapping(p, item, {"id", "text", "when"}, {"id", "text", "when"})
             if m:
-                out.append(Check(r.text((*p, "id"), m.get("id")), r.message((*p, "text"), m.get("text")),
-                                 parse_condition(r, (*p, "when"), m.get("when")), kind == "must"))
+                out.append(
+                    Check(
+                        r.text((*p, "id"), m.get("id")),
+                        r.message((*p, "text"), m.get("text")),
+                        parse_condition(r, (*p, "when"), m.get("when")),
+                        kind == "must",
+                    )
+                )
     return tuple(out)
 
 
@@ -287,13 +317,21 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
         t = r.mapping(p, item, {"name", "replies", "expect"}, {"name", "replies", "expect"})
         if not t:
             continue
-        expect = r.mapping((*p, "expect"), t.get("expect"), {"ending", "mood", "criteria", "checks"})
+        expect = r.mapping(
+            (*p, "expect"), t.get("expect"), {"ending", "mood", "criteria", "checks"}
+        )
         mood = expect.get("mood")
         if mood is not None and not (
             isinstance(mood, list) and len(mood) == 2 and all(isinstance(x, int) for x in mood)
         ):
             r.fail((*p, "expect", "mood"), "mood must be a range like [0, 40]")
-        out.append(SelfTest(r.text((*p, "name"), t.get("name")), r.texts((*p, "replies"), t.get("replies")), expect))
+        out.append(
+            SelfTest(
+                r.text((*p, "name"), t.get("name")),
+                r.texts((*p, "replies"), t.get("replies")),
+                expect,
+            )
+        )
     return tuple(out)
 
 
@@ -301,23 +339,30 @@ def parse_scenario(doc: YamlDoc) -> tuple[Scenario | None, list[YamlProblem]]:
     """A Scenario from a parsed YAML document, and every problem found."""
     r = _Reader(doc)
     d = r.mapping((), doc.data, TOP_KEYS, REQUIRED_TOP)
-    if not d or r.problems and not REQUIRED_TOP <= d.keys():
+    if not d or r.problems and not d.keys() >= REQUIRED_TOP:
         return None, r.problems
     sid = r.text(("id",), d.get("id"))
     if sid and not _ID.match(sid):
         r.fail(("id",), "an id uses lower-case letters, digits and '-' only")
-    brief = r.mapping(("briefing",), d.get("briefing"), {"situation", "order", "policy"}, {"situation", "policy"})
+    brief = r.mapping(
+        ("briefing",), d.get("briefing"), {"situation", "order", "policy"}, {"situation", "policy"}
+    )
     nodes_raw = r.mapping(("nodes",), d.get("nodes"), set(d.get("nodes") or {}))
     endings_raw = r.mapping(("endings",), d.get("endings"), set(d.get("endings") or {}))
     nodes = {k: _parse_node(r, ("nodes", k), k, v) for k, v in nodes_raw.items()}
     endings = {}
     for k, v in endings_raw.items():
         e = r.mapping(("endings", k), v, {"outcome", "say", "summary"}, {"outcome", "summary"})
-        endings[k] = Ending(k, r.choice(("endings", k, "outcome"), e.get("outcome"), OUTCOMES, "outcome"),
-                            r.texts(("endings", k, "say"), e["say"]) if "say" in e else (),
-                            r.message(("endings", k, "summary"), e.get("summary")))
+        endings[k] = Ending(
+            k,
+            r.choice(("endings", k, "outcome"), e.get("outcome"), OUTCOMES, "outcome"),
+            r.texts(("endings", k, "say"), e["say"]) if "say" in e else (),
+            r.message(("endings", k, "summary"), e.get("summary")),
+        )
     target = d.get("response_target_s")
-    if target is not None and (not isinstance(target, int | float) or isinstance(target, bool) or target <= 0):
+    if target is not None and (
+        not isinstance(target, int | float) or isinstance(target, bool) or target <= 0
+    ):
         r.fail(("response_target_s",), "must be a positive number of seconds")
         target = None
     tags = d.get("tags", [])
@@ -368,16 +413,26 @@ def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
         if not node.model_reply:
             problems.append(doc.problem(("nodes", node.id), f"node '{node.id}' has no model_reply"))
         for i, t in enumerate(node.on):
-            if t.goto not in targets:
+            if t.goto and t.goto not in targets:
                 hint = _closest(t.goto, targets)
-                problems.append(doc.problem(("nodes", node.id, "on", i, "goto"),
-                                            f"unknown node or ending '{t.goto}'{hint}"))
+                problems.append(
+                    doc.problem(
+                        ("nodes", node.id, "on", i, "goto"),
+                        f"unknown node or ending '{t.goto}'{hint}",
+                    )
+                )
     reachable = _reach(s, s.start)
     for node_id in s.nodes:
         if node_id not in reachable:
-            problems.append(doc.problem(("nodes", node_id), f"node '{node_id}' cannot be reached from '{s.start}'"))
+            problems.append(
+                doc.problem(
+                    ("nodes", node_id), f"node '{node_id}' cannot be reached from '{s.start}'"
+                )
+            )
         elif not (_reach(s, node_id) & set(s.endings)):
-            problems.append(doc.problem(("nodes", node_id), f"node '{node_id}' has no path to any ending"))
+            problems.append(
+                doc.problem(("nodes", node_id), f"node '{node_id}' has no path to any ending")
+            )
     used = {t.goto for n in s.nodes.values() for t in n.on} | ({s.buyer.gives_up} - {None})
     for ending in s.endings:
         if ending not in used:

@@ -24,7 +24,9 @@ Examples:
 
 @click.command(epilog=_EPILOG_VALIDATE)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--no-tests", is_flag=True, help="Skip the scenarios' self-tests.")
 def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
     """Check scenario and set files: format, graph, policy, and self-tests.
@@ -36,6 +38,7 @@ def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
     problems = list(lib.problems)
     if not no_tests:
         problems += loader.test_problems(lib)
+    problems.sort(key=lambda p: (p.file, p.line, p.col))
     tests = sum(len(s.tests) for s in lib.scenarios.values())
     if fmt == "json":
         click.echo(json.dumps({
@@ -48,7 +51,9 @@ def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
             click.echo(str(p))
         ran = "" if no_tests else f", {tests} self-tests"
         verdict = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(f"{len(lib.scenarios)} scenarios, {len(lib.sets)} sets{ran}: {verdict}", err=True)
+        click.echo(
+            f"{len(lib.scenarios)} scenarios, {len(lib.sets)} sets{ran}: {verdict}", err=True
+        )
     if problems:
         sys.exit(1)
 
@@ -71,8 +76,12 @@ def _describe(e: Exchange, lang: str) -> str:
 
 @click.command()
 @click.argument("scenario")
-@click.option("--replies", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="A text file with one trainee reply per line (# starts a comment).")
+@click.option(
+    "--replies",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="A text file with one trainee reply per line (# starts a comment).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the transcript and result as JSON.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]), default="zh", show_default=True)
@@ -99,13 +108,25 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
         out += [f"agent: {reply}", _describe(e, lang), f"buyer: {e.buyer_line}"]
     result = session.result()
     if as_json:
-        click.echo(json.dumps({"scenario": s.id, "session": session.to_dict(), "transcript": session.transcript(),
-                               "result": result.to_dict(lang)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "scenario": s.id,
+                    "session": session.to_dict(),
+                    "transcript": session.transcript(),
+                    "result": result.to_dict(lang),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo("\n".join(out))
     data = result.to_dict(lang)
-    click.echo(f"\nending: {data['ending'] or '(not ended)'}  outcome: {data['outcome']}  mood: {data['mood']}  "
-               f"score: {data['score']}")
+    click.echo(
+        f"\nending: {data['ending'] or '(not ended)'}  outcome: {data['outcome']}  mood: {data['mood']}  "
+        f"score: {data['score']}"
+    )
     for line in data["feedback"]:
         click.echo(f"  {line}")
     for name, ok in data["checks"].items():

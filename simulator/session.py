@@ -86,18 +86,29 @@ def policy_breaches(result: ReplyResult, policy: Policy) -> list[Message]:
         if kind == "return":
             ok = ok or bool({"refund", "exchange", "partial_refund"} & allowed.keys())
         if not ok:
-            out.append(Message(f"承诺了店铺政策不允许的补救:{kind}", f"Offered a remedy the policy does not allow: {kind}"))
+            out.append(
+                Message(
+                    f"承诺了店铺政策不允许的补救:{kind}",
+                    f"Offered a remedy the policy does not allow: {kind}",
+                )
+            )
     caps = [allowed[k] for k in offer.types if allowed.get(k) is not None]
     if caps:
         cap = max(c for c in caps if c is not None)
         for amount in offer.amounts:
             if amount.currency != "%" and amount.value > cap:
-                out.append(Message(f"金额 {amount.text} 超过了政策上限 {cap:g}",
-                                   f"Amount {amount.text} is above the policy limit of {cap:g}"))
+                out.append(
+                    Message(
+                        f"金额 {amount.text} 超过了政策上限 {cap:g}",
+                        f"Amount {amount.text} is above the policy limit of {cap:g}",
+                    )
+                )
     return out
 
 
-def reply_facts(result: ReplyResult, breaches: list[Message], slow: bool, mood: int) -> dict[str, Any]:
+def reply_facts(
+    result: ReplyResult, breaches: list[Message], slow: bool, mood: int
+) -> dict[str, Any]:
     """What conditions can test about one reply."""
     return {
         **result.criteria,
@@ -154,7 +165,9 @@ class Session:
         if not self.node:
             self.node = self.scenario.start
             self.mood = self.scenario.buyer.mood
-            self.buyer_lines.append((self._line(self.scenario.nodes[self.node].say), self.started_at))
+            self.buyer_lines.append(
+                (self._line(self.scenario.nodes[self.node].say), self.started_at)
+            )
 
     @property
     def ended(self) -> bool:
@@ -179,7 +192,12 @@ class Session:
         previous = [e.reply for e in self.exchanges]
         result = score_reply(reply, channel=s.channel, context={"previous_replies": previous})
         shown = self.buyer_lines[-1][1]
-        slow = bool(s.response_target_s and at is not None and shown is not None and at - shown > s.response_target_s)
+        slow = bool(
+            s.response_target_s
+            and at is not None
+            and shown is not None
+            and at - shown > s.response_target_s
+        )
         breaches = policy_breaches(result, s.policy)
         facts = reply_facts(result, breaches, slow, self.mood)
         node = s.nodes[self.node]
@@ -188,10 +206,17 @@ class Session:
         delta = chosen.mood
         if slow:
             delta += SLOW_MOOD
-            reasons.append(Message(f"回复超过了 {s.response_target_s:g} 秒的响应目标", f"The reply took longer than the {s.response_target_s:g} s target"))
+            reasons.append(
+                Message(
+                    f"回复超过了 {s.response_target_s:g} 秒的响应目标",
+                    f"The reply took longer than the {s.response_target_s:g} s target",
+                )
+            )
         before = self.mood
         self.mood = max(0, min(100, self.mood + delta))
-        progress = result.criteria["apology"] or result.criteria["listening"] or result.criteria["remedy"]
+        progress = (
+            result.criteria["apology"] or result.criteria["listening"] or result.criteria["remedy"]
+        )
         self.stalls = 0 if progress else self.stalls + 1
         target = chosen.goto
         if self.stalls >= s.buyer.patience and s.buyer.gives_up:
@@ -226,7 +251,9 @@ class Session:
     def result(self) -> SessionResult:
         """The conversation-level verdict (at the end, or so far)."""
         s = self.scenario
-        conv = score_conversation(self.transcript(), channel=s.channel, response_target_s=s.response_target_s)
+        conv = score_conversation(
+            self.transcript(), channel=s.channel, response_target_s=s.response_target_s
+        )
         ending = s.endings.get(self.ending) if self.ending else None
         return SessionResult(
             ending=self.ending,
@@ -240,7 +267,8 @@ class Session:
 
     def _check(self, check: Check) -> bool:
         hit = any(
-            holds(check.when, reply_facts(e.result, list(e.breaches), e.slow, e.mood_before)) for e in self.exchanges
+            holds(check.when, reply_facts(e.result, list(e.breaches), e.slow, e.mood_before))
+            for e in self.exchanges
         )
         return hit if check.must else not hit
 
@@ -259,7 +287,9 @@ class Session:
     def from_dict(cls, scenario: Scenario, data: Mapping[str, Any]) -> Session:
         """Resume a saved session (the engine is deterministic, so replaying is exact)."""
         if data.get("scenario") != scenario.id:
-            raise ValueError(f"saved session is for scenario {data.get('scenario')!r}, not {scenario.id!r}")
+            raise ValueError(
+                f"saved session is for scenario {data.get('scenario')!r}, not {scenario.id!r}"
+            )
         session = cls(scenario, seed=int(data.get("seed", 0)), started_at=data.get("started_at"))
         for item in data.get("replies", []):
             session.submit(item["text"], at=item.get("at"))

@@ -1,0 +1,129 @@
+"""The scenario parser and graph checks: every problem, located, with hints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scoring.yamldoc import parse
+from simulator import loader
+from simulator.scenario import parse_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (ROOT / "scenarios" / "wrong_item" / "wrong-size-shoes.yaml").read_text(encoding="utf-8")
+
+
+def problems(text: str) -> list[str]:
+    _, found = parse_scenario(parse(text, "s.yaml"))
+    return [str(p) for p in found]
+
+
+def test_the_documented_example_is_valid():
+    assert problems(EXAMPLE) == []
+
+
+def test_the_guide_embeds_the_same_example():
+    guide = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    block = re.search(r"## A complete, annotated example\n\n```yaml\n(.*?)```", guide, re.S)
+    assert block and block.group(1) == EXAMPLE
+
+
+def test_misspelt_key_gets_a_hint_and_position():
+    found = problems(EXAMPLE.replace("        goto: details\n", "        goot: details\n", 1))
+    assert any(
+        re.match(r"s\.yaml:\d+:9: unknown key 'goot' — did you mean 'goto'\?", p) for p in found
+    ), found
+
+
+def test_unknown_goto_and_unreachable_nodes_and_endings():
+    text = EXAMPLE.replace(
+        "goto: furious\n        why: {zh: 推卸责任", "goto: furios\n        why: {zh: 推卸责任"
+    )
+    found = problems(text)
+    assert any("unknown node or ending 'furios' — did you mean 'furious'?" in p for p in found)
+    text = EXAMPLE.replace(
+        "  furious:\n",
+        "  orphan:\n    say: [x]\n    model_reply: 抱歉\n    on:\n      - else: true\n        goto: orphan\n  furious:\n",
+    )
+    found = problems(text)
+    assert any("node 'orphan' cannot be reached" in p for p in found)
+
+
+def test_node_without_path_to_an_ending():
+    text = EXAMPLE.replace(
+        "        mood: +20\n        goto: escalated", "        mood: +20\n        goto: furious"
+    )
+    text = text.replace("        goto: details\n  endings", "        goto: furious\n  endings")
+    found = problems(text)
+    assert any("never reached" in p for p in found) or any(
+        "no path to any ending" in p for p in found
+    )
+
+
+def test_missing_model_reply_and_fallback():
+    text = EXAMPLE.replace(
+        "    model_reply: 非常抱歉,是我们的错。今天给您补发42码,运费我们承担,错的那双不用您垫付运费。\n",
+        "",
+    )
+    assert any("missing required key 'model_reply'" in p for p in problems(text))
+    text = EXAMPLE.replace(
+        "      - else: true\n        mood: +20\n        goto: escalated",
+        "      - if: {apology: false}\n        goto: escalated",
+    )
+    assert any("the last reaction must be the fallback" in p for p in problems(text))
+
+
+def test_bad_values_are_reported_together():
+    text = EXAMPLE.replace("category: wrong_item", "category: wrong_items").replace(
+        "difficulty: 2", "difficulty: 5"
+    )
+    found = problems(text)
+    assert any("unknown category 'wrong_items'" in p for p in found)
+    assert any("must be a whole number from 1 to 3" in p for p in found)
+
+
+def test_bad_condition_key_and_value():
+    text = EXAMPLE.replace("if: {no_blame: false}", "if: {no_blame: maybe, remedy_typ: refund}")
+    found = problems(text)
+    assert any("'no_blame' must be true or false" in p for p in found)
+    assert any("unknown key 'remedy_typ' — did you mean 'remedy_type'?" in p for p in found)
+
+
+def test_model_reply_that_breaks_policy_is_flagged(tmp_path):
+    text = EXAMPLE.replace(
+        "model_reply: 非常抱歉给您发错了尺码,耽误您穿了!",
+        "model_reply: 非常抱歉给您发错了尺码,今天给您补偿200元现金红包,耽误您穿了!",
+    )
+    path = tmp_path / "wrong-size-shoes.yaml"
+    path.write_text(text, encoding="utf-8")
+    lib = loader.load([path])
+    assert any("model reply breaks the policy" in p.message for p in lib.problems), lib.problems
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "wrong-size-shoes.yaml").write_text(EXAMPLE, encoding="utf-8")
+    lib = loader.load([tmp_path])
+    assert any("duplicate scenario id 'wrong-size-shoes'" in p.message for p in lib.problems)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xff\xfe id: x", "not valid UTF-8"),
+        (b"id: [unclosed", "while parsing"),
+        (
+            b"a: &a [x, x]\n" + b"".join(f"b{i}: &b{i} [*a, *a]\n".encode() for i in range(60)),
+            "alias",
+        ),
+    ],
+)
+def test_broken_files_give_a_located_message(tmp_path, content, message):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(content)
+    lib = loader.load([path])
+    assert lib.problems and message in lib.problems[0].message
+    assert lib.problems[0].file.endswith("x.yaml")
