@@ -130,7 +130,12 @@ def required_literals(pattern: str) -> list[Clause]:
         parsed = sre.parse(pattern)
     except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
         return []
-    return sorted(set(_literals(parsed)), key=_score, reverse=True)[:MAX_CLAUSES]
+    ranked = sorted(set(_literals(parsed)), key=_score, reverse=True)
+    # A clause of very common literals ("您", "?") narrows little and makes the
+    # automaton report it on nearly every reply: keep one only when nothing
+    # better exists.
+    useful = [cl for cl in ranked if _score(cl)[0] > 0] or ranked[:1]
+    return useful[:MAX_CLAUSES]
 
 
 @dataclass
