@@ -26,15 +26,20 @@ sys.path.insert(0, str(ROOT))
 def make_copies(dest: Path, count: int) -> None:
     from simulator import loader
 
-    sources = [Path(s.file) if Path(s.file).is_absolute() else Path.cwd() / s.file
-               for s in loader.load().scenarios.values()]
+    sources = [
+        Path(s.file) if Path(s.file).is_absolute() else Path.cwd() / s.file
+        for s in loader.load().scenarios.values()
+    ]
     for i in range(count):
         src = sources[i % len(sources)]
         text = src.read_text(encoding="utf-8")
         sid = src.stem
         new = f"{sid}-{i}"
         text = text.replace(f"id: {sid}\n", f"id: {new}\n", 1)
-        text = text.replace("model_reply: ", f"model_reply: 第{i}号。", )
+        text = text.replace(
+            "model_reply: ",
+            f"model_reply: 第{i}号。",
+        )
         folder = dest / src.parent.name
         folder.mkdir(exist_ok=True)
         (folder / f"{new}.yaml").write_text(text, encoding="utf-8")
@@ -63,7 +68,9 @@ def main() -> None:
     n = args.count
     print(f"scenarios: {n:,}")
     print(f"floor (read + libyaml safe_load):        {t_floor:6.2f} s")
-    print(f"kefu validate --no-tests:                {t_val:6.2f} s  ratio to floor {t_val / t_floor:.2f}x")
+    print(
+        f"kefu validate --no-tests:                {t_val:6.2f} s  ratio to floor {t_val / t_floor:.2f}x"
+    )
     print(f"kefu validate (with self-tests):         {t_tests:6.2f} s")
 
 

@@ -135,5 +135,5 @@ def normalize(text: str) -> Normalized:
     traditional = simplified != folded
     # Chat bubbles merged with spaces: a space between Chinese characters
     # separates clauses like a comma (same length, so offsets are unchanged).
-    simplified = _CJK_SPACE.sub(",", simplified)
+    simplified = _CJK_SPACE.sub(lambda m: "," * len(m.group()), simplified)
     return Normalized(text, simplified, source, traditional)

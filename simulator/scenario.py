@@ -150,7 +150,11 @@ class _Reader:
         self.problems.append(self.doc.problem(path, message))
 
     def mapping(
-        self, path: tuple, value: Any, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
+        self,
+        path: tuple,
+        value: Any,
+        allowed: set[str],
+        required: frozenset[str] | set[str] = frozenset(),
     ) -> dict:
         if not isinstance(value, dict):
             self.fail(path, "must be a mapping")
