@@ -99,7 +99,7 @@ def test_blame_targets_are_named():
 
 
 def test_remedy_details_are_extracted():
-    r = score_reply("非常抱歉!给您退款二十元,并补发一件,单号SF1234567890,明天送到,运费我们出")
+    r = score_reply("非常抱歉!退您二十元,并补发一件,单号SF1234567890,明天送到,运费我们出")
     offer = r.remedy
     assert offer.committed
     assert {"partial_refund", "reship", "shop_pays_postage"} <= set(offer.types)
