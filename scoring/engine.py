@@ -230,6 +230,11 @@ def score_reply(
         concrete or polite or by.get(("ownership", "earn")) or by.get(("listening", "earn"))
     )
     costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
+    if costs:
+        # A question in the same clause as blame is accusing, not listening
+        # ("您是不是没按说明书装?").
+        hits = _drop_accusing_questions(hits, costs, norm.text)
+        by = _group(hits)
     findings: list[Finding] = []
     for h in hits:
         crit, level = h.rule.criterion, h.rule.level
@@ -264,6 +269,21 @@ def score_reply(
         remedy=offer,
         blame_targets=targets,
     )
+
+
+def _drop_accusing_questions(hits: list[_Raw], costs: list[_Raw], text: str) -> list[_Raw]:
+    blamed = {_clause_start(text, c.start) for c in costs} | {
+        _clause_start(text, c.end - 1) for c in costs
+    }
+    return [
+        h
+        for h in hits
+        if not (
+            h.rule.criterion == "listening"
+            and h.rule.level == "earn"
+            and _clause_start(text, h.start) in blamed
+        )
+    ]
 
 
 def _drop_overlapping_earns(findings: list[Finding], rubric: Rubric) -> list[Finding]:

@@ -38,6 +38,7 @@ _CURRENCY = (
     (re.compile(r"€|eur"), "EUR"),
     (re.compile(r"£|gbp"), "GBP"),
 )
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _TRACKING = re.compile(r"[a-z]{2,4}\d{8,}|\d{10,}")
 _EVIDENCE = re.compile(
     r"\[(图片|照片|视频|圖片|image|photo|video)\]|照片|图片|视频|截图|拍了|附图|附上|photo|picture|video|screenshot",
@@ -65,7 +66,7 @@ def chinese_number(text: str) -> float | None:
 
 def parse_amount(text: str) -> Amount | None:
     """An Amount from evidence such as ¥20, 20元, 二十块, NT$100 or $15."""
-    lowered = text.lower()
+    lowered = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text.lower())
     m = _NUMBER.search(lowered)
     if not m:
         return None
