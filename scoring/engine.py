@@ -30,6 +30,7 @@ from scoring.model import (
     Evidence,
     Finding,
     Message,
+    RemedyOffer,
     ReplyResult,
     ReplyScore,
     Turn,
@@ -81,8 +82,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENTENCE.finditer(text) if m.end() > m.start()]
 
 
-def _run_rules(norm: Normalized, rubric: Rubric, channel: str) -> list[_Raw]:
-    """Hits of every rule that fires; helper rules only when they can matter."""
+def _run_rules(
+    norm: Normalized, rubric: Rubric, channel: str, criteria: frozenset[str] | None = None
+) -> list[_Raw]:
+    """Hits of every rule that fires (of ``criteria`` only, if given);
+    helper rules only when they can matter."""
     text = norm.text
     allow_fuzzy = len(text) <= MAX_FUZZY_CHARS
     rules = rubric.by_channel[channel]
@@ -90,6 +94,8 @@ def _run_rules(norm: Normalized, rubric: Rubric, channel: str) -> list[_Raw]:
     deferred: list[tuple[CompiledRule, tuple[int, ...] | None]] = []
     for index, only in rubric.prefilters[channel].candidates(text).items():
         compiled = rules[index]
+        if criteria is not None and compiled.rule.criterion not in criteria:
+            continue
         if compiled.rule.criterion in _ON_DEMAND:
             deferred.append((compiled, only))
             continue
@@ -269,6 +275,23 @@ def score_reply(
         remedy=offer,
         blame_targets=targets,
     )
+
+
+_OFFER_CRITERIA = frozenset({"remedy", "specific", "no_blame", "ownership"})
+
+
+def remedy_offer(text: str, *, channel: str = "chat", rubric: Rubric | None = None) -> RemedyOffer:
+    """Only what ``text`` offers (types, amounts, payer): cheaper than score_reply.
+
+    Used to check model replies against a policy card; it agrees with
+    ``score_reply(text).remedy``.
+    """
+    rubric = rubric or default_rubric()
+    norm = normalize(text)
+    hits, _ = _cancel(_run_rules(norm, rubric, channel, _OFFER_CRITERIA), norm.text)
+    concrete, specifics = _remedy_hits(hits, norm.text)
+    costs = [h for h in hits if h.rule.criterion == "no_blame" and h.rule.level == "cost"]
+    return remedy_mod.extract(norm, concrete, specifics, costs)
 
 
 def _drop_accusing_questions(hits: list[_Raw], costs: list[_Raw], text: str) -> list[_Raw]:

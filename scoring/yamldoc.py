@@ -180,6 +180,8 @@ def _scalar(loader: Any, node: yaml.Node) -> Any:
     """Resolve a scalar node with SafeLoader's rules (no Python objects)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value  # the common case, without the constructor's bookkeeping
     return loader.construct_object(node, deep=True)
 
 

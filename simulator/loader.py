@@ -7,11 +7,14 @@ replies against each scenario's policy card, and runs scenarios' self-tests.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scoring import resources, score_reply
+from scoring import resources
+from scoring.engine import remedy_offer
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, check_keys, parse
 from simulator.scenario import Scenario, SelfTest, parse_scenario
 from simulator.session import Session, policy_breaches
@@ -87,48 +90,84 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load(paths: Iterable[Path] | None = None) -> Library:
-    """Load scenarios and sets from ``paths`` (default: the built-in library)."""
+PARALLEL_FROM = 40  # files; below this, worker start-up costs more than it saves
+
+
+@dataclass
+class _Loaded:
+    """One file's outcome, computed in a worker process when there are many."""
+
+    display: str
+    is_set: bool
+    doc: YamlDoc | None = None
+    scenario: Scenario | None = None
+    problems: list[YamlProblem] = field(default_factory=list)
+
+
+def _load_file(path: Path) -> _Loaded:
+    out = _Loaded(_display(path), path.parent.name == "sets")
+    if not path.exists():
+        out.problems.append(YamlProblem(out.display, 1, 1, "no such file"))
+        return out
+    try:
+        out.doc = read_doc(path)
+    except YamlError as exc:
+        out.problems.extend(exc.problems)
+        return out
+    if out.is_set:
+        return out
+    scenario, problems = parse_scenario(out.doc)
+    out.scenario, out.problems = scenario, problems
+    if scenario is None:
+        return out
+    if scenario.id and path.stem != scenario.id:
+        problems.append(
+            out.doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'")
+        )
+    problems.extend(model_reply_problems(scenario, out.doc))
+    # Later checks only point at top-level keys and tests: ship a slim copy
+    # of the position table back from the worker.
+    out.doc = YamlDoc(out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2})
+    return out
+
+
+def load(paths: Iterable[Path] | None = None, jobs: int | None = None) -> Library:
+    """Load scenarios and sets from ``paths`` (default: the built-in library).
+
+    Many files are parsed and checked on ``jobs`` processes (default: every core).
+    """
     lib = Library()
     files = expand(paths if paths is not None else [library_root()])
-    for path in files:
-        lib.files.append(_display(path))
-        if not path.exists():
-            lib.problems.append(YamlProblem(_display(path), 1, 1, "no such file"))
-            continue
-        try:
-            doc = read_doc(path)
-        except YamlError as exc:
-            lib.problems.extend(exc.problems)
-            continue
-        if path.parent.name == "sets":
-            _load_set(lib, doc)
-        else:
-            _load_scenario(lib, doc, path)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs > 1 and len(files) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            loaded = list(pool.map(_load_file, files, chunksize=max(1, len(files) // (jobs * 4))))
+    else:
+        loaded = [_load_file(f) for f in files]
+    for item in loaded:
+        lib.files.append(item.display)
+        lib.problems.extend(item.problems)
+        if item.is_set and item.doc is not None and not item.problems:
+            _load_set(lib, item.doc)
+        elif item.scenario is not None:
+            _add_scenario(lib, item)
     _check_sets(lib)
     return lib
 
 
-def _load_scenario(lib: Library, doc: YamlDoc, path: Path) -> None:
-    scenario, problems = parse_scenario(doc)
-    lib.problems.extend(problems)
-    if scenario is None:
-        return
-    if problems:
-        lib.broken.add(scenario.id)
-    if scenario.id and path.stem != scenario.id:
-        lib.problems.append(
-            doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'")
-        )
+def _add_scenario(lib: Library, item: _Loaded) -> None:
+    scenario, doc = item.scenario, item.doc
+    assert scenario is not None and doc is not None
     if scenario.id in lib.scenarios:
         other = lib.scenarios[scenario.id].file
         lib.problems.append(
             doc.problem(("id",), f"duplicate scenario id '{scenario.id}' (also in {other})")
         )
         return
+    if any(p.file == doc.file for p in item.problems):
+        lib.broken.add(scenario.id)
     lib.scenarios[scenario.id] = scenario
     lib.docs[scenario.id] = doc
-    lib.problems.extend(model_reply_problems(scenario, doc))
 
 
 def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
@@ -137,8 +176,8 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
     for node in s.nodes.values():
         if not node.model_reply:
             continue
-        result = score_reply(node.model_reply, channel=s.channel)
-        for breach in policy_breaches(result, s.policy):
+        offer = remedy_offer(node.model_reply, channel=s.channel)
+        for breach in policy_breaches(offer, s.policy):
             out.append(
                 doc.problem(
                     ("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring import score_conversation, score_reply
-from scoring.model import ConversationResult, Message, ReplyResult
+from scoring.model import ConversationResult, Message, RemedyOffer, ReplyResult
 from simulator.scenario import Check, Policy, Scenario
 
 SLOW_MOOD = 10
@@ -74,9 +74,8 @@ class SessionResult:
         }
 
 
-def policy_breaches(result: ReplyResult, policy: Policy) -> list[Message]:
+def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
     """Remedies offered beyond the policy card: a promise the shop may not keep."""
-    offer = result.remedy
     if not offer.committed:
         return []
     out = []
@@ -198,7 +197,7 @@ class Session:
             and shown is not None
             and at - shown > s.response_target_s
         )
-        breaches = policy_breaches(result, s.policy)
+        breaches = policy_breaches(result.remedy, s.policy)
         facts = reply_facts(result, breaches, slow, self.mood)
         node = s.nodes[self.node]
         chosen = next(t for t in node.on if t.is_else or holds(t.cond, facts))

@@ -178,3 +178,15 @@ def test_empty_and_huge_replies_do_not_crash():
     assert crit("") == {"apology": False, "listening": False, "remedy": False, "no_blame": True}
     big = "非常抱歉给您添麻烦了。" * 5000
     assert crit(big)["apology"] is True
+
+
+def test_remedy_offer_agrees_with_score_reply():
+    from scoring.engine import remedy_offer
+
+    for text in (
+        "非常抱歉!退您二十元,并补发一件,单号SF1234567890,明天送到,运费我们出",
+        "您先垫付运费寄回,收到后给您换新,运费到时返给您",
+        "您改成好评我就退您20元",
+        "We'll refund you in full today",
+    ):
+        assert remedy_offer(text) == score_reply(text).remedy
