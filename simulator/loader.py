@@ -127,7 +127,9 @@ def _load_file(path: Path) -> _Loaded:
     problems.extend(model_reply_problems(scenario, out.doc))
     # Later checks only point at top-level keys and tests: ship a slim copy
     # of the position table back from the worker.
-    out.doc = YamlDoc(out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2})
+    out.doc = YamlDoc(
+        out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
+    )
     return out
 
 
