@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scoring import resources
 from scoring.engine import remedy_offer
+from scoring.rubric import default_rubric
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, check_keys, parse
 from simulator.scenario import Scenario, SelfTest, parse_scenario
 from simulator.session import Session, policy_breaches
@@ -142,6 +143,7 @@ def load(paths: Iterable[Path] | None = None, jobs: int | None = None) -> Librar
     files = expand(paths if paths is not None else [library_root()])
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_FROM:
+        default_rubric()  # compiled once here; forked workers inherit it
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             loaded = list(pool.map(_load_file, files, chunksize=max(1, len(files) // (jobs * 4))))
     else:
