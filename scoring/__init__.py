@@ -5,7 +5,8 @@
 True
 """
 
-from scoring.engine import score_conversation, score_reply
+from scoring.conversation import score_conversation
+from scoring.engine import score_reply
 from scoring.model import ConversationResult, Finding, RemedyOffer, ReplyResult, Turn
 from scoring.rubric import Rubric, RubricError, default_rubric, parse_rubric
 

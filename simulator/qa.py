@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring import score_conversation
-from scoring.engine import parse_time
+from scoring.conversation import parse_time
 from scoring.model import CHANNELS, LANGS
 
 MAX_REPLY_CHARS = 20_000

@@ -1,0 +1,248 @@
+"""score_conversation: the order of events across a conversation.
+
+Each agent reply is judged by ``score_reply``; this module adds what only a
+conversation shows: the apology in the first reply to each grievance and
+within the response-time target, listening before the remedy, the options
+offered, template replies, and the 0-100 score with the rubric's weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from scoring import remedy as remedy_mod
+from scoring.engine import score_reply
+from scoring.feedback import conversation_feedback
+from scoring.model import (
+    CONVERSATION_CRITERIA,
+    REVIEW_CRITERIA,
+    ConversationResult,
+    CriterionResult,
+    Evidence,
+    Message,
+    ReplyScore,
+    Turn,
+)
+from scoring.normalize import normalize
+from scoring.rubric import Rubric, default_rubric
+
+# Remedy types a buyer can choose between; postage and courier chasing are
+# details of a remedy, and a return goes with a refund or an exchange.
+OPTION_TYPES = (
+    "refund",
+    "partial_refund",
+    "exchange",
+    "reship",
+    "repair",
+    "coupon",
+    "compensation",
+    "gift",
+)
+
+
+def _as_turn(raw: Turn | Mapping[str, Any]) -> Turn:
+    if isinstance(raw, Turn):
+        return raw
+    return Turn(
+        role=str(raw.get("role", "")), text=str(raw.get("text", "")), at=parse_time(raw.get("at"))
+    )
+
+
+def parse_time(value: Any) -> float | None:
+    """Seconds since the epoch from an ISO-8601 text, a number or a datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.timestamp()
+    text = str(value).strip().replace("Z", "+00:00")
+    return datetime.fromisoformat(text).timestamp()
+
+
+def _is_grievance(text: str, rubric: Rubric, channel: str) -> bool:
+    norm = normalize(text)
+    return any(
+        next(c.matcher.spans(norm.text), None)
+        for c in rubric.grievance
+        if channel in c.rule.channels
+    )
+
+
+def score_conversation(
+    turns: Sequence[Turn | Mapping[str, Any]],
+    *,
+    channel: str = "chat",
+    response_target_s: float | None = None,
+    rubric: Rubric | None = None,
+) -> ConversationResult:
+    """Judge a whole conversation; see CRITERIA.md "Across a conversation"."""
+    rubric = rubric or default_rubric()
+    seq = [_as_turn(t) for t in turns]
+    target = (
+        response_target_s
+        if response_target_s is not None
+        else rubric.response_target_s.get(channel)
+    )
+    replies: list[ReplyScore] = []
+    previous: list[str] = []
+    for i, turn in enumerate(seq):
+        if turn.role == "agent":
+            result = score_reply(
+                turn.text, channel=channel, context={"previous_replies": previous}, rubric=rubric
+            )
+            replies.append(ReplyScore(i, result))
+            previous.append(turn.text)
+    criteria: dict[str, CriterionResult] = {
+        "timely_apology": _timely_apology(seq, replies, rubric, channel, target),
+        "listening": _listening_first(seq, replies),
+        "remedy": _any_reply(replies, "remedy"),
+        "no_blame": _all_replies(replies, "no_blame"),
+    }
+    for name in CONVERSATION_CRITERIA[4:] + (REVIEW_CRITERIA if channel == "review_reply" else ()):
+        criteria[name] = _all_replies(replies, name)
+    options = tuple(
+        dict.fromkeys(
+            t
+            for r in replies
+            if r.result.criteria["remedy"]
+            for t in r.result.remedy.types
+            if t in OPTION_TYPES
+        )
+    )
+    score = _score(criteria, options, rubric.weights[channel])
+    lang = replies[0].result.lang if replies else "zh"
+    return ConversationResult(
+        score=score,
+        channel=channel,
+        lang=lang,
+        criteria=criteria,
+        replies=tuple(replies),
+        feedback=tuple(conversation_feedback(criteria, replies, options)),
+        options_offered=options,
+    )
+
+
+def _score(
+    criteria: Mapping[str, CriterionResult], options: Sequence[str], weights: Mapping[str, float]
+) -> int:
+    total = sum(w for name, w in weights.items() if name in criteria and criteria[name].passed)
+    if len(options) >= 2 and criteria["remedy"].passed:
+        total += weights.get("remedy_options", 0)
+    return max(0, min(100, round(total)))
+
+
+def _evidence(replies: Sequence[ReplyScore], criterion: str, level: str) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(r.turn, f)
+        for r in replies
+        for f in r.result.findings
+        if f.criterion == criterion and f.level == level
+    )
+
+
+def _any_reply(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult:
+    passed = any(r.result.criteria[criterion] for r in replies)
+    return CriterionResult(passed, _evidence(replies, criterion, "earn" if passed else "note"))
+
+
+def _all_replies(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult:
+    evidence = _evidence(replies, criterion, "cost")
+    return CriterionResult(not evidence, evidence)
+
+
+def _listening_first(seq: Sequence[Turn], replies: Sequence[ReplyScore]) -> CriterionResult:
+    """A listening prompt at or before the first reply that offers a remedy."""
+    first_remedy = next((r.turn for r in replies if r.result.criteria["remedy"]), None)
+    upto = [r for r in replies if first_remedy is None or r.turn <= first_remedy]
+    evidence = _evidence(upto, "listening", "earn")
+    if evidence:
+        return CriterionResult(True, evidence)
+    buyer_text = " ".join(t.text for t in seq[: first_remedy or len(seq)] if t.role == "buyer")
+    if first_remedy is not None and remedy_mod.buyer_gave_details(buyer_text):
+        return CriterionResult(True, (), _DETAILS_GIVEN)
+    late = _evidence(replies, "listening", "earn")
+    return CriterionResult(False, late, _LISTEN_LATE if late else None)
+
+
+_DETAILS_GIVEN = Message(
+    "买家已经给出了订单号和照片等全部细节,无需再追问。",
+    "The buyer already gave every detail (order number, photos).",
+)
+_LISTEN_LATE = Message(
+    "询问细节出现在给出解决方案之后,应先听后解决。",
+    "You asked for details only after settling the remedy: listen first.",
+)
+_NO_APOLOGY = Message(
+    "对买家的投诉,第一条回复里没有道歉。",
+    "The first reply to the buyer's complaint has no apology.",
+)
+_LATE = Message(
+    "道歉的回复超过了响应时间目标({seconds} 秒)。",
+    "The apology came later than the response-time target ({seconds} s).",
+)
+
+
+def _timely_apology(
+    seq: Sequence[Turn],
+    replies: Sequence[ReplyScore],
+    rubric: Rubric,
+    channel: str,
+    target: float | None,
+) -> CriterionResult:
+    """The first agent block after each grievance apologises, in time."""
+    by_turn = {r.turn: r for r in replies}
+    grievances = [
+        i for i, t in enumerate(seq) if t.role == "buyer" and _is_grievance(t.text, rubric, channel)
+    ]
+    first_buyer = next((i for i, t in enumerate(seq) if t.role == "buyer"), None)
+    if first_buyer is not None and first_buyer not in grievances:
+        grievances.insert(0, first_buyer)
+    if not grievances:
+        grievances = [-1]  # a lone reply answers an implied complaint
+    evidence: list[Evidence] = []
+    for g in grievances:
+        block = _answer_block(seq, g, by_turn)
+        if not block:
+            continue
+        apologies = [r for r in block if r.result.criteria["apology"]]
+        if not apologies:
+            return CriterionResult(
+                False,
+                _evidence(replies, "apology", "earn"),
+                Message(
+                    _NO_APOLOGY.zh + f"(第 {block[0].turn + 1} 轮)",
+                    _NO_APOLOGY.en + f" (turn {block[0].turn + 1})",
+                ),
+            )
+        first = apologies[0]
+        asked, answered = (seq[g].at if g >= 0 else None), seq[first.turn].at
+        if (
+            target is not None
+            and asked is not None
+            and answered is not None
+            and answered - asked > target
+        ):
+            late = Message(
+                _LATE.zh.format(seconds=int(target)), _LATE.en.format(seconds=int(target))
+            )
+            return CriterionResult(False, _evidence([first], "apology", "earn"), late)
+        evidence.extend(_evidence([first], "apology", "earn"))
+    if not replies:
+        return CriterionResult(False, (), _NO_APOLOGY)
+    return CriterionResult(True, tuple(evidence))
+
+
+def _answer_block(
+    seq: Sequence[Turn], g: int, by_turn: Mapping[int, ReplyScore]
+) -> list[ReplyScore]:
+    """The agent turns right after turn ``g``, up to the next buyer turn."""
+    block = []
+    for i in range(g + 1, len(seq)):
+        if seq[i].role == "buyer":
+            break
+        if i in by_turn:
+            block.append(by_turn[i])
+    return block

@@ -1,0 +1,70 @@
+"""Whole-graph checks of a scenario: references, reachability, endings, model replies."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import TYPE_CHECKING
+
+from scoring.yamldoc import YamlDoc, YamlProblem
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
+
+
+def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """Unknown references, unreachable nodes, nodes that cannot end, missing model replies."""
+    problems: list[YamlProblem] = []
+    targets = set(s.nodes) | set(s.endings)
+    clash = set(s.nodes) & set(s.endings)
+    for name in sorted(clash):
+        problems.append(doc.problem(("endings", name), f"'{name}' is both a node and an ending"))
+    if s.start not in s.nodes:
+        problems.append(doc.problem(("start",), f"start node '{s.start}' is not among the nodes"))
+    if s.buyer.gives_up and s.buyer.gives_up not in s.endings:
+        problems.append(doc.problem(("buyer", "gives_up"), f"unknown ending '{s.buyer.gives_up}'"))
+    for node in s.nodes.values():
+        if not node.model_reply:
+            problems.append(doc.problem(("nodes", node.id), f"node '{node.id}' has no model_reply"))
+        for i, t in enumerate(node.on):
+            if t.goto and t.goto not in targets:
+                hint = _closest(t.goto, targets)
+                problems.append(
+                    doc.problem(
+                        ("nodes", node.id, "on", i, "goto"),
+                        f"unknown node or ending '{t.goto}'{hint}",
+                    )
+                )
+    reachable = _reach(s, s.start)
+    for node_id in s.nodes:
+        if node_id not in reachable:
+            problems.append(
+                doc.problem(
+                    ("nodes", node_id), f"node '{node_id}' cannot be reached from '{s.start}'"
+                )
+            )
+        elif not (_reach(s, node_id) & set(s.endings)):
+            problems.append(
+                doc.problem(("nodes", node_id), f"node '{node_id}' has no path to any ending")
+            )
+    used = {t.goto for n in s.nodes.values() for t in n.on} | ({s.buyer.gives_up} - {None})
+    for ending in s.endings:
+        if ending not in used:
+            problems.append(doc.problem(("endings", ending), f"ending '{ending}' is never reached"))
+    return problems
+
+
+def _reach(s: Scenario, start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        cur = todo.pop()
+        if cur in seen:
+            continue
+        seen.add(cur)
+        if cur in s.nodes:
+            todo.extend(t.goto for t in s.nodes[cur].on)
+    return seen
+
+
+def _closest(name: str, options: set[str]) -> str:
+    hint = get_close_matches(name, sorted(options), n=1)
+    return f" — did you mean '{hint[0]}'?" if hint else ""
