@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from scoring import remedy as remedy_mod
-from scoring.kinds import CLAUSE_END
+from scoring.kinds import CLAUSE_END, units
 from scoring.model import (
     CHANNELS,
     REVIEW_CRITERIA,
@@ -275,16 +275,19 @@ def remedy_offer(text: str, *, channel: str = "chat", rubric: Rubric | None = No
 
 
 def _drop_accusing_questions(hits: list[_Raw], costs: list[_Raw], text: str) -> list[_Raw]:
-    blamed = {_clause_start(text, c.start) for c in costs} | {
-        _clause_start(text, c.end - 1) for c in costs
-    }
+    clauses = units(text, "clause")
+    blamed = {i for i, (s, e) in enumerate(clauses) for c in costs if c.start < e and s < c.end}
+
+    def clause_of(pos: int) -> int:
+        return next((i for i, (s, e) in enumerate(clauses) if s <= pos < e), -1)
+
     return [
         h
         for h in hits
         if not (
             h.rule.criterion == "listening"
             and h.rule.level == "earn"
-            and _clause_start(text, h.start) in blamed
+            and clause_of(h.start) in blamed
         )
     ]
 
