@@ -16,23 +16,26 @@ from typing import Any
 
 from scoring import resources
 from scoring.kinds import KINDS, Matcher, compile_rule
-from scoring.model import CHANNELS, LEVELS, Message, Rule
+from scoring.model import (
+    CHANNELS,
+    CONVERSATION_CRITERIA,
+    LEVELS,
+    REPLY_CRITERIA,
+    REVIEW_CRITERIA,
+    Message,
+    Rule,
+)
 from scoring.normalize import normalize
 from scoring.prefilter import Prefilter
 from scoring.prefilter import build as build_prefilter
 from scoring.yamldoc import YamlDoc, YamlError, YamlProblem, check_keys, parse
 
+# Rule files judge the reply criteria and the extra checks, plus helper
+# criteria: evidence the engine combines, never scored alone.
 CRITERIA = (
-    "apology",
-    "listening",
-    "remedy",
-    "no_blame",
-    "courtesy",
-    "no_template",
-    "no_review_inducement",
-    "formal_register",
-    "no_private_data",
-    # helper criteria: evidence the engine combines, never scored alone
+    *REPLY_CRITERIA,
+    *(c for c in CONVERSATION_CRITERIA if c not in REPLY_CRITERIA and c != "timely_apology"),
+    *REVIEW_CRITERIA,
     "specific",
     "ownership",
     "grievance",
