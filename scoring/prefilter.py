@@ -153,7 +153,8 @@ class Prefilter:
         found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
         if self.automaton is not None:
             satisfied: dict[int, set[int]] = {}
-            for _end, targets in self.automaton.iter(text):  # type: ignore[attr-defined]
+            # Each distinct literal once, however often it occurs.
+            for targets in {t for _end, t in self.automaton.iter(text)}:  # type: ignore[attr-defined]
                 for alt, clause in targets:
                     satisfied.setdefault(alt, set()).add(clause)
             pieces: dict[int, list[int]] = {}
