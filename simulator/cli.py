@@ -108,6 +108,8 @@ def score(
     for name in files:
         if name != "-" and not Path(name).is_file():
             raise click.UsageError(f"{name}: no such file")
+        if name != "-" and not os.access(name, os.R_OK):
+            raise click.FileError(name, hint="not readable (permission denied)")
     with _open_out(out_path) as out:
         fmt = fmt or ("table" if out.isatty() else "jsonl")
         writer = output.writer(fmt, out, lang)
