@@ -1,0 +1,43 @@
+"""The literal prefilter is sound: it never changes a verdict or a finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring import score_reply
+from scoring.prefilter import Prefilter, required_literals
+from scoring.rubric import default_rubric
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXTS = [
+    json.loads(line)["text"]
+    for name in ("tests/data/dev_replies.jsonl", "benchmarks/data/holdout_replies.jsonl")
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def test_required_literals_are_necessary():
+    assert required_literals("(抱歉|对不起)给您") == [
+        frozenset({"给您"}),
+        frozenset({"抱歉", "对不起"}),
+    ]
+    assert set(required_literals("(?:退款|退货)[^,]{0,4}元")) == {
+        frozenset({"元"}),
+        frozenset({"退"}),
+        frozenset({"款", "货"}),
+    }
+    assert required_literals("a?b*") == []  # nothing is required: such a piece always runs
+
+
+@pytest.mark.parametrize("channel", ["chat", "review_reply"])
+def test_prefiltered_results_equal_running_every_rule(channel, monkeypatch):
+    rubric = default_rubric()
+    filtered = [score_reply(t, channel=channel).to_dict("en") for t in TEXTS]
+    everything = {i: None for i in range(len(rubric.by_channel[channel]))}
+    monkeypatch.setattr(Prefilter, "candidates", lambda self, text: everything)
+    unfiltered = [score_reply(t, channel=channel).to_dict("en") for t in TEXTS]
+    assert filtered == unfiltered
