@@ -115,7 +115,7 @@ def score(
         writer = output.writer(fmt, out, lang)
         failed, total = 0, 0
         started = time.perf_counter()
-        progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+        progress = _Progress(not quiet and sys.stderr.isatty(), files)
         for name in files:
             for outcome in qa.score_stream(_lines(name), lang=lang, jobs=jobs):
                 total += 1
@@ -200,12 +200,20 @@ def _open_out(path: str | None) -> Iterator[IO[str]]:
 
 
 class _Progress:
-    """A line counter on stderr, redrawn at most a few times a second."""
+    """A progress bar on stderr (a line counter for standard input), redrawn a few times a second."""
 
-    def __init__(self, enabled: bool) -> None:
+    WIDTH = 30
+
+    def __init__(self, enabled: bool, files: tuple[str, ...] = ()) -> None:
         self.enabled = enabled
         self.last = 0.0
         self.start = time.perf_counter()
+        self.total = 0
+        if enabled and files and "-" not in files:
+            # One quick pass to count lines, so the bar knows its end.
+            for name in files:
+                with open(name, "rb") as fh:
+                    self.total += sum(1 for line in fh if line.strip())
 
     def tick(self, n: int) -> None:
         if not self.enabled or n % 200:
@@ -214,12 +222,21 @@ class _Progress:
         if now - self.last > 0.2:
             self.last = now
             rate = n / max(now - self.start, 1e-9)
-            sys.stderr.write(f"\r  scored {n:,} lines  {rate:,.0f}/s ")
+            sys.stderr.write("\r" + self.render(n, rate))
             sys.stderr.flush()
+
+    def render(self, n: int, rate: float) -> str:
+        """The status line for ``n`` lines done at ``rate`` lines/s."""
+        if not self.total:
+            return f"  scored {n:,} lines  {rate:,.0f}/s "
+        frac = min(1.0, n / self.total)
+        bar = "█" * int(frac * self.WIDTH) + "░" * (self.WIDTH - int(frac * self.WIDTH))
+        eta = (self.total - n) / max(rate, 1e-9)
+        return f"  {bar} {frac:4.0%}  {n:,}/{self.total:,}  {rate:,.0f}/s  ~{eta:,.0f}s left "
 
     def done(self) -> None:
         if self.enabled and self.last:
-            sys.stderr.write("\r" + " " * 50 + "\r")
+            sys.stderr.write("\r" + " " * 90 + "\r")
 
 
 def entry() -> None:

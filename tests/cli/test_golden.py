@@ -52,3 +52,15 @@ def test_golden(case: Path):
         assert path.exists(), f"{path} missing: run with KEFU_UPDATE_GOLDEN=1"
         assert text == path.read_bytes().decode("utf-8"), f"{case.name}: {name} differs"
     assert "Traceback" not in stderr
+
+
+def test_progress_bar_knows_its_end(tmp_path):
+    from simulator.cli import _Progress
+
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": 1}\n\n{"id": 2}\n{"id": 3}\n{"id": 4}\n', encoding="utf-8")
+    bar = _Progress(True, (str(data),))
+    assert bar.total == 4
+    line = bar.render(2, 100.0)
+    assert "50%" in line and "2/4" in line and "█" * 15 in line
+    assert "scored 7 lines" in _Progress(True, ("-",)).render(7, 10.0)
