@@ -1,0 +1,36 @@
+"""Where kefu keeps its data: the user data dir, or ``KEFU_HOME`` to override.
+
+``KEFU_DATABASE_URL`` (``postgresql://...``) selects team mode; otherwise a
+SQLite file under the data dir is used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "kefu-trainer"
+
+
+def data_dir() -> Path:
+    """The folder for the local database, settings and backups (created on demand)."""
+    home = os.environ.get("KEFU_HOME")
+    if home:
+        path = Path(home).expanduser()
+    else:
+        from platformdirs import user_data_path
+
+        path = user_data_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sqlite_path() -> Path:
+    """The embedded SQLite database file."""
+    return data_dir() / "kefu.sqlite3"
+
+
+def database_url() -> str:
+    """``KEFU_DATABASE_URL`` if set (team mode), else the local SQLite file."""
+    url = os.environ.get("KEFU_DATABASE_URL", "").strip()
+    return url or f"sqlite:///{sqlite_path()}"
