@@ -39,11 +39,36 @@ Input: one conversation per line,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(package_name="kefu-trainer", prog_name="kefu")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "zh-Hant", "en"]),
+    default=None,
+    help="UI language of the app (default: your saved setting, else Simplified Chinese).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
-    """kefu-trainer: practise handling angry buyers, and score real chat logs."""
-    if ctx.invoked_subcommand is None:
+def main(ctx: click.Context, lang: str | None) -> None:
+    """kefu-trainer: practise handling angry buyers, and score real chat logs.
+
+    Run without a command on a terminal to open the practice app.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(ctx.get_help())
+        click.echo(
+            "\nThe practice app needs a terminal; for a plain line-by-line session use "
+            "`kefu play SCENARIO`."
+        )
+        return
+    raise SystemExit(_open_app(lang))
+
+
+def _open_app(lang: str | None) -> int:
+    """Start the Textual app. Imported by name so this module never loads Textual itself."""
+    import importlib
+
+    tui = importlib.import_module("simulator.tui")
+    return int(tui.run(lang=lang))
 
 
 @main.command(epilog=_EPILOG_SCORE)

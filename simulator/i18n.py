@@ -1,0 +1,107 @@
+"""UI strings from message catalogs, never from code.
+
+Catalogs are YAML files under ``simulator/locales/<lang>/<area>.yaml`` with
+dotted keys (``home.title``). ``zh`` (Simplified) and ``en`` are written by
+hand and must hold the same keys with the same ``{placeholders}``;
+``zh-Hant`` is derived from ``zh`` with OpenCC (s2twp, Taiwan wording) and
+any key in ``locales/zh-Hant/*.yaml`` overrides the conversion. Areas are
+separate files so each screen's strings live beside each other.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LANGS = ("zh", "zh-Hant", "en")
+LANG_NAMES = {"zh": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
+_ROOT = Path(__file__).parent / "locales"
+
+
+class CatalogError(Exception):
+    """A catalog file is broken: the message names the file."""
+
+
+def _flatten(prefix: str, node: object, out: dict[str, str], where: Path) -> None:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value, out, where)
+    elif isinstance(node, str):
+        out[prefix] = node
+    else:
+        raise CatalogError(f"{where}: {prefix}: expected text, got {type(node).__name__}")
+
+
+def _read_dir(lang: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    folder = _ROOT / lang
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise CatalogError(f"{path}: {exc}") from None
+        _flatten(path.stem, data, out, path)
+    return out
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """Every string of ``lang``, by dotted key (area.key...)."""
+    if lang not in LANGS:
+        raise CatalogError(f"unknown UI language {lang!r}; choose one of {', '.join(LANGS)}")
+    if lang != "zh-Hant":
+        return _read_dir(lang)
+    import opencc
+
+    convert = opencc.OpenCC("s2twp").convert
+    derived = {k: convert(v) for k, v in _read_dir("zh").items()}
+    derived.update(_read_dir("zh-Hant"))
+    return derived
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` fields a string expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Translator:
+    """``t("home.title", n=3)``: the string in the current language, formatted.
+
+    A missing key falls back to English, then to the key itself, so a gap in a
+    catalog shows up as visible text instead of a crash (a test keeps the
+    catalogs complete).
+    """
+
+    def __init__(self, lang: str = "zh") -> None:
+        self.lang = lang if lang in LANGS else "zh"
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = catalog(self.lang).get(key) or catalog("en").get(key) or key
+        if not values:
+            return text
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text
+
+    def next_lang(self) -> str:
+        """The language after the current one, in the order zh -> zh-Hant -> en."""
+        return LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
+
+
+def normalize_lang(value: str | None) -> str:
+    """Map user spellings (zh-CN, zh_TW, zh-Hans, EN ...) to a catalog language."""
+    if not value:
+        return "zh"
+    v = value.replace("_", "-").lower()
+    if v.startswith("en"):
+        return "en"
+    if v in ("zh-hant", "zh-tw", "zh-hk", "zh-mo", "tw", "hk"):
+        return "zh-Hant"
+    return "zh"

@@ -1,0 +1,175 @@
+"""The Textual app: language, theme, the library and the database, and the screen stack.
+
+Slow work never blocks typing: the scenario library loads and the database
+opens in thread workers after the first frame; screens watch ``library`` and
+``store`` and fill in when they arrive.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+
+from simulator import i18n
+from simulator.tui.messages import LanguageChanged, StoreFailed
+from simulator.tui.screens.base import KefuModal, KefuScreen, localize_bindings
+
+if TYPE_CHECKING:
+    from simulator.loader import Library
+    from simulator.store.base import Store
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class KefuApp(App[None]):
+    """kefu-trainer: practise handling angry buyers."""
+
+    CSS_PATH = "kefu.tcss"
+    TITLE = "kefu-trainer"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("f1", "help", "help", id="app.help"),
+        Binding("f12", "cycle_lang", "language", id="app.lang"),
+        Binding("ctrl+t", "toggle_theme", "theme", id="app.theme", show=False),
+        Binding("ctrl+q", "quit", "quit", id="app.quit", priority=True),
+    ]
+
+    library: var[Library | None] = var(None, init=False)
+    store: var[Store | None] = var(None, init=False)
+
+    def __init__(
+        self,
+        *,
+        lang: str | None = None,
+        database_url: str | None = None,
+        library_paths: Iterable[Path] | None = None,
+        clock: Callable[[], float] = time.time,
+        user: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._lang_arg = lang or os.environ.get("KEFU_LANG")
+        self.translator = i18n.Translator(i18n.normalize_lang(self._lang_arg))
+        self.database_url = database_url
+        self.library_paths = list(library_paths) if library_paths else None
+        self.clock = clock
+        self.user = user
+        self.store_error: str | None = None
+
+    # -- language -------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        """The UI language: zh, zh-Hant or en."""
+        return self.translator.lang
+
+    def t(self, key: str, **values: object) -> str:
+        """A string of the current UI language."""
+        return self.translator(key, **values)
+
+    async def set_lang(self, lang: str, *, save: bool = True) -> None:
+        """Switch the UI language and re-render every screen."""
+        self.translator = i18n.Translator(lang)
+        localize_bindings(self, self.t)
+        for screen in self.screen_stack:
+            if isinstance(screen, KefuScreen | KefuModal):
+                await screen.relabel()
+        self.refresh_bindings()
+        if save and self.store is not None:
+            self._save_setting("lang", lang)
+        self.post_message(LanguageChanged(lang))
+
+    async def action_cycle_lang(self) -> None:
+        """Simplified Chinese -> Traditional Chinese -> English."""
+        await self.set_lang(self.translator.next_lang())
+        self.notify(self.t("app.lang_now", name=i18n.LANG_NAMES[self.lang]))
+
+    def action_toggle_theme(self) -> None:
+        """Dark <-> light."""
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        self._save_setting("theme", self.theme)
+
+    def action_help(self) -> None:
+        """Every key of the current screen and the app."""
+        from simulator.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- start-up -------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        from simulator.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        localize_bindings(self, self.t)
+        self.theme = THEMES[0]
+        self.run_worker(self._load_library, thread=True, name="library", group="startup")
+        self.run_worker(self._open_store, thread=True, name="store", group="startup")
+
+    def _load_library(self) -> None:
+        from simulator import loader
+
+        lib = loader.load(self.library_paths)
+        self.call_from_thread(setattr, self, "library", lib)
+
+    def _open_store(self) -> None:
+        from simulator.store import StoreError, open_store
+
+        try:
+            store = open_store(self.database_url, user=self.user)
+        except StoreError as exc:
+            self.call_from_thread(self.post_message, StoreFailed(str(exc)))
+            return
+        self.call_from_thread(self._store_ready, store)
+
+    def _store_ready(self, store: Store) -> None:
+        lang = store.get_setting("lang")
+        theme = store.get_setting("theme")
+        self.store = store
+        if theme in THEMES:
+            self.theme = theme
+        if not self._lang_arg and lang in i18n.LANGS and lang != self.lang:
+            self.run_worker(self.set_lang(lang, save=False), group="lang")
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.store_error = message.error
+        self.notify(message.error, title=self.t("app.store_failed"), severity="error", timeout=30)
+
+    def _save_setting(self, key: str, value: str) -> None:
+        from simulator.store import StoreError
+
+        if self.store is None:
+            return
+        try:
+            self.store.set_setting(key, value)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # -- command palette ----------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand(self.t("cmd.help"), self.t("cmd.help_help"), self.action_help)
+        yield SystemCommand(self.t("cmd.lang"), self.t("cmd.lang_help"), self.action_cycle_lang)
+        yield SystemCommand(self.t("cmd.theme"), self.t("cmd.theme_help"), self.action_toggle_theme)
+        yield SystemCommand(self.t("cmd.home"), self.t("cmd.home_help"), self.command_home)
+        commands = getattr(screen, "commands", None)
+        if callable(commands):
+            yield from commands()
+        yield SystemCommand(self.t("cmd.quit"), self.t("cmd.quit_help"), self.exit)
+
+    def command_home(self) -> None:
+        """Back to the Home screen."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()

@@ -1,0 +1,52 @@
+"""The help screen: every key of the screen underneath and of the app, from the live bindings."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from simulator.tui.screens.base import KefuModal
+
+
+class HelpScreen(KefuModal):
+    """A dialog listing keys and what they do, in the current language."""
+
+    BINDINGS = [
+        Binding("escape", "close", "close", id="help.close"),
+        Binding("f1", "close", "close", id="help.close_f1", show=False),
+    ]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(self.t("help.title"), classes="title")
+            yield Static(self.t("help.intro"), classes="muted")
+            table: DataTable[str] = DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            table.add_columns(self.t("help.key"), self.t("help.does"))
+            for key, text in self.rows():
+                table.add_row(key, text)
+            yield table
+            yield Static(self.t("help.palette"), classes="muted")
+        yield Footer()
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(key, description) for the screen underneath, then the app, without duplicates."""
+        seen: set[str] = set()
+        rows: list[tuple[str, str]] = []
+        for node in (self.under, self.app):
+            for key, binding in node._bindings:
+                if binding.id is None or binding.id in seen or key in seen:
+                    continue
+                seen.add(binding.id)
+                seen.add(key)
+                rows.append((self.app.get_key_display(binding), binding.description))
+        return rows
+
+    def action_close(self) -> None:
+        self.dismiss(None)

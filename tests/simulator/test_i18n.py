@@ -1,0 +1,48 @@
+"""The UI message catalogs: complete, consistent, and derived Traditional text."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import i18n
+
+
+def test_zh_and_en_have_the_same_keys() -> None:
+    zh, en = i18n.catalog("zh"), i18n.catalog("en")
+    assert sorted(set(zh) - set(en)) == []
+    assert sorted(set(en) - set(zh)) == []
+    assert len(zh) > 20
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "en"])
+def test_placeholders_match_simplified(lang: str) -> None:
+    zh, other = i18n.catalog("zh"), i18n.catalog(lang)
+    wrong = {k: (i18n.placeholders(v), i18n.placeholders(other[k])) for k, v in zh.items()}
+    assert {k: v for k, v in wrong.items() if v[0] != v[1]} == {}
+
+
+def test_traditional_is_converted_with_taiwan_wording() -> None:
+    hant = i18n.catalog("zh-Hant")
+    assert hant["app.loading"] == "正在載入場景庫…"
+    assert set(hant) == set(i18n.catalog("zh"))
+
+
+def test_translator_formats_and_falls_back() -> None:
+    t = i18n.Translator("en")
+    assert t("app.lang_now", name="English") == "Language: English"
+    assert t("no.such.key") == "no.such.key"
+    assert t("app.lang_now") == "Language: {name}"
+    assert i18n.Translator("xx").lang == "zh"
+
+
+@pytest.mark.parametrize(
+    ("given", "lang"),
+    [("zh-CN", "zh"), ("zh_TW", "zh-Hant"), ("zh-Hant", "zh-Hant"), ("EN-us", "en"), (None, "zh")],
+)
+def test_normalize_lang(given: str | None, lang: str) -> None:
+    assert i18n.normalize_lang(given) == lang
+
+
+def test_unknown_language_is_a_clear_error() -> None:
+    with pytest.raises(i18n.CatalogError, match="unknown UI language"):
+        i18n.catalog("fr")
