@@ -46,3 +46,35 @@ def test_normalize_lang(given: str | None, lang: str) -> None:
 def test_unknown_language_is_a_clear_error() -> None:
     with pytest.raises(i18n.CatalogError, match="unknown UI language"):
         i18n.catalog("fr")
+
+
+def test_every_binding_id_has_a_label_in_every_language() -> None:
+    """Bindings with an id take their label from the catalog (area.keys.name)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, pkgutil, simulator.tui as t\n"
+        "from textual.dom import DOMNode\n"
+        "for m in pkgutil.walk_packages(t.__path__, 'simulator.tui.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "seen = set()\n"
+        "def walk(c):\n"
+        "    for s in c.__subclasses__():\n"
+        "        yield s\n"
+        "        yield from walk(s)\n"
+        "for cls in walk(DOMNode):\n"
+        "    if cls.__module__.startswith('simulator.tui'):\n"
+        "        for b in cls.BINDINGS:\n"
+        "            if getattr(b, 'id', None): seen.add(b.id)\n"
+        "print('\\n'.join(sorted(seen)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "app.help" in out
+    from simulator.tui.screens.base import binding_key
+
+    for lang in ("zh", "en"):
+        cat = i18n.catalog(lang)
+        assert [b for b in out if binding_key(b) not in cat] == [], lang

@@ -12,17 +12,24 @@ if TYPE_CHECKING:
     from simulator.tui.app import KefuApp
 
 
+def binding_key(binding_id: str) -> str:
+    """The catalog key of a binding's label: ``chat.send`` -> ``chat.keys.send``."""
+    area, _, name = binding_id.partition(".")
+    return f"{area}.keys.{name}"
+
+
 def localize_bindings(node: DOMNode, t: object) -> None:
     """Give every binding with an id its description in the current language.
 
-    Descriptions come from the catalog key ``keys.<binding id>``; bindings are
-    copied per node by Textual, so this changes only ``node``.
+    A binding id ``area.name`` takes its label from the catalog key
+    ``area.keys.name`` (in ``locales/<lang>/area.yaml``); bindings are copied
+    per node by Textual, so this changes only ``node``.
     """
     translate = cast("KefuApp", node.app).t if t is None else t
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [
-            replace(b, description=translate(f"keys.{b.id}")) if b.id else b  # type: ignore[operator]
+            replace(b, description=translate(binding_key(b.id))) if b.id else b  # type: ignore[operator]
             for b in bindings
         ]
 
