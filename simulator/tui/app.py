@@ -164,6 +164,9 @@ class KefuApp(App[None]):
         yield SystemCommand(self.t("cmd.lang"), self.t("cmd.lang_help"), self.action_cycle_lang)
         yield SystemCommand(self.t("cmd.theme"), self.t("cmd.theme_help"), self.action_toggle_theme)
         yield SystemCommand(self.t("cmd.home"), self.t("cmd.home_help"), self.command_home)
+        yield SystemCommand(
+            self.t("history.palette"), self.t("history.palette_help"), self.command_history
+        )
         commands = getattr(screen, "commands", None)
         if callable(commands):
             yield from commands()
@@ -173,3 +176,10 @@ class KefuApp(App[None]):
         """Back to the Home screen."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    def command_history(self) -> None:
+        """Past attempts, trends per criterion and a suggested next scenario."""
+        from simulator.tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
