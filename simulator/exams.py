@@ -1,0 +1,109 @@
+"""Exam results against the pass mark, per trainee and exam assignment. Pure.
+
+An exam is an assignment in exam mode; its attempts are those linked to it
+(``Attempt.assignment_id``). See ``simulator.report`` for the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from simulator.store.base import Assignment
+
+if TYPE_CHECKING:
+    from simulator.report import Scored
+
+
+@dataclass(frozen=True)
+class SetInfo:
+    """What a report needs of a scenario set."""
+
+    id: str
+    pass_mark: int
+    scenarios: tuple[str, ...]
+
+
+def assignees(assignment: Assignment, members: Mapping[str, Sequence[str]]) -> list[str]:
+    """The user names an assignment reaches (a ``@group`` expands to its members)."""
+    if assignment.assignee.startswith("@"):
+        return sorted(members.get(assignment.assignee[1:], ()))
+    return [assignment.assignee]
+
+
+def exam_result(
+    assignment: Assignment,
+    user: str,
+    rows: Sequence[Scored],
+    info: SetInfo | None,
+    today: dt.date,
+) -> dict[str, Any]:
+    """One trainee's result on one exam assignment (see the module docstring)."""
+    mine = [r for r in rows if r.attempt.user == user and r.attempt.assignment_id == assignment.id]
+    scenarios = (
+        info.scenarios if info else tuple(dict.fromkeys(r.attempt.scenario_id for r in mine))
+    )
+    mark = (
+        assignment.pass_mark
+        if assignment.pass_mark is not None
+        else (info.pass_mark if info else 0)
+    )
+    best: dict[str, int | None] = dict.fromkeys(scenarios)
+    tries: Counter[str] = Counter()
+    for r in mine:
+        sid = r.attempt.scenario_id
+        tries[sid] += 1
+        if best.get(sid) is None or r.score > (best[sid] or 0):
+            best[sid] = r.score
+    passed = [s for s, b in best.items() if b is not None and b >= mark]
+    tried = [b for b in best.values() if b is not None]
+    allowed = assignment.attempts_allowed
+    used_up = allowed is not None and any(tries[s] >= allowed for s in best if s not in passed)
+    overdue = bool(assignment.due) and str(assignment.due) < today.isoformat()
+    if best and len(passed) == len(best):
+        result = "passed"
+    elif tried and (len(tried) == len(best) or used_up or overdue):
+        result = "failed"
+    elif not tried:
+        result = "failed" if overdue else "not_started"
+    else:
+        result = "in_progress"
+    return {
+        "user": user,
+        "assignment_id": assignment.id,
+        "set": assignment.set_id,
+        "pass_mark": mark,
+        "due": assignment.due,
+        "attempts_allowed": allowed,
+        "attempts_used": max(tries.values(), default=0),
+        "best": best,
+        "scenarios_passed": len(passed),
+        "scenarios_total": len(best),
+        "lowest_best": min(tried) if tried and len(tried) == len(best) else None,
+        "result": result,
+        "can_retry": result != "passed" and not used_up and not overdue,
+    }
+
+
+def exams(
+    assignments: Iterable[Assignment],
+    rows: Sequence[Scored],
+    users: Iterable[str],
+    members: Mapping[str, Sequence[str]],
+    sets: Mapping[str, SetInfo],
+    today: dt.date,
+    set_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Exam results of ``users``, by assignment then user."""
+    wanted = set(users)
+    out = []
+    for a in sorted(assignments, key=lambda a: a.id):
+        if a.mode != "exam" or (set_id and a.set_id != set_id):
+            continue
+        for user in assignees(a, members):
+            if user in wanted:
+                out.append(exam_result(a, user, rows, sets.get(a.set_id), today))
+    return out
