@@ -174,6 +174,7 @@ class HistoryScreen(KefuScreen):
         if self.rows is not None and self.kefu.library is not None:
             self.suggestion = advice.suggest_next(self.rows, self.kefu.library, self.kefu.lang)
         await super().relabel()
+        self._focus_table()
 
     def _maybe_load(self, _: object = None) -> None:
         if self.kefu.store is not None and self.kefu.library is not None:
@@ -201,7 +202,17 @@ class HistoryScreen(KefuScreen):
             else None
         )
         self.suggestion, self.error = tip, error
-        self.refresh(recompose=True)
+        self.call_later(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        """Recompose from the state and put the cursor back in the table."""
+        await self.recompose()
+        self._focus_table()
+
+    def _focus_table(self) -> None:
+        tables = self.query("#history-table")
+        if tables:
+            tables.first().focus()
 
     # -- actions ---------------------------------------------------------------------------
     def selected_attempt(self) -> Attempt | None:
