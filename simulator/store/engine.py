@@ -1,0 +1,207 @@
+"""Connecting: URLs, engines (SQLite pragmas, psycopg 3), and retries on a busy database.
+
+A locked SQLite file or an unreachable PostgreSQL server is retried with
+backoff for a few seconds, then becomes a :class:`StoreError` that names the
+database (password hidden). Nothing is lost: a failed write was rolled back,
+and the caller still holds the reply and may try again.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from simulator.store.base import StoreError, StorePermissionError
+
+T = TypeVar("T")
+
+DEFAULT_RETRY_S = 5.0
+"""How long a busy or unreachable database is retried before giving up."""
+
+
+def normalize_url(url: str, user: str | None = None) -> URL:
+    """A SQLAlchemy URL: ``postgresql://`` gets the psycopg 3 driver; a bare path is SQLite.
+
+    In team mode ``user`` becomes the login role when the URL names none.
+    """
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser()}"
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError as e:
+        raise StoreError(f"kefu: not a database URL: {hide_password(url)!r}") from e
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        if user and not parsed.username:
+            parsed = parsed.set(username=user)
+        elif user and parsed.username != user:
+            raise StoreError(
+                f"kefu: the database URL logs in as {parsed.username!r}, not {user!r}; "
+                "in team mode you are the database role you connect as"
+            )
+    elif backend == "sqlite":
+        parsed = parsed.set(drivername="sqlite+pysqlite")
+        if parsed.database in (None, "", ":memory:"):
+            raise StoreError("kefu: SQLite needs a file (an in-memory database is not shared)")
+    else:
+        raise StoreError(
+            f"kefu: unsupported database {hide_password(url)!r}: use a SQLite file "
+            "or postgresql://user@host/dbname"
+        )
+    return parsed
+
+
+def hide_password(url: str | URL) -> str:
+    """The URL as text with any password replaced by ``***``."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except exc.ArgumentError:
+        return "<database URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def describe(url: URL) -> str:
+    """How a message names the database: the SQLite file, or the URL without password."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def make_engine(url: URL, retry_s: float = DEFAULT_RETRY_S) -> Engine:
+    """An engine with WAL, busy timeout and foreign keys (SQLite) or a short connect timeout."""
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, retry_s)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"connect_timeout": max(1, int(min(retry_s, 5)))},
+    )
+
+
+def _sqlite_engine(url: URL, retry_s: float) -> Engine:
+    path = Path(str(url.database)).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    busy_ms = int(max(50, min(retry_s, 1.0) * 1000))
+    engine = sa.create_engine(
+        url,
+        # autocommit at the driver level: BEGIN is ours (below), so writes can be IMMEDIATE.
+        connect_args={
+            "isolation_level": None,
+            "check_same_thread": False,
+            "timeout": busy_ms / 1000,
+        },
+        pool_size=2,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("kefu_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def is_transient(error: BaseException) -> bool:
+    """A busy/locked SQLite file, a lost or refused PostgreSQL connection, a serialization clash."""
+    orig = getattr(error, "orig", error)
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege | psycopg.errors.RaiseException):
+        return False
+    return isinstance(orig, psycopg.OperationalError)
+
+
+def is_permission(error: BaseException) -> bool:
+    """The database refused: no privilege, or a row-level security policy said no."""
+    orig = getattr(error, "orig", error)
+    code = getattr(orig, "sqlstate", None)
+    return code == "42501"
+
+
+def first_line(error: BaseException) -> str:
+    """The driver's message without SQL, parameters or a traceback."""
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
+
+
+class Retrier:
+    """Runs a unit of work in a transaction, retrying while the database is busy."""
+
+    def __init__(self, engine: Engine, where: str, retry_s: float = DEFAULT_RETRY_S) -> None:
+        self.engine = engine
+        self.where = where
+        self.retry_s = retry_s
+
+    def run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """``work(conn)`` inside one transaction; committed when this returns."""
+        deadline = time.monotonic() + self.retry_s
+        delay = 0.05
+        while True:
+            try:
+                with self.engine.connect() as conn:
+                    if write:
+                        conn = conn.execution_options(kefu_write=True)
+                    with conn.begin():
+                        return work(conn)
+            except exc.DBAPIError as e:
+                if not is_transient(e):
+                    raise self.translate(e) from None
+                if time.monotonic() + delay > deadline:
+                    raise self.unavailable(e) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 1.0)
+
+    def translate(self, error: exc.DBAPIError) -> StoreError:
+        """A driver error as a StoreError a person can read."""
+        if is_permission(error):
+            return StorePermissionError(f"kefu: {self.where} refused: {first_line(error)}")
+        return StoreError(f"kefu: database error in {self.where}: {first_line(error)}")
+
+    def unavailable(self, error: exc.DBAPIError) -> StoreError:
+        """The message after the last retry."""
+        orig = getattr(error, "orig", error)
+        if isinstance(orig, sqlite3.OperationalError):
+            return StoreError(
+                f"kefu: the database {self.where} is locked by another program "
+                f"(waited {self.retry_s:g} s); nothing was lost, try again"
+            )
+        return StoreError(
+            f"kefu: cannot reach the database {self.where} (tried for {self.retry_s:g} s: "
+            f"{first_line(error)}); nothing was lost, try again"
+        )
+
+
+def connect_error(where: str, error: Any) -> StoreError:
+    """A failure to open the database as a StoreError."""
+    return StoreError(f"kefu: cannot open the database {where}: {first_line(error)}")

@@ -1,0 +1,81 @@
+"""The SQL store (SQLAlchemy Core): one class for a SQLite file and a PostgreSQL server.
+
+The pieces live in mixins: :mod:`~simulator.store.attempts` (sessions, drill,
+settings), :mod:`~simulator.store.people` (users, groups, assignments,
+overrides) and :mod:`~simulator.store.transfer` (export, import, backup).
+:func:`open_store` connects, checks the schema revision and migrates.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+from simulator.store import migrate as mig
+from simulator.store.attempts import AttemptsMixin
+from simulator.store.base import StoreError
+from simulator.store.engine import (
+    DEFAULT_RETRY_S,
+    Retrier,
+    describe,
+    make_engine,
+    normalize_url,
+)
+from simulator.store.people import PeopleMixin
+from simulator.store.transfer import TransferMixin
+
+
+class SqlStore(AttemptsMixin, PeopleMixin, TransferMixin):
+    """The :class:`~simulator.store.base.Store` over SQLAlchemy Core."""
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    user: str | None = None,
+    migrate: bool = True,
+    announce: mig.Announce | None = None,
+    retry_s: float = DEFAULT_RETRY_S,
+) -> SqlStore:
+    """Open (creating and migrating if needed) the database at ``url``.
+
+    ``url``: a SQLite URL or path, or ``postgresql://`` (team mode); default
+    :func:`simulator.paths.database_url`. ``user``: the local user name (SQLite)
+    or the login role when the PostgreSQL URL names none. ``announce`` gets the
+    one-line "upgrading the schema" message (default: stderr). ``retry_s``: how
+    long a locked or unreachable database is retried before a StoreError.
+    """
+    if url is None:
+        from simulator.paths import database_url
+
+        url = database_url()
+    parsed = normalize_url(url, user)
+    where = describe(parsed)
+    engine = make_engine(parsed, retry_s)
+    try:
+        _prepare_schema(Retrier(engine, where, retry_s), where, migrate, announce)
+    except BaseException:
+        engine.dispose()
+        raise
+    local_user = user if parsed.get_backend_name() == "sqlite" else None
+    return SqlStore(engine, where=where, user=local_user, retry_s=retry_s)
+
+
+def _prepare_schema(
+    retrier: Retrier, where: str, migrate: bool, announce: mig.Announce | None
+) -> None:
+    target = retrier.run(lambda conn: mig.check(conn, where))
+    if target is None:
+        return
+    if not migrate:
+        raise StoreError(
+            f"kefu: the database {where} needs a schema upgrade to {target}; "
+            "open it with migrations enabled"
+        )
+
+    def work(conn: Connection) -> None:
+        mig.lock_for_migration(conn)
+        again = mig.check(conn, where)  # another process may have just done it
+        if again is not None:
+            mig.upgrade(conn, again, announce)
+
+    retrier.run(work, write=True)
