@@ -78,15 +78,32 @@ def read_doc(path: Path) -> YamlDoc:
     return parse(text, name)
 
 
+SCRIPTS = "scripts"
+
+
+def is_script_file(path: Path, walked: Path | None = None) -> bool:
+    """Whether ``path`` is a script set (simulator.drill_loader), not a scenario.
+
+    The rule: its folder is named ``scripts``; when found by walking the
+    folder ``walked``, also any file below a ``scripts`` folder (``walked``
+    itself included).
+    """
+    if path.parent.name == SCRIPTS:
+        return True
+    if walked is None:
+        return False
+    return SCRIPTS in (walked.name, *path.relative_to(walked).parts[:-1])
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
     """YAML files under the given files and folders (rubric and script files skipped)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*.yaml")):
-                if not {"rubric", "scripts"} & set(f.relative_to(p).parts[:-1]):
+                if "rubric" not in f.relative_to(p).parts[:-1] and not is_script_file(f, p):
                     out.append(f)
-        else:
+        elif not is_script_file(p):
             out.append(p)
     return out
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from scoring.feedback import localize
-from simulator import loader
+from simulator import drill_loader, loader
 from simulator.scenario import Scenario
 from simulator.session import Exchange, Session
 
@@ -19,6 +19,7 @@ Examples:
   kefu validate                         # the built-in library, with self-tests
   kefu validate scenarios/wrong_item/   # a folder
   kefu validate my.yaml --format json
+  kefu validate scenarios/scripts/      # script sets (Script drill)
 """
 
 
@@ -29,20 +30,23 @@ Examples:
 )
 @click.option("--no-tests", is_flag=True, help="Skip the scenarios' self-tests.")
 def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
-    """Check scenario and set files: format, graph, policy, and self-tests.
+    """Check scenario, set and script set files: format, graph, policy, and self-tests.
 
-    PATHS are files or folders (default: the built-in library). Every problem
+    PATHS are files or folders (default: the built-in library). A YAML file in
+    a folder named `scripts` is a script set (the Script drill). Every problem
     is reported as FILE:LINE:COL: message; the exit status is 1 if any.
     """
     lib = loader.load(list(paths) if paths else None)
-    problems = list(lib.problems)
+    scripts = drill_loader.load_scripts(list(paths) if paths else None)
+    problems = list(lib.problems) + scripts.problems
     if not no_tests:
         problems += loader.test_problems(lib)
     problems.sort(key=lambda p: (p.file, p.line, p.col))
     tests = sum(len(s.tests) for s in lib.scenarios.values())
     if fmt == "json":
         click.echo(json.dumps({
-            "files": lib.files, "scenarios": sorted(lib.scenarios), "sets": sorted(lib.sets),
+            "files": lib.files + scripts.files, "scenarios": sorted(lib.scenarios),
+            "sets": sorted(lib.sets), "script_sets": sorted(scripts.sets),
             "tests": 0 if no_tests else tests,
             "problems": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in problems],
         }, ensure_ascii=False, indent=2))  # fmt: skip
@@ -52,7 +56,9 @@ def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
         ran = "" if no_tests else f", {tests} self-tests"
         verdict = "ok" if not problems else f"{len(problems)} problem(s)"
         click.echo(
-            f"{len(lib.scenarios)} scenarios, {len(lib.sets)} sets{ran}: {verdict}", err=True
+            f"{len(lib.scenarios)} scenarios, {len(lib.sets)} sets, "
+            f"{len(scripts.sets)} script sets{ran}: {verdict}",
+            err=True,
         )
     if problems:
         sys.exit(1)

@@ -1,0 +1,317 @@
+"""The Script drill (话术练习): the model, line checking and spaced repetition.
+
+Pure: no disk, terminal or database. A trainee sees an item's situation and
+types the shop's standard line from memory; :func:`check_line` aligns what
+they typed with the nearest standard line or accepted variant, ticks the key
+points and scores it; :func:`schedule` moves the item between Leitner boxes
+and :func:`next_items` picks what to practise next. Parsing lives in
+``simulator.drill_parse``, files in ``simulator.drill_loader``; the file
+format is in docs/writing-scenarios.md ("Script sets").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from scoring.engine import score_reply
+from scoring.kinds import Matcher, compile_rule
+from scoring.model import Message
+from simulator.drill_text import SEGMENT_KINDS, Segment, Tokens, align, similarity, tokens
+
+if TYPE_CHECKING:
+    from simulator.store.base import DrillStat
+
+__all__ = [
+    "BOX_INTERVALS_S",
+    "PASS_SIMILARITY",
+    "SEGMENT_KINDS",
+    "DrillResult",
+    "KeyPoint",
+    "KeyPointHit",
+    "ScriptItem",
+    "ScriptSet",
+    "Segment",
+    "check_line",
+    "expect_failures",
+    "key_point_spans",
+    "next_items",
+    "schedule",
+]
+
+PASS_SIMILARITY = 0.8
+SIMILARITY_WEIGHT = 0.6  # the rest of the score is the share of key points ticked
+# Leitner boxes: a pass moves the item up one box and it comes back after
+# BOX_INTERVALS_S[box - 1]; a miss puts it in box 0 and back after MISS_DELAY_S.
+BOX_INTERVALS_S = (60.0, 600.0, 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0)
+MAX_BOX = len(BOX_INTERVALS_S)
+MISS_DELAY_S = 30.0
+MISS_SLOWDOWN = 0.5  # each past miss shortens the next interval: / (1 + 0.5 * missed)
+MAX_SLOWDOWN_MISSES = 6
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """Something the line must say, and the phrases that count as saying it."""
+
+    id: str
+    label: Message
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScriptItem:
+    """One situation with its standard line(s), key points and accepted variants."""
+
+    id: str
+    situation: Message
+    lines: tuple[str, ...]
+    key_points: tuple[KeyPoint, ...]
+    variants: tuple[str, ...] = ()
+    expect: Mapping[str, bool] = field(default_factory=dict)
+    pass_similarity: float = PASS_SIMILARITY
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise ValueError(f"script item '{self.id}' needs at least one standard line")
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """Every accepted answer: the standard lines, then the variants."""
+        return (*self.lines, *self.variants)
+
+
+@dataclass(frozen=True)
+class ScriptSet:
+    """A set of script items for one channel and language."""
+
+    id: str
+    title: Message
+    channel: str
+    language: str
+    items: tuple[ScriptItem, ...]
+    file: str = ""
+    line_of: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    def item(self, item_id: str) -> ScriptItem | None:
+        """The item with ``item_id``, or None."""
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPointHit:
+    """A key point, and where the typed text says it (empty when it does not)."""
+
+    id: str
+    label: Message
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def found(self) -> bool:
+        """Whether the typed text says it."""
+        return bool(self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class DrillResult:
+    """The verdict on one typed line.
+
+    ``target`` is the answer it was aligned with (``target_kind`` ``line`` or
+    ``variant``, ``target_index`` within that list); ``segments`` follow the
+    typed text; ``similarity`` is 0-1 against ``target``; ``score`` 0-100.
+    """
+
+    item_id: str
+    typed: str
+    target: str
+    target_kind: Literal["line", "variant"]
+    target_index: int
+    segments: tuple[Segment, ...]
+    key_points: tuple[KeyPointHit, ...]
+    similarity: float
+    score: int
+    passed: bool
+
+    def of_kind(self, kind: str) -> tuple[Segment, ...]:
+        """The segments of one kind (equal, missing, extra, moved)."""
+        return tuple(s for s in self.segments if s.kind == kind)
+
+    @property
+    def exact(self) -> bool:
+        """Typed exactly as an accepted answer (punctuation, width and script aside)."""
+        return self.similarity == 1.0
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """JSON-ready form with labels in ``lang``."""
+        return {
+            "item_id": self.item_id,
+            "target": self.target,
+            "target_kind": self.target_kind,
+            "target_index": self.target_index,
+            "similarity": round(self.similarity, 4),
+            "score": self.score,
+            "passed": self.passed,
+            "segments": [s.to_dict() for s in self.segments],
+            "key_points": [
+                {"id": k.id, "label": k.label.pick(lang), "found": k.found, "spans": k.spans}
+                for k in self.key_points
+            ],
+        }
+
+
+@lru_cache(maxsize=4096)
+def _answer_tokens(text: str) -> Tokens:
+    """Tokens of a standard line or variant (few and reused: cached)."""
+    return tokens(text)
+
+
+@lru_cache(maxsize=1024)
+def _matcher(phrases: tuple[str, ...]) -> Matcher:
+    """The scorer's ``phrase`` rule kind over compacted phrases (no punctuation)."""
+    compact = [_answer_tokens(p).compact()[0] for p in phrases]
+    return compile_rule("phrase", {"phrases": [c for c in compact if c]}, {}, [], [])
+
+
+def key_point_spans(point: KeyPoint, text: str | Tokens) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` (original) where one of the key point's phrases is said.
+
+    Matching ignores punctuation, spaces, width, case and Traditional vs
+    Simplified; English phrases match whole words only.
+    """
+    toks = text if isinstance(text, Tokens) else tokens(text)
+    compact, where = toks.compact()
+    if not compact or not any(point.phrases):
+        return ()
+    return tuple((where[a][0], where[b - 1][1]) for a, b in _matcher(point.phrases).spans(compact))
+
+
+def check_line(item: ScriptItem, typed: str) -> DrillResult:
+    """Compare what the trainee typed with the nearest accepted answer.
+
+    The nearest answer is the one with the highest ``Indel`` similarity over
+    tokens (ties: the first, standard lines before variants).
+    ``passed`` needs every key point and a similarity of at least the item's
+    ``pass_similarity``; the score weighs similarity 60% and key points 40%.
+    """
+    typed_toks = tokens(typed)
+    answers = item.answers
+    sims = [similarity(_answer_tokens(a), typed_toks) for a in answers]
+    best = max(range(len(answers)), key=lambda i: (sims[i], -i))  # ties: the first
+    alignment = align(_answer_tokens(answers[best]), typed_toks)
+    sim = alignment.similarity
+    hits = tuple(
+        KeyPointHit(k.id, k.label, key_point_spans(k, typed_toks)) for k in item.key_points
+    )
+    ticked = sum(h.found for h in hits) / len(hits) if hits else 1.0
+    score = round(100 * (SIMILARITY_WEIGHT * sim + (1 - SIMILARITY_WEIGHT) * ticked))
+    in_lines = best < len(item.lines)
+    return DrillResult(
+        item_id=item.id,
+        typed=typed,
+        target=answers[best],
+        target_kind="line" if in_lines else "variant",
+        target_index=best if in_lines else best - len(item.lines),
+        segments=alignment.segments,
+        key_points=hits,
+        similarity=sim,
+        score=score,
+        passed=ticked == 1.0 and sim >= item.pass_similarity,
+    )
+
+
+def expect_failures(item: ScriptItem, channel: str) -> list[tuple[str, str, bool]]:
+    """Answers that fail the item's ``expect``: (answer, criterion or check, expected).
+
+    Every standard line and variant must score as ``expect`` says with the
+    project's scorer (e.g. an apology line must pass ``apology``).
+    """
+    out: list[tuple[str, str, bool]] = []
+    if not item.expect:
+        return out
+    for answer in item.answers:
+        res = score_reply(answer, channel=channel)
+        verdicts = {**res.criteria, **res.checks}
+        out += [(answer, k, v) for k, v in item.expect.items() if verdicts.get(k) != v]
+    return out
+
+
+def _interval(box: int, missed: int) -> float:
+    """Seconds until an item in ``box`` (>= 1) is due; past misses shorten it."""
+    slowdown = 1 + MISS_SLOWDOWN * min(missed, MAX_SLOWDOWN_MISSES)
+    return max(BOX_INTERVALS_S[0], BOX_INTERVALS_S[box - 1] / slowdown)
+
+
+def schedule(
+    stat: DrillStat | None,
+    result: DrillResult,
+    now: float,
+    set_id: str,
+    item_id: str,
+    elapsed_s: float | None = None,
+) -> DrillStat:
+    """The item's next state after ``result``: up one box on a pass, box 0 on a miss.
+
+    ``last_score`` records the 0-100 score, ``last_elapsed_s`` the typing time.
+    """
+    # Imported here: the package ``simulator.store`` loads the database
+    # drivers, and checking a line must not.
+    from simulator.store.base import DrillStat
+
+    old = stat or DrillStat(set_id, item_id, 0, now, 0, 0, None, None)
+    if result.passed:
+        box = min(old.box + 1, MAX_BOX)
+        missed, due = old.missed, now + _interval(box, old.missed)
+    else:
+        box, missed, due = 0, old.missed + 1, now + MISS_DELAY_S
+    return replace(
+        old,
+        set_id=set_id,
+        item_id=item_id,
+        box=box,
+        due_at=due,
+        seen=old.seen + 1,
+        missed=missed,
+        last_score=float(result.score),
+        last_elapsed_s=elapsed_s,
+    )
+
+
+def next_items(
+    script_set: ScriptSet,
+    stats: Mapping[str, DrillStat],
+    now: float,
+    n: int,
+    *,
+    ahead: bool = False,
+) -> list[ScriptItem]:
+    """Up to ``n`` items to practise now, deterministic.
+
+    Due items first (most overdue, then lowest box, then most missed), then
+    items never seen, in file order. With ``ahead``, the rest is filled with
+    items not yet due, soonest first (practising ahead of schedule).
+    """
+    order = {item.id: i for i, item in enumerate(script_set.items)}
+    seen = [(stats[i.id], i) for i in script_set.items if i.id in stats]
+    due = sorted(
+        (p for p in seen if p[0].due_at <= now),
+        key=lambda p: (p[0].due_at, p[0].box, -p[0].missed, order[p[1].id]),
+    )
+    new = [i for i in script_set.items if i.id not in stats]
+    picked: list[ScriptItem] = [i for _, i in due] + new
+    if ahead:
+        later = sorted(
+            (p for p in seen if p[0].due_at > now),
+            key=lambda p: (p[0].due_at, p[0].box, order[p[1].id]),
+        )
+        picked += [i for _, i in later]
+    return picked[: max(n, 0)]
+
+
+def item_by_id(sets: Sequence[ScriptSet], set_id: str, item_id: str) -> ScriptItem | None:
+    """Look an item up across sets (for a stored ``DrillStat``)."""
+    for s in sets:
+        if s.id == set_id:
+            return s.item(item_id)
+    return None
