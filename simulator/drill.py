@@ -11,7 +11,7 @@ format is in docs/writing-scenarios.md ("Script sets").
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -261,7 +261,7 @@ def schedule(
 
     old = stat or DrillStat(set_id, item_id, 0, now, 0, 0, None, None)
     if result.passed:
-        box = min(old.box + 1, MAX_BOX)
+        box = min(max(old.box, 0) + 1, MAX_BOX)
         missed, due = old.missed, now + _interval(box, old.missed)
     else:
         box, missed, due = 0, old.missed + 1, now + MISS_DELAY_S
@@ -307,11 +307,3 @@ def next_items(
         )
         picked += [i for _, i in later]
     return picked[: max(n, 0)]
-
-
-def item_by_id(sets: Sequence[ScriptSet], set_id: str, item_id: str) -> ScriptItem | None:
-    """Look an item up across sets (for a stored ``DrillStat``)."""
-    for s in sets:
-        if s.id == set_id:
-            return s.item(item_id)
-    return None

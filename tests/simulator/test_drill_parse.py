@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from scoring.yamldoc import parse
@@ -188,3 +190,12 @@ def test_every_problem_is_collected_at_once():
         .replace("  - id: bye", "  - id: sorry")
     )
     assert len(problems(text)) == 3
+
+
+def test_the_guide_example_is_valid():
+    guide = Path(__file__).resolve().parents[2] / "docs" / "writing-scenarios.md"
+    text = guide.read_text(encoding="utf-8").split("## Script sets", 1)[1]
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    script_set, found = parse_script_set(parse(block, "guide.yaml"))
+    assert [str(p) for p in found] == []
+    assert script_set is not None and script_set.items[0].expect
