@@ -38,7 +38,12 @@ if TYPE_CHECKING:
 
 
 def open_briefing(
-    screen: KefuScreen, scenario_id: str, mode: str = "practice", *, replace: bool = True
+    screen: KefuScreen,
+    scenario_id: str,
+    mode: str = "practice",
+    *,
+    assignment_id: int | None = None,
+    replace: bool = True,
 ) -> None:
     """Open the Briefing of ``scenario_id``, replacing ``screen`` or on top of it.
 
@@ -47,7 +52,7 @@ def open_briefing(
     """
     from simulator.tui.screens.briefing import BriefingScreen
 
-    briefing = BriefingScreen(scenario_id, mode=mode)
+    briefing = BriefingScreen(scenario_id, mode=mode, assignment_id=assignment_id)
     if replace:
         screen.app.switch_screen(briefing)
     else:
@@ -286,7 +291,7 @@ class DebriefScreen(KefuScreen):
     # -- actions --------------------------------------------------------------------
     def action_retry(self) -> None:
         """Play the same scenario again, from its briefing."""
-        open_briefing(self, self.session.scenario.id, self.mode)
+        open_briefing(self, self.session.scenario.id, self.mode, assignment_id=self._assignment())
 
     def action_next(self) -> None:
         """Open the briefing of the next scenario (the assignment's, else the suggestion)."""
@@ -294,12 +299,14 @@ class DebriefScreen(KefuScreen):
             self.notify(self.t("debrief.next_loading"))
         elif self.next_id is None:
             self.notify(self.t("debrief.next_none"))
+        elif self.next_from_set:
+            open_briefing(self, self.next_id, self.mode, assignment_id=self._assignment())
         else:
-            open_briefing(
-                self,
-                self.next_id,
-                "exam" if self.next_from_set and self.mode == "exam" else "practice",
-            )
+            open_briefing(self, self.next_id)
+
+    def _assignment(self) -> int | None:
+        """The assignment this attempt belongs to (retry and next stay in it)."""
+        return self.attempt.assignment_id if self.attempt is not None else None
 
     def action_home(self) -> None:
         """Back to Home."""

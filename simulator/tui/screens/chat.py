@@ -1,0 +1,407 @@
+"""Chat: the conversation with an upset buyer, one saved reply at a time.
+
+The screen only renders a ``Session`` and forwards replies. Each reply is
+checked (not empty, at most ``MAX_REPLY`` characters), saved to the store in a
+thread worker, and only then submitted to the session; if saving fails the
+text stays in the box and nothing advances. The buyer "types" for a moment,
+then answers; a note says why the mood changed and warns of promises beyond
+the policy card. In practice mode a coach ticks apology / listening / remedy /
+no blame as the trainee types, and F3 shows the model reply for a cost. At the
+end the result is stored and the Debrief screen takes over.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static, TextArea
+
+from scoring import score_reply
+from scoring.feedback import localize
+from simulator.store.base import StoreError
+from simulator.tui.dialogs import CardDialog, ChoiceDialog
+from simulator.tui.screens.base import KefuScreen
+from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.widgets.bubbles import BubbleRow, Note, Transcript
+from simulator.tui.widgets.cards import policy_text
+from simulator.tui.widgets.coach import CoachChecklist
+from simulator.tui.widgets.mood import MoodMeter
+from simulator.tui.widgets.reply_box import ReplyBox
+from simulator.tui.widgets.timer import ResponseTimer
+
+if TYPE_CHECKING:
+    from simulator.session import Exchange, Session
+
+MAX_REPLY = 2000  # characters
+
+
+class ChatScreen(KefuScreen):
+    """Talk to the buyer: transcript, mood, timer, coach, reply box."""
+
+    BINDINGS = [
+        Binding("f2", "policy", "policy", id="chat.policy"),
+        Binding("f3", "hint", "hint", id="chat.hint"),
+        Binding("escape", "leave", "leave", id="chat.leave"),
+        Binding("enter", "send", "send", id="chat.send", show=False),
+        Binding("ctrl+n", "newline", "new line", id="chat.newline", show=False),
+    ]
+
+    TYPING_DELAY = 0.5
+    """Seconds of "buyer is typing…" before the buyer's line (tests set 0)."""
+    COACH_DEBOUNCE = 0.03
+    """Seconds of quiet typing before the coach re-scores the draft."""
+
+    def __init__(
+        self, session: Session, attempt_id: int, mode: str = "practice", hints: int = 0
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.attempt_id = attempt_id
+        self.mode = mode
+        self.hints = hints
+        self.revealed = len(session.buyer_lines)  # buyer lines on screen
+        self.draft = ""
+        self.coach: dict[str, bool] | None = None
+        self.status: tuple[str, dict[str, Any], str] | None = None  # key, values, class
+        self.busy = False  # saving, or the buyer is typing
+        self.finished = False
+        self.coach_updates = 0
+        self._coach_timer: Timer | None = None
+
+    @property
+    def exam(self) -> bool:
+        """Exam mode: no coach, no hints, no model replies."""
+        return self.mode == "exam"
+
+    # -- what is shown ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        s = self.session
+        self.sub_title = localize(s.scenario.title, self.kefu.lang)
+        yield Header()
+        with HorizontalGroup(id="chat-bar"):
+            yield MoodMeter(self.shown_mood(), id="chat-mood")
+            yield Static(self.t(f"chat.mode.{self.mode}"), id="chat-mode", classes=self.mode)
+            yield ResponseTimer(s.buyer_lines[-1][1], s.scenario.response_target_s, id="chat-timer")
+        yield Transcript(*self.transcript_widgets(), id="chat-transcript")
+        if not self.exam:
+            yield CoachChecklist(self.coach, id="chat-coach")
+        yield Static(self._status_text(), id="chat-status", markup=False)
+        yield ReplyBox(self.draft, id="chat-reply", placeholder=self.t("chat.placeholder"))
+        yield Footer()
+
+    def shown_mood(self) -> int:
+        """The mood the trainee has seen: before the reply the buyer is still typing to."""
+        pending = self.revealed - 1
+        if pending < len(self.session.exchanges):
+            return self.session.exchanges[pending].mood_before
+        return self.session.mood
+
+    def transcript_widgets(self) -> list[Widget]:
+        """Buyer lines, replies and notes, oldest first, as far as revealed."""
+        s = self.session
+        buyer, me = s.scenario.buyer.name, self.t("chat.me")
+        out: list[Widget] = []
+        for i, (line, _) in enumerate(s.buyer_lines[: self.revealed]):
+            if line:
+                out.append(BubbleRow(line, "buyer", buyer))
+            if i >= 1:
+                out.extend(self._notes(s.exchanges[i - 1]))
+            if i < len(s.exchanges):
+                out.append(BubbleRow(s.exchanges[i].reply, "me", me))
+        if self.revealed < len(s.buyer_lines):
+            out.append(Note(Text(self.t("chat.typing", name=buyer)), classes="-typing"))
+        elif s.ended:
+            out.append(Note(Text(self.t("chat.ended")), classes="-ended"))
+        return out
+
+    def _notes(self, e: Exchange) -> list[Note]:
+        lang = self.kefu.lang
+        change = f"{e.mood_change:+d}"
+        text = self.t("chat.mood_change", before=e.mood_before, after=e.mood_after, change=change)
+        reasons = [localize(r, lang) for r in e.reasons]
+        if reasons:
+            text += self.t("chat.because", reasons=self.t("chat.reason_sep").join(reasons))
+        trend = "-angrier" if e.mood_change > 0 else "-calmer" if e.mood_change < 0 else ""
+        notes = [Note(Text(text), classes=trend)]
+        for breach in e.breaches:
+            risk = self.t("chat.breach", what=localize(breach, lang))
+            notes.append(Note(Text(risk), classes="-breach"))
+        return notes
+
+    def _status_text(self) -> str:
+        if self.status is None:
+            return ""
+        key, values, _ = self.status
+        return self.t(key, **values)
+
+    def set_status(self, key: str | None, level: str = "error", **values: Any) -> None:
+        """Show a message above the reply box (None clears it)."""
+        self.status = (key, values, level) if key else None
+        self._apply_status()
+
+    def _apply_status(self) -> None:
+        if not self.is_mounted:
+            return
+        widget = self.query_one("#chat-status", Static)
+        widget.update(self._status_text())
+        level = self.status[2] if self.status else None
+        widget.set_class(level == "error", "error")
+        widget.set_class(level == "muted", "muted")
+        widget.display = self.status is not None
+
+    # -- life cycle ------------------------------------------------------------------
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._after_compose()
+        self.run_worker(_warm_scorer, thread=True, group="chat-warm")
+        if self.session.ended and not self.finished:
+            self.finish()  # resumed after the last reply was saved but before the result
+
+    async def relabel(self) -> None:
+        """Re-render in the new language; the conversation and the draft stay."""
+        await super().relabel()
+        self._after_compose()
+
+    def _after_compose(self) -> None:
+        box = self.query_one(ReplyBox)
+        box.move_cursor(box.document.end)
+        box.read_only = self.busy
+        box.focus()
+        self._apply_status()
+        self.query_one(Transcript).scroll_end(animate=False)
+
+    # -- typing and the coach -----------------------------------------------------------
+    @on(TextArea.Changed, "#chat-reply")
+    def _draft_changed(self, event: TextArea.Changed) -> None:
+        self.draft = event.text_area.text
+        if self.exam:
+            return
+        if self._coach_timer is not None:
+            self._coach_timer.stop()
+        self._coach_timer = self.set_timer(self.COACH_DEBOUNCE, self.update_coach)
+
+    def update_coach(self) -> None:
+        """Score the draft (with the earlier replies as context) and tick the checklist."""
+        criteria = None
+        if self.draft.strip():
+            previous = [e.reply for e in self.session.exchanges]
+            result = score_reply(
+                self.draft,
+                channel=self.session.scenario.channel,
+                context={"previous_replies": previous},
+            )
+            criteria = dict(result.criteria)
+        self.coach = criteria
+        self.coach_updates += 1
+        if not self.exam:
+            self.query_one(CoachChecklist).show(criteria)
+
+    # -- sending -----------------------------------------------------------------------
+    @on(ReplyBox.Send)
+    def _box_send(self, message: ReplyBox.Send) -> None:
+        message.stop()
+        self.action_send()
+
+    def action_send(self) -> None:
+        """Check the reply, save it, then let the buyer answer."""
+        if self.busy:
+            return
+        if self.session.ended:
+            if not self.finished:
+                self.finish()
+            return
+        box = self.query_one(ReplyBox)
+        text = box.text.strip()
+        if not text:
+            self.set_status("chat.empty")
+            return
+        if len(text) > MAX_REPLY:
+            self.set_status("chat.too_long", limit=MAX_REPLY, n=len(text))
+            return
+        self._hold(True)
+        self.set_status("chat.saving", level="muted")
+        self._save(len(self.session.exchanges), text, self.kefu.clock())
+
+    def _hold(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one(ReplyBox).read_only = busy
+        self.query_one(ResponseTimer).paused = busy
+
+    @work(thread=True, exclusive=True, group="chat-save")
+    def _save(self, step: int, text: str, at: float) -> None:
+        """Write the reply durably; only a saved reply reaches the buyer."""
+        store = self.kefu.store
+        try:
+            if store is None:
+                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
+            store.save_reply(self.attempt_id, step, text, at)
+        except StoreError as exc:
+            self.app.call_from_thread(self._save_failed, str(exc))
+            return
+        self.app.call_from_thread(self._saved, text, at)
+
+    def _save_failed(self, error: str) -> None:
+        if not self.is_attached:
+            return  # the trainee left meanwhile; the store has it all
+        self._hold(False)
+        self.set_status("chat.save_failed", error=error)
+        self.query_one(ReplyBox).focus()
+
+    def _saved(self, text: str, at: float) -> None:
+        if not self.is_attached:
+            return  # the trainee left meanwhile; the store has it all
+        self.session.submit(text, at=at)
+        box = self.query_one(ReplyBox)
+        box.read_only = False
+        box.clear()
+        self.draft, self.coach = "", None
+        if not self.exam:
+            self.query_one(CoachChecklist).show(None)
+        self.set_status(None)
+        if self.TYPING_DELAY > 0:
+            self.busy = True
+            self.call_later(self._show_transcript)
+            self.set_timer(self.TYPING_DELAY, self._reveal)
+        else:
+            self.call_later(self._reveal)
+
+    async def _show_transcript(self) -> None:
+        if self.is_attached:
+            await self.query_one(Transcript).show(self.transcript_widgets())
+
+    async def _reveal(self) -> None:
+        """The buyer answers: show the line, the mood and why; restart the timer."""
+        if not self.is_attached:
+            return
+        s = self.session
+        self.revealed = len(s.buyer_lines)
+        self.query_one(MoodMeter).mood = s.mood
+        await self.query_one(Transcript).show(self.transcript_widgets())
+        self._hold(False)
+        self.query_one(ResponseTimer).restart(s.buyer_lines[-1][1])
+        if s.ended:
+            self.finish()
+
+    def action_newline(self) -> None:
+        """A line break in the reply box (Ctrl+N; Enter sends)."""
+        box = self.query_one(ReplyBox)
+        box.focus()
+        box.action_newline()
+
+    # -- the end -------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Store the result, then show the Debrief."""
+        self._hold(True)
+        self.set_status("chat.finishing", level="muted")
+        self._finish(self.kefu.lang)
+
+    @work(thread=True, exclusive=True, group="chat-save")
+    def _finish(self, lang: str) -> None:
+        result = {**self.session.result().to_dict(lang), "mode": self.mode, "hints": self.hints}
+        store = self.kefu.store
+        try:
+            if store is None:
+                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
+            store.finish_attempt(self.attempt_id, result, finished_at=self.kefu.clock())
+        except StoreError as exc:
+            self.app.call_from_thread(self._finish_failed, str(exc))
+            return
+        self.app.call_from_thread(self._finished)
+
+    def _finish_failed(self, error: str) -> None:
+        if not self.is_attached:
+            return  # the trainee left meanwhile; the store has it all
+        self.busy = False
+        self.set_status("chat.finish_failed", error=error)
+
+    def _finished(self) -> None:
+        if not self.is_attached:
+            return  # the trainee left meanwhile; the store has it all
+        self.finished = True
+        debrief = DebriefScreen(session=self.session, attempt_id=self.attempt_id, mode=self.mode)
+        self.app.switch_screen(debrief)
+
+    # -- keys ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No hint key in exam mode."""
+        return not (action == "hint" and self.exam)
+
+    def action_policy(self) -> None:
+        """The shop's policy card (F2 or Escape closes it)."""
+        s = self.session.scenario
+        self.app.push_screen(
+            CardDialog(
+                lambda: self.t("chat.policy_title"),
+                lambda: policy_text(s, self.t, self.kefu.lang),
+            )
+        )
+
+    def action_hint(self) -> None:
+        """Practice only: the model reply for this point of the conversation, for a cost."""
+        if self.exam or self.session.ended or self.busy:
+            return
+        self.app.push_screen(
+            ChoiceDialog(
+                lambda: self.t("chat.hint_title"),
+                lambda: self.t("chat.hint_cost", n=self.hints),
+                [("show", "chat.hint_show"), ("cancel", "dialog.cancel_label")],
+            ),
+            self._hint_chosen,
+        )
+
+    def _hint_chosen(self, choice: object) -> None:
+        if choice == "show":
+            self._charge_hint(self.session.node)
+
+    @work(thread=True, exclusive=True, group="chat-hint")
+    def _charge_hint(self, node: str) -> None:
+        store = self.kefu.store
+        try:
+            if store is None:
+                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
+            store.add_hint(self.attempt_id)
+        except StoreError as exc:
+            self.app.call_from_thread(self.set_status, "chat.hint_failed", "error", error=str(exc))
+            return
+        self.app.call_from_thread(self._show_hint, node)
+
+    def _show_hint(self, node: str) -> None:
+        if not self.is_attached:
+            return  # the trainee left meanwhile; the store has it all
+        self.hints += 1
+        model = self.session.scenario.nodes[node].model_reply
+        self.app.push_screen(
+            CardDialog(
+                lambda: self.t("chat.hint_title"),
+                lambda: Text(self.t("chat.hint_intro", n=self.hints) + "\n\n" + model),
+            )
+        )
+
+    def action_leave(self) -> None:
+        """Back to Home after confirming; the attempt stays open to resume."""
+        self.app.push_screen(
+            ChoiceDialog(
+                lambda: self.t("chat.leave_title"),
+                lambda: self.t("chat.leave_body"),
+                [("stay", "chat.leave_no"), ("leave", "chat.leave_yes")],
+            ),
+            self._leave_chosen,
+        )
+
+    def _leave_chosen(self, choice: object) -> None:
+        if choice == "leave":
+            self.kefu.command_home()
+
+
+def _warm_scorer() -> None:
+    """Compile the rubric off the UI thread, so the first coach update is fast."""
+    from scoring import default_rubric
+
+    default_rubric()

@@ -1,0 +1,83 @@
+"""The briefing cards as Rich Text: the order, the shop's policy and the buyer.
+
+Shared by the Briefing screen and the policy dialog of the Chat screen. Field
+and remedy names come from the ``briefing`` catalog; a field the catalog does
+not know is shown by its own name, so authors can add order fields freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rich.text import Text
+
+from scoring.feedback import localize
+from simulator.scenario import Scenario
+from simulator.tui.widgets.mood import mood_band
+
+Translate = Callable[..., str]
+LABEL_STYLE = "bold"
+
+
+def label_of(t: Translate, key: str) -> str:
+    """The catalog label ``key``, or else its last part made readable (``promise_made``)."""
+    text = t(key)
+    return text if text != key else key.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def value_text(value: Any) -> str:
+    """An order value as one line: lists joined, mappings as ``k: v``."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v) for v in value)
+    return str(value)
+
+
+def _field(out: Text, t: Translate, label: str, value: str) -> None:
+    out.append(label + t("briefing.sep"), style=LABEL_STYLE)
+    out.append(value + "\n")
+
+
+def order_text(scenario: Scenario, t: Translate) -> Text:
+    """Item, price, dates, tracking ... one field a line, in the scenario's order."""
+    out = Text()
+    order = scenario.order
+    for key, value in order.items():
+        if key == "currency":
+            continue
+        shown = value_text(value)
+        if key == "price" and order.get("currency"):
+            shown = f"{shown} {order['currency']}"
+        _field(out, t, label_of(t, f"briefing.order.{key}"), shown)
+    out.rstrip()
+    return out
+
+
+def policy_text(scenario: Scenario, t: Translate, lang: str) -> Text:
+    """Allowed remedies with their limits, who pays return postage, and the notes."""
+    policy = scenario.policy
+    out = Text(t("briefing.allowed") + "\n", style=LABEL_STYLE)
+    for kind, cap in policy.allowed.items():
+        name = label_of(t, f"briefing.remedy.{kind}")
+        limit = t("briefing.limit", max=f"{cap:g}") if cap is not None else ""
+        out.append(f" • {name}{limit}\n")
+    _field(out, t, t("briefing.postage"), t(f"briefing.payer.{policy.return_postage}"))
+    if policy.notes is not None:
+        _field(out, t, t("briefing.notes"), localize(policy.notes, lang))
+    out.rstrip()
+    return out
+
+
+def buyer_text(scenario: Scenario, t: Translate, lang: str) -> Text:
+    """The buyer's name, temperament, starting mood and patience."""
+    buyer = scenario.buyer
+    out = Text()
+    _field(out, t, t("briefing.buyer_name"), buyer.name)
+    _field(out, t, t("briefing.temperament"), localize(buyer.temperament, lang))
+    mood = t("briefing.mood_value", mood=buyer.mood, label=t(f"chat.mood.{mood_band(buyer.mood)}"))
+    _field(out, t, t("briefing.mood"), mood)
+    _field(out, t, t("briefing.patience"), t("briefing.patience_value", n=buyer.patience))
+    out.rstrip()
+    return out

@@ -1,0 +1,321 @@
+"""The Chat screen, played through the real app on a temp SQLite database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simulator.store import open_store
+from simulator.tui.dialogs import CardDialog, ChoiceDialog
+from simulator.tui.screens.chat import MAX_REPLY, ChatScreen
+from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.widgets.coach import CoachChecklist
+from simulator.tui.widgets.mood import MoodMeter
+from simulator.tui.widgets.reply_box import ReplyBox
+from simulator.tui.widgets.timer import ResponseTimer
+from tests.tui.play import (
+    BLAME,
+    PHONE_CASE,
+    PHONE_GOOD,
+    SHOES,
+    SHOES_FIRST,
+    FakeClock,
+    bubbles,
+    db_url,
+    make_app,
+    send,
+    settle,
+    start_chat,
+    static_text,
+    type_text,
+)
+
+OVER_POLICY = "非常抱歉,是我们的错。今天给您补发42码,运费我们承担,再补偿您500元现金。"
+
+
+@pytest.fixture(autouse=True)
+def no_typing_delay(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The buyer answers at once (the typing test sets its own delay)."""
+    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0)
+    yield
+
+
+async def test_a_whole_scenario_to_its_ending_and_the_debrief(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, PHONE_CASE)
+        opening = chat.session.buyer_lines[0][0]
+        assert bubbles(app) == [("buyer", opening)]
+        assert app.screen.query_one(MoodMeter).mood == 45
+        clock.advance(20)
+        await send(app, pilot, PHONE_GOOD[0])
+        assert [who for who, _ in bubbles(app)] == ["buyer", "me", "buyer"]
+        assert app.screen.query_one(MoodMeter).mood == 30  # apology + photo request: -15
+        assert "情绪 45 → 30（-15）" in static_text(app, ".chat-note.-calmer")
+        assert "先道歉再请她拍照确认" in static_text(app, ".chat-note.-calmer")
+        clock.advance(40)
+        await send(app, pilot, PHONE_GOOD[1])
+        assert isinstance(app.screen, DebriefScreen)
+        assert app.screen.session is chat.session and app.screen.mode == "practice"
+        assert app.screen.attempt_id == chat.attempt_id
+    store = open_store(db_url(tmp_path), user="amy")
+    try:
+        (attempt,) = store.attempts()
+        assert attempt.status == "finished" and attempt.ending == "resolved"
+        assert [r.text for r in attempt.replies] == PHONE_GOOD
+        assert [r.at for r in attempt.replies] == [clock.now - 40, clock.now]
+        assert attempt.result["mode"] == "practice" and attempt.result["hints"] == 0
+        assert attempt.score == chat.session.result().conversation.score
+    finally:
+        store.close()
+
+
+async def test_the_coach_ticks_as_the_trainee_types(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        coach = app.screen.query_one(CoachChecklist)
+        assert coach.ticked() == dict.fromkeys(
+            ["apology", "listening", "remedy", "no_blame"], False
+        )
+        type_text(app, "非常抱歉给您发错了尺码!")
+        await pilot.pause(0.1)
+        assert coach.ticked() == {
+            "apology": True, "listening": False, "remedy": False, "no_blame": True
+        }  # fmt: skip
+        type_text(app, "方便拍一下鞋盒上的尺码标签吗?")
+        await pilot.pause(0.1)
+        assert coach.ticked()["listening"] is True
+        updates = chat.coach_updates
+        for ch in "今天给您换":  # quick keystrokes: one update after the pause, not five
+            type_text(app, ch)
+        await pilot.pause(0.1)
+        assert chat.coach_updates == updates + 1
+        app.screen.query_one(ReplyBox).clear()
+        await pilot.pause(0.1)
+        assert not any(coach.ticked().values())
+        type_text(app, BLAME)
+        await pilot.pause(0.1)
+        assert "-bad" in app.screen.query_one("#coach-no_blame").classes
+
+
+async def test_exam_mode_hides_the_coach_and_refuses_the_hint(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES, mode="exam")
+        assert chat.mode == "exam"
+        assert not app.screen.query(CoachChecklist)
+        assert "考试" in static_text(app, "#chat-mode")
+        type_text(app, SHOES_FIRST)
+        await pilot.pause(0.1)
+        assert chat.coach_updates == 0
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert app.screen is chat and chat.hints == 0
+        assert "f3" not in app.screen.active_bindings
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(chat.session.exchanges) == 1
+    store = open_store(db_url(tmp_path), user="amy")
+    try:
+        (attempt,) = store.unfinished_attempts()
+        assert attempt.mode == "exam" and attempt.hints_used == 0
+    finally:
+        store.close()
+
+
+async def test_the_hint_costs_points_and_the_policy_card_opens_on_f2(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CardDialog)
+        assert "20" in static_text(app, ".dialog-body")  # the coupon limit
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is chat
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # "show the hint" is focused
+        await settle(app, pilot)
+        assert isinstance(app.screen, CardDialog)
+        model = chat.session.scenario.nodes["complaint"].model_reply
+        assert model in static_text(app, ".dialog-body")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is chat and chat.hints == 1
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: no cost
+        await settle(app, pilot)
+        assert chat.hints == 1
+    store = open_store(db_url(tmp_path), user="amy")
+    try:
+        assert store.unfinished_attempts()[0].hints_used == 1
+    finally:
+        store.close()
+
+
+async def test_empty_and_over_long_replies_are_refused(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "回复是空的" in static_text(app, "#chat-status")
+        type_text(app, "  \n\u3000 ")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "回复是空的" in static_text(app, "#chat-status")
+        app.screen.query_one(ReplyBox).clear()
+        long = "抱" * (MAX_REPLY + 1)
+        type_text(app, long)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        status = static_text(app, "#chat-status")
+        assert f"最多 {MAX_REPLY} 字" in status and str(MAX_REPLY + 1) in status
+        assert app.screen.query_one(ReplyBox).text == long
+        assert chat.session.exchanges == [] and len(bubbles(app)) == 1
+        app.screen.query_one(ReplyBox).clear()
+        await send(app, pilot, SHOES_FIRST)
+        assert len(chat.session.exchanges) == 1
+        assert not app.screen.query_one("#chat-status").display
+    store = open_store(db_url(tmp_path), user="amy")
+    try:
+        assert [r.text for r in store.unfinished_attempts()[0].replies] == [SHOES_FIRST]
+    finally:
+        store.close()
+
+
+async def test_a_failed_save_keeps_the_text_and_does_not_advance(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        app.store = open_store(db_url(tmp_path), user="amy", retry_s=0.2)  # give up quickly
+        await settle(app, pilot)
+        lock = sqlite3.connect(tmp_path / "k.sqlite3", isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")  # another program holds the database
+        try:
+            await send(app, pilot, SHOES_FIRST)
+            assert "回复没有保存" in static_text(app, "#chat-status")
+            assert "locked" in static_text(app, "#chat-status")
+            assert app.screen.query_one(ReplyBox).text == SHOES_FIRST
+            assert not app.screen.query_one(ReplyBox).read_only
+            assert chat.session.exchanges == [] and len(bubbles(app)) == 1
+        finally:
+            lock.rollback()
+            lock.close()
+        await pilot.press("enter")  # retry
+        await settle(app, pilot)
+        assert len(chat.session.exchanges) == 1 and len(bubbles(app)) == 3
+        assert app.screen.query_one(ReplyBox).text == ""
+
+
+async def test_a_language_switch_mid_chat_keeps_the_conversation(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await send(app, pilot, SHOES_FIRST)
+        before = bubbles(app)
+        type_text(app, "看到了")
+        await pilot.pause(0.1)
+        await pilot.press("f12")  # -> Traditional
+        await settle(app, pilot)
+        await pilot.press("f12")  # -> English
+        await settle(app, pilot)
+        assert app.lang == "en" and app.screen is chat
+        assert bubbles(app) == before
+        assert app.screen.query_one(ReplyBox).text == "看到了"
+        assert app.screen.query_one(ReplyBox).has_focus
+        assert "Mood 65 → 50 (-15)" in static_text(app, ".chat-note")
+        assert "Buyer's mood" in static_text(app, "#chat-mood")
+        assert app.screen.query_one(CoachChecklist).ticked()["apology"] is False
+        type_text(app, ",是我们发错了。今天给您寄42码,错的那双顺丰到付寄回,运费我们承担。")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        assert chat.session.ending == "resolved"
+
+
+async def test_mood_reasons_and_a_broken_promise_warning(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await start_chat(app, pilot, SHOES)
+        await send(app, pilot, BLAME)
+        assert "推卸责任让买家更生气" in static_text(app, ".chat-note.-angrier")
+        assert app.screen.query_one(MoodMeter).has_class("-furious")
+        await send(app, pilot, OVER_POLICY)
+        breach = static_text(app, ".chat-note.-breach")
+        assert "违约风险" in breach and "compensation" in breach
+
+
+async def test_the_buyer_types_for_a_moment_before_answering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0.3)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await send(app, pilot, SHOES_FIRST)
+        assert "王先生正在输入" in static_text(app, ".chat-note.-typing")
+        assert [who for who, _ in bubbles(app)] == ["buyer", "me"]
+        assert app.screen.query_one(MoodMeter).mood == 65 and chat.busy
+        await pilot.pause(0.5)
+        assert [who for who, _ in bubbles(app)] == ["buyer", "me", "buyer"]
+        assert app.screen.query_one(MoodMeter).mood == 50 and not chat.busy
+        assert not app.screen.query(".chat-note.-typing")
+
+
+async def test_the_timer_warns_and_goes_red_past_the_target(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        timer = app.screen.query_one(ResponseTimer)
+        target = chat.session.scenario.response_target_s
+        assert target and timer.has_class("-ok")
+        clock.advance(target * 0.8)
+        timer.tick()
+        assert timer.has_class("-warn")
+        clock.advance(target)
+        timer.tick()
+        assert timer.has_class("-over")
+        await send(app, pilot, SHOES_FIRST)
+        assert chat.session.exchanges[0].slow
+        assert timer.has_class("-ok") and "0:00" in str(timer.render())
+
+
+async def test_escape_asks_then_leaves_with_the_attempt_open(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await send(app, pilot, SHOES_FIRST)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # "keep talking" is first
+        await pilot.pause()
+        assert app.screen is chat
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # "leave"
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert chat.session.scenario.title.zh in static_text(app, "#home-resume")
