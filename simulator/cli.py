@@ -171,6 +171,16 @@ def _register() -> None:
 _register()
 
 
+def _register_team() -> None:
+    from simulator.team_cli import commands
+
+    for command in commands():
+        main.add_command(command)
+
+
+_register_team()
+
+
 def _score_text(
     text: str, channel: str, fmt: str | None, lang: str | None, out_path: str | None
 ) -> None:

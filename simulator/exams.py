@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator.store.base import Assignment
-
 if TYPE_CHECKING:
     from simulator.report import Scored
+    from simulator.store.base import Assignment
 
 
 @dataclass(frozen=True)

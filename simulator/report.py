@@ -60,12 +60,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoring import score_reply
 from simulator.advice import CORE_CRITERIA, CRITERIA
 from simulator.exams import SetInfo, exams
-from simulator.store.base import Assignment, Attempt, Override, User
+from simulator.store.base import User
+
+if TYPE_CHECKING:
+    from simulator.store.base import Assignment, Attempt, Override
 
 SCHEMA = "kefu-report/1"
 COST_LEVELS = ("cost", "cancel")

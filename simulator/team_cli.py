@@ -1,0 +1,383 @@
+"""Supervisor commands: people and groups, assignments, score overrides, attempts.
+
+``kefu user``, ``kefu group``, ``kefu assign``, ``kefu assignments``, ``kefu
+override`` and ``kefu attempts`` live here; ``report``, ``export``,
+``import`` and ``backup`` are in ``simulator.team_data_cli``. Every command
+takes ``--db URL`` (default: ``KEFU_DATABASE_URL``, else the SQLite file under
+``KEFU_HOME``). A storage problem is one line ``kefu: <message>`` on stderr
+and exit status 1, never a traceback. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from simulator.report_text import table
+
+if TYPE_CHECKING:
+    from simulator.loader import Library
+    from simulator.store.base import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+ROLES = ("trainee", "supervisor", "admin")
+
+
+class Fail(click.ClickException):
+    """A user-facing error: ``kefu: <message>`` on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        message = self.format_message()
+        click.echo(message if message.startswith("kefu: ") else f"kefu: {message}", err=True)
+
+
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        ctx.meta[f"kefu.{key}"] = value
+        return value
+
+    return callback
+
+
+def db_option(func: F) -> F:
+    """``--db URL`` and ``--as NAME``, which every team command takes (read by ``opened``)."""
+    func = click.option(
+        "--as",
+        "as_user",
+        metavar="NAME",
+        expose_value=False,
+        callback=_remember("as"),
+        help="Act as NAME: your kefu name on SQLite [default: your login]; in team mode "
+        "the database role to log in as when the URL names none.",
+    )(func)
+    return click.option(
+        "--db",
+        metavar="URL",
+        expose_value=False,
+        callback=_remember("db"),
+        help="Database URL [default: KEFU_DATABASE_URL, else the SQLite file under KEFU_HOME].",
+    )(func)
+
+
+@contextlib.contextmanager
+def opened() -> Iterator[Store]:
+    """The store for ``--db``/``--as`` (or the defaults); StoreError becomes ``Fail``."""
+    from simulator import paths
+    from simulator.store import StoreError, open_store
+
+    meta = click.get_current_context().meta
+    try:
+        store = open_store(meta.get("kefu.db") or paths.database_url(), user=meta.get("kefu.as"))
+    except StoreError as exc:
+        raise Fail(str(exc)) from None
+    try:
+        yield store
+    except StoreError as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        with contextlib.suppress(Exception):
+            store.close()
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) from an option, or a clear error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise Fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01") from None
+
+
+def local_midnight(day: dt.date) -> float:
+    """POSIX time of the start of ``day`` in local time."""
+    return dt.datetime.combine(day, dt.time()).astimezone().timestamp()
+
+
+def when(ts: float | None) -> str:
+    """A POSIX time as local ``YYYY-MM-DD HH:MM``."""
+    return "" if ts is None else dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str) -> None:
+    """Aligned rows on standard output, or ``empty`` on stderr."""
+    if not rows:
+        click.echo(empty, err=True)
+        return
+    for line in table(headers, rows, right=set()):
+        click.echo(line)
+
+
+def load_library() -> Library:
+    """The built-in scenario library (sets in scenarios/sets/)."""
+    from simulator import loader
+
+    return loader.load()
+
+
+def require_user(store: Store, name: str) -> None:
+    """Fail unless ``name`` is a known person."""
+    if store.get_user(name) is None:
+        raise Fail(f"unknown user {name!r}; add them with: kefu user add {name} --role trainee")
+
+
+def require_group(store: Store, group: str) -> list[str]:
+    """The members of ``group`` (with or without ``@``); fail if it has none."""
+    members = list(store.group_members(group.lstrip("@")))
+    if not members:
+        raise Fail(
+            f"unknown or empty group {group.lstrip('@')!r}; add people with: "
+            f"kefu group add-member {group.lstrip('@')} NAME"
+        )
+    return members
+
+
+# -- people -------------------------------------------------------------------------
+@click.group("user")
+def user_cmd() -> None:
+    """Add and list people (trainees, supervisors, admins)."""
+
+
+@user_cmd.command(
+    "add", epilog="\b\nExample:\n  kefu user add alice --role trainee --group new-hires"
+)
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What they may do.")
+@click.option("--group", "groups", multiple=True, metavar="G", help="Also put them in G (repeat).")
+@click.option("--display", default="", help="The name shown in reports (e.g. 王小丽).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Team mode: read the login password from stdin."
+)
+@db_option
+def user_add(
+    name: str,
+    role: str,
+    groups: tuple[str, ...],
+    display: str,
+    password_stdin: bool,
+) -> None:
+    """Add NAME with a role; on PostgreSQL also their database login role."""
+    name = name.strip()
+    if not name or name.startswith("@") or name == "*":
+        raise Fail(f"{name!r} is not a user name (no @, not empty)")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with opened() as store:
+        user = store.create_person(name, role, password=password, display=display)  # type: ignore[arg-type]
+        for group in groups:
+            store.add_to_group(name, group.lstrip("@"))
+        where = " in " + ", ".join(f"@{g.lstrip('@')}" for g in groups) if groups else ""
+        click.echo(f"{user.name}: {user.role}{where}")
+
+
+@user_cmd.command("list")
+@db_option
+def user_list() -> None:
+    """Everyone you may see: name, role, display name, groups."""
+    with opened() as store:
+        rows = [
+            [u.name, u.role, u.display, " ".join(f"@{g}" for g in u.groups)]
+            for u in store.list_users()
+        ]
+    echo_table(["name", "role", "display", "groups"], rows, "no people yet: kefu user add NAME")
+
+
+@click.group("group")
+def group_cmd() -> None:
+    """Manage groups of people, for assignments and reports."""
+
+
+@group_cmd.command("add-member", epilog="\b\nExample:\n  kefu group add-member new-hires alice bob")
+@click.argument("group")
+@click.argument("names", nargs=-1, required=True)
+@db_option
+def group_add(group: str, names: tuple[str, ...]) -> None:
+    """Put NAMES in GROUP (created if new)."""
+    with opened() as store:
+        for name in names:
+            require_user(store, name)
+        for name in names:
+            store.add_to_group(name, group.lstrip("@"))
+        click.echo(f"@{group.lstrip('@')}: {', '.join(store.group_members(group.lstrip('@')))}")
+
+
+@group_cmd.command("remove-member")
+@click.argument("group")
+@click.argument("names", nargs=-1, required=True)
+@db_option
+def group_remove(group: str, names: tuple[str, ...]) -> None:
+    """Take NAMES out of GROUP."""
+    with opened() as store:
+        for name in names:
+            store.remove_from_group(name, group.lstrip("@"))
+        members = store.group_members(group.lstrip("@"))
+        click.echo(f"@{group.lstrip('@')}: {', '.join(members) if members else '(empty)'}")
+
+
+@group_cmd.command("members")
+@click.argument("group")
+@db_option
+def group_members(group: str) -> None:
+    """The people in GROUP, one per line."""
+    with opened() as store:
+        for name in require_group(store, group):
+            click.echo(name)
+
+
+# -- assignments ----------------------------------------------------------------------
+_EPILOG_ASSIGN = """\b
+Examples:
+  kefu assign first-week --to @new-hires
+  kefu assign basic-exam --to alice --mode exam --due 2026-12-01 --attempts 2 --time-limit 30
+"""
+
+
+@click.command(epilog=_EPILOG_ASSIGN)
+@click.argument("set_id", metavar="SET")
+@click.option("--to", "target", required=True, metavar="USER|@GROUP", help="Who gets it.")
+@click.option(
+    "--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True
+)
+@click.option(
+    "--pass-mark", type=click.IntRange(0, 100), help="Score to pass [default: the set's]."
+)
+@click.option("--due", metavar="DATE", help="Due date, YYYY-MM-DD.")
+@click.option("--attempts", type=click.IntRange(1), help="Tries allowed per scenario.")
+@click.option("--time-limit", type=click.IntRange(1), metavar="MINUTES", help="Exam time limit.")
+@db_option
+def assign(
+    set_id: str,
+    target: str,
+    mode: str,
+    pass_mark: int | None,
+    due: str | None,
+    attempts: int | None,
+    time_limit: int | None,
+) -> None:
+    """Assign a scenario set to a person or a @group.
+
+    SET is a set id from scenarios/sets/ (kefu validate lists them). The
+    pass mark defaults to the set's own.
+    """
+    lib = load_library()
+    if set_id not in lib.sets:
+        known = ", ".join(sorted(lib.sets)) or "none"
+        raise Fail(f"unknown set {set_id!r}; the library has: {known}")
+    day = parse_date(due, "--due")
+    if day is not None and day < dt.date.today():
+        raise Fail(f"--due {day.isoformat()} is in the past")
+    scenario_set = lib.sets[set_id]
+    mark = scenario_set.pass_mark if pass_mark is None else pass_mark
+    with opened() as store:
+        if target.startswith("@"):
+            require_group(store, target)
+        else:
+            require_user(store, target)
+        a = store.create_assignment(
+            set_id, target, mode=mode, pass_mark=mark,  # type: ignore[arg-type]
+            due=day.isoformat() if day else None, attempts_allowed=attempts,
+            time_limit_s=time_limit * 60 if time_limit else None,
+        )  # fmt: skip
+    title = scenario_set.title.get("zh") or set_id
+    click.echo(
+        f"Assigned {set_id} ({title}, {len(scenario_set.scenarios)} scenarios) to {a.assignee} "
+        f"as {a.mode} #{a.id}: {assignment_terms(a)}"
+    )
+
+
+def assignment_terms(a: Any) -> str:
+    """pass mark 75, due 2026-12-01, 2 tries per scenario, 30 min."""
+    parts = [f"pass mark {a.pass_mark}" if a.pass_mark is not None else "no pass mark"]
+    parts.append(f"due {a.due}" if a.due else "no due date")
+    if a.attempts_allowed:
+        parts.append(f"{a.attempts_allowed} tries per scenario")
+    if a.time_limit_s:
+        parts.append(f"time limit {a.time_limit_s // 60} min")
+    return ", ".join(parts)
+
+
+@click.command()
+@click.option("--user", "user", metavar="U", help="Only what U has to do (directly or by group).")
+@db_option
+def assignments(user: str | None) -> None:
+    """List assignments (id, set, who, mode, pass mark, due, tries, limit)."""
+    with opened() as store:
+        if user:
+            require_user(store, user)
+            rows = store.assignments_for(user)
+        else:
+            rows = store.list_assignments()
+    lines = [
+        [str(a.id), a.set_id, a.assignee, a.mode, "" if a.pass_mark is None else str(a.pass_mark),
+         a.due or "", str(a.attempts_allowed or ""),
+         f"{a.time_limit_s // 60} min" if a.time_limit_s else "", a.created_by, when(a.created_at)]
+        for a in rows
+    ]  # fmt: skip
+    heads = ["id", "set", "to", "mode", "pass", "due", "tries", "limit", "by", "created"]
+    echo_table(heads, lines, "no assignments")
+
+
+# -- attempts and overrides --------------------------------------------------------------
+@click.command()
+@click.argument("attempt_id", type=int)
+@click.argument("score", type=click.IntRange(0, 100))
+@click.option("--reason", required=True, help="Why the score changes (kept in the audit trail).")
+@db_option
+def override(attempt_id: int, score: int, reason: str) -> None:
+    """Override a finished attempt's score (supervisor); needs a reason.
+
+    The old and new score, who changed it and why are kept in the audit
+    trail; reports use the new score and say so.
+    """
+    if not reason.strip():
+        raise Fail("--reason is empty: say why the score changes (it is kept in the audit trail)")
+    with opened() as store:
+        attempt = store.get_attempt(attempt_id)
+        done = store.override_score(attempt_id, score, reason.strip())
+    old = "none" if done.old_score is None else str(done.old_score)
+    click.echo(
+        f"attempt {attempt_id} ({attempt.user}, {attempt.scenario_id}): score {old} -> "
+        f"{done.new_score} by {done.by}: {done.reason}"
+    )
+
+
+@click.command("attempts")
+@click.option("--user", "user", metavar="U", help="Only U's attempts [default: everyone's].")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@db_option
+def attempts_cmd(user: str | None, limit: int) -> None:
+    """List attempts, newest first, with scores and overrides."""
+    from simulator.store.base import ALL
+
+    with opened() as store:
+        if user:
+            require_user(store, user)
+        rows = store.attempts(user=user or ALL, limit=limit)
+        trails = {a.id: store.overrides(a.id) for a in rows}
+    lines = []
+    for a in rows:
+        trail = trails[a.id]
+        score = trail[-1].new_score if trail else a.score
+        note = f"yes (was {trail[0].old_score})" if trail else ""
+        lines.append([
+            str(a.id), a.user, a.scenario_id, a.mode, a.status, when(a.started_at),
+            "" if score is None else str(score), note,
+        ])  # fmt: skip
+    heads = ["id", "user", "scenario", "mode", "status", "started", "score", "overridden"]
+    echo_table(heads, lines, "no attempts")
+
+
+def commands() -> list[click.Command]:
+    """Every team command, for registration on the ``kefu`` group."""
+    from simulator.team_data_cli import backup, export, import_cmd, report
+
+    return [
+        user_cmd, group_cmd, assign, assignments, override, attempts_cmd,
+        report, export, import_cmd, backup,
+    ]  # fmt: skip

@@ -1,0 +1,336 @@
+"""The supervisor commands end to end on a real SQLite file under KEFU_HOME.
+
+Attempts are played through the real engine (``Session``) and stored with the
+real Store API (start_attempt, save_reply, finish_attempt); the commands run
+through click's CliRunner. Report numbers are checked against values worked
+out by hand for this fixture (see tests/simulator/test_report.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from simulator.cli import main
+from simulator.store import open_store
+from tests.simulator.report_fixture import BLAME, CONDITIONAL, DAY, GOOD, T0, play
+
+SCENARIO = "wrong-size-shoes"  # in the basic-exam set
+
+
+def kefu(*args: str, input: str | bytes | None = None) -> Result:
+    """Run ``kefu ARGS``; never a traceback."""
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    assert "Traceback" not in result.output + result.stderr
+    return result
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty KEFU_HOME (local SQLite mode)."""
+    monkeypatch.setenv("KEFU_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KEFU_DATABASE_URL", raising=False)
+    return tmp_path / "home"
+
+
+def _store_attempt(url: str, user: str, replies: list[str], start: float, **kw: object) -> int:
+    gap = float(kw.pop("gap", 30.0))  # type: ignore[arg-type]
+    result, times = play(replies, start, gap)
+    store = open_store(url, user=user, announce=lambda _m: None)
+    try:
+        aid = store.start_attempt(SCENARIO, seed=1, started_at=start, **kw)  # type: ignore[arg-type]
+        for step, (text, at) in enumerate(zip(replies, times, strict=True)):
+            store.save_reply(aid, step, text, at)
+        store.finish_attempt(aid, result, finished_at=times[-1])
+    finally:
+        store.close()
+    return aid
+
+
+@pytest.fixture
+def team(home: Path) -> str:
+    """alice (王小丽) and bob in @team, carol alone, boss a supervisor; four attempts.
+
+    alice: practice GOOD (95), practice BLAME (20, overridden to 50 by the
+    test that needs it), exam GOOD (95); bob: exam CONDITIONAL (40), first
+    reply after 60 s. The exam is basic-exam for @team, pass mark 80, 1 try.
+    """
+    assert kefu("user", "add", "boss", "--role", "supervisor").exit_code == 0
+    assert kefu("user", "add", "alice", "--role", "trainee", "--group", "team",
+                "--display", "王小丽").exit_code == 0  # fmt: skip
+    assert kefu("user", "add", "bob", "--role", "trainee", "--group", "team").exit_code == 0
+    assert kefu("user", "add", "carol", "--role", "trainee").exit_code == 0
+    out = kefu("assign", "basic-exam", "--to", "@team", "--mode", "exam", "--pass-mark", "80",
+               "--attempts", "1", "--as", "boss")  # fmt: skip
+    assert out.exit_code == 0, out.stderr
+    url = f"sqlite:///{home / 'kefu.sqlite3'}"
+    _store_attempt(url, "alice", GOOD, T0)
+    _store_attempt(url, "alice", BLAME, T0 + 8 * DAY)
+    _store_attempt(url, "alice", GOOD, T0 + 9 * DAY, mode="exam", assignment_id=1)
+    _store_attempt(url, "bob", CONDITIONAL, T0 + 9 * DAY, mode="exam", assignment_id=1, gap=60)
+    return url
+
+
+def _report(*args: str) -> dict:
+    out = kefu("report", "--format", "json", *args)
+    assert out.exit_code == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+# -- people and assignments ---------------------------------------------------------
+def test_people_and_groups(home: Path):
+    assert kefu("user", "add", "alice", "--role", "trainee", "--display", "王小丽").exit_code == 0
+    assert kefu("user", "add", "bob", "--role", "supervisor", "--group", "leads").stdout == (
+        "bob: supervisor in @leads\n"
+    )
+    assert kefu("group", "add-member", "team", "alice").stdout == "@team: alice\n"
+    listing = kefu("user", "list").stdout.splitlines()
+    assert listing[0].split() == ["name", "role", "display", "groups"]
+    assert listing[2].split() == ["alice", "trainee", "王小丽", "@team"]
+    assert kefu("group", "members", "team").stdout == "alice\n"
+    assert kefu("group", "remove-member", "team", "alice").stdout == "@team: (empty)\n"
+    bad = kefu("group", "add-member", "team", "nobody")
+    assert bad.exit_code == 1 and "kefu: unknown user 'nobody'" in bad.stderr
+    bad = kefu("user", "add", "@x", "--role", "trainee")
+    assert bad.exit_code == 1 and "not a user name" in bad.stderr
+
+
+def test_assign_and_list(home: Path):
+    kefu("user", "add", "alice", "--role", "trainee", "--group", "team")
+    out = kefu("assign", "first-week", "--to", "@team")
+    assert out.exit_code == 0
+    assert out.stdout.startswith(
+        "Assigned first-week (新人第一周, 8 scenarios) to @team as practice #1"
+    )
+    assert "pass mark 70" in out.stdout  # the set's own
+    out = kefu("assign", "basic-exam", "--to", "alice", "--mode", "exam", "--pass-mark", "85",
+               "--due", "2099-01-31", "--attempts", "2", "--time-limit", "30")  # fmt: skip
+    assert "exam #2: pass mark 85, due 2099-01-31, 2 tries per scenario, time limit 30 min" in (
+        out.stdout
+    )
+    rows = [line.split() for line in kefu("assignments").stdout.splitlines()[2:]]
+    assert [r[:5] for r in rows] == [
+        ["1", "first-week", "@team", "practice", "70"],
+        ["2", "basic-exam", "alice", "exam", "85"],
+    ]
+    assert rows[1][5:8] == ["2099-01-31", "2", "30"]
+    assert len(kefu("assignments", "--user", "alice").stdout.splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope", "--to", "alice"], "unknown set 'nope'; the library has: basic-exam,"),
+        (["first-week", "--to", "zed"], "unknown user 'zed'"),
+        (["first-week", "--to", "@ghosts"], "unknown or empty group 'ghosts'"),
+        (["first-week", "--to", "alice", "--due", "2026-13-01"], "is not a date; use YYYY-MM-DD"),
+        (["first-week", "--to", "alice", "--due", "1999-01-01"], "--due 1999-01-01 is in the past"),
+    ],
+)
+def test_assign_errors(home: Path, args: list[str], message: str):
+    kefu("user", "add", "alice", "--role", "trainee")
+    out = kefu("assign", *args)
+    assert out.exit_code == 1 and message in out.stderr and out.stderr.startswith("kefu: ")
+    assert kefu("assignments").stderr == "no assignments\n"
+
+
+# -- overrides and attempts ----------------------------------------------------------
+def test_override_needs_a_reason_and_a_supervisor(team: str):
+    out = kefu("override", "2", "50", "--reason", "   ", "--as", "boss")
+    assert out.exit_code == 1 and "--reason is empty" in out.stderr
+    out = kefu("override", "2", "50", "--reason", "mine now", "--as", "alice")
+    assert out.exit_code == 1 and "only a supervisor may change a score" in out.stderr
+    out = kefu("override", "99", "50", "--reason", "x", "--as", "boss")
+    assert out.exit_code == 1 and "no attempt 99" in out.stderr
+    out = kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
+    assert out.exit_code == 0
+    assert out.stdout == (
+        f"attempt 2 (alice, {SCENARIO}): score 20 -> 50 by boss: buyer was abusive\n"
+    )
+    rows = {r.split()[0]: r.split() for r in kefu("attempts").stdout.splitlines()[2:]}
+    assert rows["2"][-3:] == ["yes", "(was", "20)"] and rows["2"][-4] == "50"
+    assert rows["1"][-1] == "95" and len(rows) == 4
+    assert len(kefu("attempts", "--user", "bob").stdout.splitlines()) == 3
+
+
+# -- report ---------------------------------------------------------------------------
+def test_report_numbers(team: str):
+    kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
+    rep = _report()
+    alice, bob, carol = rep["trainees"]
+    assert (alice["user"], alice["display"], bob["user"], carol["attempts"]) == (
+        "alice", "王小丽", "bob", 0
+    )  # fmt: skip
+    assert (alice["attempts"], alice["avg_score"], alice["best_score"]) == (3, 80.0, 95)
+    assert alice["score_trend"] == -22.5 and alice["overridden"] == 1
+    assert alice["criteria"]["timely_apology"]["rate"] == 0.6667
+    assert alice["criteria"]["timely_apology"]["trend"] == -0.5
+    assert rep["totals"]["avg_score"] == 70.0 and rep["totals"]["avg_first_reply_s"] == 37.5
+    assert rep["weakest"][0] == {"criterion": "timely_apology", "rate": 0.5, "passed": 2,
+                                 "attempts": 4}  # fmt: skip
+    assert [(r["rule"], r["attempts"], r["hits"]) for r in rep["failed_rules"]] == [
+        ("NB001", 1, 2), ("AP101", 1, 1), ("NB014", 1, 1)
+    ]  # fmt: skip
+    assert [(o["attempt_id"], o["recorded_score"], o["new_score"], o["by"]) for o in
+            rep["overrides"]] == [(2, 20, 50, "boss")]  # fmt: skip
+    exams = {e["user"]: e for e in rep["exams"]}
+    assert exams["alice"]["best"][SCENARIO] == 95 and exams["alice"]["pass_mark"] == 80
+    assert exams["alice"]["scenarios_passed"] == 1 and exams["alice"]["result"] == "in_progress"
+    assert exams["bob"]["best"][SCENARIO] == 40 and exams["bob"]["scenarios_passed"] == 0
+    assert exams["bob"]["result"] == "failed" and not exams["bob"]["can_retry"]
+    assert exams["bob"]["scenarios_total"] == 8 and "carol" not in exams
+
+
+def test_report_filters(team: str):
+    assert [t["user"] for t in _report("--user", "bob")["trainees"]] == ["bob"]
+    rep = _report("--group", "team")
+    assert [t["user"] for t in rep["trainees"]] == ["alice", "bob"]
+    assert rep["totals"]["attempts"] == 4
+    rep = _report("--since", "2026-11-10")
+    assert rep["totals"]["attempts"] == 3 and rep["filters"]["since"] == "2026-11-10"
+    assert _report("--set", "first-week")["totals"]["attempts"] == 0
+    assert _report("--set", "basic-exam")["totals"]["attempts"] == 4
+    for args, message in [
+        (["--user", "zed"], "unknown user 'zed'"),
+        (["--since", "last week"], "--since: 'last week' is not a date"),
+        (["--set", "nope"], "unknown set 'nope'"),
+        (["--group", "ghosts"], "unknown or empty group 'ghosts'"),
+    ]:
+        out = kefu("report", *args)
+        assert out.exit_code == 1 and message in out.stderr, args
+
+
+def test_report_table_csv_and_html(team: str, tmp_path: Path):
+    kefu("override", "2", "50", "--reason", "<b>rude</b> buyer", "--as", "boss")
+    table = kefu("report").stdout
+    assert table.startswith("团队培训报告\n") and "王小丽 (alice)" in table
+    assert "有 1 次练习的分数经主管修改" in table and "NB001" in table
+    english = kefu("report", "--lang", "en").stdout
+    assert "Most-failed rules" in english and "Exam results" in english
+    out = kefu("report", "-o", str(tmp_path / "team.csv"))
+    assert out.exit_code == 0 and "wrote" in out.stderr
+    raw = (tmp_path / "team.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfuser,display,attempts,avg_score")
+    assert "alice,王小丽,3,80.0,95,-22.5,30.0,1," in raw.decode("utf-8-sig")
+    kefu("report", "-o", str(tmp_path / "team.html"), "--lang", "en")
+    page = (tmp_path / "team.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 2
+    assert "&lt;b&gt;rude&lt;/b&gt; buyer" in page and "<b>rude" not in page
+    assert "http://" not in page and "https://" not in page
+
+
+# -- export, import, backup ----------------------------------------------------------------
+def test_export_import_round_trip_is_exact(team: str, tmp_path: Path):
+    kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
+    first = kefu("export")
+    assert first.exit_code == 0 and "4 attempt" in first.stderr
+    lines = [json.loads(x) for x in first.stdout.splitlines()]
+    assert [x["type"] for x in lines][:2] == ["group", "user"]
+    assert [x["type"] for x in lines][-5:] == ["assignment", *["attempt"] * 4]
+    assert {x["type"] for x in lines} == {"group", "user", "assignment", "attempt"}
+    attempt2 = next(x for x in lines if x["type"] == "attempt" and x["id"] == 2)
+    assert (
+        len(attempt2["replies"]) == 2 and attempt2["overrides"][0]["reason"] == "buyer was abusive"
+    )
+    dump = tmp_path / "team.jsonl"
+    dump.write_text(first.stdout, encoding="utf-8")
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    out = kefu("import", str(dump), "--db", other)
+    assert out.exit_code == 0, out.stderr
+    assert "4 attempt" in out.stderr and "0 line(s) failed" in out.stderr
+    assert kefu("export", "--db", other).stdout == first.stdout
+    again = kefu("import", str(dump), "--db", other)
+    assert again.exit_code == 0 and "nothing new imported" in again.stderr
+    assert kefu("export", "--db", other).stdout == first.stdout
+    out = kefu("export", "-o", str(tmp_path / "copy.jsonl"), "--db", other)
+    assert (tmp_path / "copy.jsonl").read_text(encoding="utf-8") == first.stdout
+
+
+def test_import_reports_bad_lines_and_keeps_the_good(team: str, tmp_path: Path):
+    good = kefu("export").stdout.splitlines()
+    user_line = next(x for x in good if '"type":"user"' in x and '"alice"' in x)
+    clash = json.loads(user_line) | {"role": "admin"}
+    lines = [
+        good[0].encode(),  # a group
+        b"{not json",
+        b"[1, 2]",
+        b'{"type": "robot", "name": "x"}',
+        '{"type": "user", "name": "caf\xe9"}'.encode("latin-1"),
+        user_line.encode(),
+        b"",
+        json.dumps(clash).encode(),  # alice again, as an admin: refused
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\n".join(lines) + b"\n")
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    out = kefu("import", str(bad), "--db", other)
+    assert out.exit_code == 1
+    errors = [x for x in out.stderr.splitlines() if "upgrading the database schema" not in x]
+    assert errors[:4] == [
+        f"{bad}:2: not JSON: Expecting property name enclosed in double quotes at column 2",
+        f"{bad}:3: expected a JSON object, got list",
+        f"{bad}:4: unknown or missing \"type\" 'robot'; expected one of: group, user, assignment, attempt",
+        f"{bad}:5: not valid UTF-8 (byte 0xe9 at column 30)",
+    ]  # fmt: skip
+    assert errors[4] == f"{bad}:8: user alice already exists with other data"
+    assert errors[-1] == "kefu import: 1 group, 1 user imported, 5 line(s) failed"
+    listing = kefu("user", "list", "--db", other).stdout
+    assert "alice" in listing and "admin" not in listing
+
+
+def test_import_file_problems(home: Path, tmp_path: Path):
+    gbk = tmp_path / "gbk.jsonl"
+    gbk.write_bytes('{"type": "user", "name": "小王", "role": "trainee"}\n'.encode("gbk"))
+    out = kefu("import", str(gbk))
+    assert out.exit_code == 1 and f"{gbk}:1: not valid UTF-8" in out.stderr
+    missing = kefu("import", str(tmp_path / "nope.jsonl"))
+    assert missing.exit_code == 1 and "cannot read" in missing.stderr
+
+
+def test_backup_restores_the_same_rows(team: str, home: Path, tmp_path: Path):
+    kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
+    dest = tmp_path / "copy.sqlite3"
+    out = kefu("backup", str(dest))
+    assert out.exit_code == 0 and str(dest) in out.stdout
+    assert kefu("export", "--db", f"sqlite:///{dest}").stdout == kefu("export").stdout
+    again = kefu("backup", str(dest))
+    assert again.exit_code == 1 and "exists" in again.stderr
+    default = kefu("backup")
+    assert default.exit_code == 0
+    made = list((home / "backups").glob("kefu-*.sqlite3"))
+    assert len(made) == 1 and str(made[0]) in default.stdout
+
+
+def test_backup_is_refused_in_team_mode(home: Path, monkeypatch: pytest.MonkeyPatch):
+    import simulator.store as store_pkg
+
+    class TeamStore:
+        backend = "postgresql"
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(store_pkg, "open_store", lambda *a, **k: TeamStore())
+    out = kefu("backup", "--db", "postgresql://boss@127.0.0.1/kefu")
+    assert out.exit_code == 1 and "pg_dump" in out.stderr and out.stderr.startswith("kefu: ")
+
+
+def test_database_errors_are_one_line(home: Path):
+    out = kefu("user", "list", "--db", "mysql://x@y/z")
+    assert out.exit_code == 1
+    assert out.stderr.startswith("kefu: unsupported database") and len(out.stderr.splitlines()) == 1
+
+
+def test_team_commands_never_import_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, simulator.cli, simulator.team_cli, simulator.team_data_cli, "
+        "simulator.report_html\nprint('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
