@@ -23,8 +23,10 @@ this keeps such rules linear in the reply's length.
 from __future__ import annotations
 
 import re
+import re._parser as _parser  # the standard library's regex parser, read-only use
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -35,6 +37,7 @@ SENTENCE_END = "。!?;\n"
 CLAUSE_END = SENTENCE_END + ",、:~"
 GUARD_WINDOW = 16
 FUZZY_MIN_LEN = 5
+_SUBSET_CACHE = 4096  # narrowed searchers kept per rule
 _WORDISH = re.compile(r"^[a-z0-9' -]+$")
 SCOPES = ("match", "clause", "sentence")
 # An English full stop ends a unit only before a space or the end ("¥20.5" stays whole).
@@ -88,6 +91,55 @@ def phrase_regex(phrase: str, homophones: Mapping[str, str] | None = None) -> st
     return "|".join(variants)
 
 
+class Searcher(Protocol):
+    """What matching needs of a regex: ``search`` and ``finditer``."""
+
+    def search(self, string: str, pos: int = 0) -> re.Match[str] | None: ...
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]: ...
+
+
+class _Alternation:
+    """``a|b|c`` run as separate compiled regexes, with the same matches.
+
+    At each position an alternation takes its first alternative that matches
+    there, and scanning finds the leftmost position where any matches. Each
+    piece's own leftmost match from the scan position is kept until the scan
+    passes its start, so every piece scans the text about once. Pieces never
+    match the empty string (``Matcher.narrowed`` checks), so the scan always
+    advances.
+    """
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, pieces: tuple[re.Pattern[str], ...]) -> None:
+        self.pieces = pieces
+
+    def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
+        best: re.Match[str] | None = None
+        for piece in self.pieces:
+            m = piece.search(string, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]:
+        pieces = self.pieces
+        ahead = [piece.search(string) for piece in pieces]
+        while True:
+            best: re.Match[str] | None = None
+            for m in ahead:
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return
+            yield best
+            pos = best.end()
+            for i, m in enumerate(ahead):
+                if m is not None and m.start() < pos:
+                    ahead[i] = pieces[i].search(string, pos)
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
     """A compiled rule: one regex plus its guards."""
@@ -98,21 +150,42 @@ class Matcher:
     fuzzy: tuple[str, ...] = ()
     scope: str = "match"
     pieces: tuple[str, ...] = ()  # the top-level alternatives ``regex`` joins
-    _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, compare=False)
+    _subsets: dict[tuple[int, ...], Searcher] = field(default_factory=dict, compare=False)
+    _pieces: dict[int, re.Pattern[str] | None] = field(default_factory=dict, compare=False)
 
-    def narrowed(self, only: tuple[int, ...] | None) -> re.Pattern[str]:
+    def narrowed(self, only: tuple[int, ...] | None) -> Searcher:
         """The regex restricted to alternatives ``only`` (None: all of them).
 
         Alternatives a prefilter ruled out cannot match, so the narrowed regex
-        finds exactly what the full one finds, in less time.
+        finds exactly what the full one finds, in less time. Compiling every
+        distinct subset would cost more than it saves (replies bring thousands
+        of them), so a subset runs its pieces' own compiled regexes as an
+        alternation would: leftmost match first, ties to the earlier piece.
         """
         if only is None or len(only) == len(self.pieces):
             return self.regex
-        regex = self._subsets.get(only)
-        if regex is None:
-            regex = re.compile("|".join(f"(?:{self.pieces[i]})" for i in only))
-            self._subsets[only] = regex
-        return regex
+        searcher = self._subsets.get(only)
+        if searcher is None:
+            compiled = [self._piece(i) for i in only]
+            if any(c is None for c in compiled):
+                # A piece that can match the empty string: finditer's rules for
+                # empty matches are not worth emulating; compile the subset.
+                searcher = re.compile("|".join(f"(?:{self.pieces[i]})" for i in only))
+            elif len(compiled) == 1:
+                searcher = compiled[0]  # type: ignore[assignment]
+            else:
+                searcher = _Alternation(tuple(c for c in compiled if c is not None))
+            if len(self._subsets) < _SUBSET_CACHE:
+                self._subsets[only] = searcher
+        return searcher
+
+    def _piece(self, index: int) -> re.Pattern[str] | None:
+        """Piece ``index`` compiled, or None if it can match the empty string."""
+        if index not in self._pieces:
+            source = f"(?:{self.pieces[index]})"
+            empty = _parser.parse(source).getwidth()[0] == 0
+            self._pieces[index] = None if empty else re.compile(source)
+        return self._pieces[index]
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
         """Half-open spans of ``text`` (normalised) where the rule fires."""
@@ -130,7 +203,7 @@ class Matcher:
         if not found and self.fuzzy:
             yield from self._fuzzy_spans(text)
 
-    def _unit_spans(self, text: str, regex: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    def _unit_spans(self, text: str, regex: Searcher) -> Iterator[tuple[int, int]]:
         for start, end in units(text, self.scope):
             unit = text[start:end]
             m = regex.search(unit)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from scoring import score_reply
+from scoring.normalize import normalize
 from scoring.prefilter import Prefilter, required_literals
 from scoring.rubric import default_rubric
 
@@ -41,3 +43,27 @@ def test_prefiltered_results_equal_running_every_rule(channel, monkeypatch):
     monkeypatch.setattr(Prefilter, "candidates", lambda self, text: everything)
     unfiltered = [score_reply(t, channel=channel).to_dict("en") for t in TEXTS]
     assert filtered == unfiltered
+
+
+def test_a_narrowed_rule_finds_what_its_compiled_subset_finds():
+    """Running a subset's pieces one by one equals the compiled alternation."""
+    rubric = default_rubric()
+    checked = 0
+    for compiled in rubric.by_channel["chat"]:
+        matcher = compiled.matcher
+        n = len(matcher.pieces)
+        if n < 3:
+            continue
+        for only in (tuple(range(0, n, 2)), tuple(range(1, n)), (n - 1, 0)):
+            searcher = matcher.narrowed(only)
+            alternation = re.compile("|".join(f"(?:{matcher.pieces[i]})" for i in only))
+            for text in TEXTS[:80]:
+                norm = normalize(text).text
+                want = [m.span() for m in alternation.finditer(norm) if m.end() > m.start()]
+                got = [m.span() for m in searcher.finditer(norm) if m.end() > m.start()]
+                assert got == want, (compiled.rule.id, only, text)
+                first = alternation.search(norm)
+                found = searcher.search(norm)
+                assert (found and found.span()) == (first and first.span())
+                checked += 1
+    assert checked > 1000
