@@ -164,19 +164,21 @@ class Matcher:
         """
         if only is None or len(only) == len(self.pieces):
             return self.regex
-        searcher = self._subsets.get(only)
-        if searcher is None:
-            compiled = [self._piece(i) for i in only]
-            if any(c is None for c in compiled):
-                # A piece that can match the empty string: finditer's rules for
-                # empty matches are not worth emulating; compile the subset.
-                searcher = re.compile("|".join(f"(?:{self.pieces[i]})" for i in only))
-            elif len(compiled) == 1:
-                searcher = compiled[0]  # type: ignore[assignment]
-            else:
-                searcher = _Alternation(tuple(c for c in compiled if c is not None))
-            if len(self._subsets) < _SUBSET_CACHE:
-                self._subsets[only] = searcher
+        cached = self._subsets.get(only)
+        if cached is not None:
+            return cached
+        compiled = [c for c in (self._piece(i) for i in only) if c is not None]
+        searcher: Searcher
+        if len(compiled) < len(only):
+            # A piece that can match the empty string: finditer's rules for
+            # empty matches are not worth emulating; compile the subset.
+            searcher = re.compile("|".join(f"(?:{self.pieces[i]})" for i in only))
+        elif len(compiled) == 1:
+            searcher = compiled[0]
+        else:
+            searcher = _Alternation(tuple(compiled))
+        if len(self._subsets) < _SUBSET_CACHE:
+            self._subsets[only] = searcher
         return searcher
 
     def _piece(self, index: int) -> re.Pattern[str] | None:
