@@ -41,6 +41,9 @@ class KefuApp(App[None]):
         Binding("f12", "cycle_lang", "language", id="app.lang"),
         Binding("ctrl+t", "toggle_theme", "theme", id="app.theme", show=False),
         Binding("ctrl+q", "quit", "quit", id="app.quit", priority=True),
+        Binding(
+            "ctrl+p", "command_palette", "palette", id="app.palette", show=False, priority=True
+        ),
     ]
 
     library: var[Library | None] = var(None, init=False)
@@ -159,6 +162,15 @@ class KefuApp(App[None]):
             self.store.close()
 
     # -- command palette ----------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Open the command palette, its search prompt in the UI language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=self.t("cmd.search"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand(self.t("cmd.help"), self.t("cmd.help_help"), self.action_help)
         yield SystemCommand(self.t("cmd.lang"), self.t("cmd.lang_help"), self.action_cycle_lang)

@@ -1,0 +1,35 @@
+"""The command palette speaks the UI language: its footer label and its prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from tests.tui.helpers import make_app
+
+
+def palette_label(app) -> str:  # type: ignore[no-untyped-def]
+    """The footer label of the palette key on the current screen."""
+    return app.screen.active_bindings["ctrl+p"].binding.description
+
+
+async def test_palette_label_and_prompt_follow_the_language(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert palette_label(app) == "命令面板"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "搜索命令…"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f12", "f12")  # zh -> zh-Hant -> en
+        await pilot.pause()
+        assert palette_label(app) == "Commands"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(Input).placeholder == "Search for commands…"
