@@ -166,7 +166,8 @@ class KefuApp(App[None]):
         """Open the command palette, its search prompt in the UI language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        open_already = any(isinstance(s, CommandPalette) for s in self.screen_stack)
+        if self.use_command_palette and not open_already:
             self.push_screen(
                 CommandPalette(placeholder=self.t("cmd.search"), id="--command-palette")
             )
