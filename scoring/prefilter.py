@@ -20,6 +20,7 @@ import re._constants as c  # the standard library's regex parser, read-only use
 import re._parser as sre
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -126,16 +127,22 @@ def _top(clauses: list[Clause]) -> list[Clause]:
 
 def required_literals(pattern: str) -> list[Clause]:
     """The most selective clauses every match of ``pattern`` satisfies ([] if none)."""
+    return list(_required_literals(pattern))
+
+
+@lru_cache(maxsize=8192)
+def _required_literals(pattern: str) -> tuple[Clause, ...]:
+    # Cached: both channels' prefilters share most pieces.
     try:
         parsed = sre.parse(pattern)
     except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
-        return []
+        return ()
     ranked = sorted(set(_literals(parsed)), key=_score, reverse=True)
     # A clause of very common literals ("您", "?") narrows little and makes the
     # automaton report it on nearly every reply: keep one only when nothing
     # better exists.
     useful = [cl for cl in ranked if _score(cl)[0] > 0] or ranked[:1]
-    return useful[:MAX_CLAUSES]
+    return tuple(useful[:MAX_CLAUSES])
 
 
 @dataclass

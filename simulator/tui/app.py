@@ -180,6 +180,9 @@ class KefuApp(App[None]):
         yield SystemCommand(
             self.t("history.palette"), self.t("history.palette_help"), self.command_history
         )
+        yield SystemCommand(
+            self.t("drill.palette"), self.t("drill.palette_help"), self.command_drill
+        )
         commands = getattr(screen, "commands", None)
         if callable(commands):
             yield from commands()
@@ -196,3 +199,10 @@ class KefuApp(App[None]):
 
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
+
+    def command_drill(self) -> None:
+        """The Script drill (话术练习): practise the shop's standard lines."""
+        from simulator.tui.screens.drill_sets import DrillSetsScreen
+
+        if not isinstance(self.screen, DrillSetsScreen):
+            self.push_screen(DrillSetsScreen())

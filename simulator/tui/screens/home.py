@@ -42,6 +42,7 @@ class HomeScreen(KefuScreen):
         Binding("f", "filter", "filter", id="home.filter"),
         Binding("x", "clear_filters", "clear", id="home.clear"),
         Binding("h", "history", "history", id="home.history"),
+        Binding("d", "drill", "script drill", id="home.drill"),
         Binding("r", "refresh", "refresh", id="home.refresh", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -438,6 +439,10 @@ class HomeScreen(KefuScreen):
     def action_history(self) -> None:
         """Past attempts and trends."""
         self.kefu.command_history()
+
+    def action_drill(self) -> None:
+        """The Script drill: pick a set of standard lines to practise."""
+        self.kefu.command_drill()
 
     def action_refresh(self) -> None:
         """Read the library view and the store rows again."""
