@@ -11,7 +11,8 @@ Reuse it from any conftest::
 ``/usr/lib/postgresql/*/bin``) as the ``postgres`` user when the tests run as
 root (the server refuses root), directly otherwise. Authentication is
 ``trust`` on loopback, so any role can log in without a password. The fixture
-skips only when the binaries are absent; any other failure is an error.
+skips only when the binaries are absent (and fails even then when
+``KEFU_REQUIRE_PG=1``, as in CI); any other failure is an error.
 """
 
 from __future__ import annotations
@@ -77,26 +78,37 @@ class PgServer:
             "-D", str(self.data), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8",
             "--locale=C", "--no-sync",
         )  # fmt: skip
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} "
-            "-c fsync=off -c full_page_writes=off -c max_connections=120"
-        )
         try:
-            run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                "-l", str(self.dir / "log"), "-w", "start")  # fmt: skip
+            self.resume()
         except subprocess.CalledProcessError as e:
             log = (self.dir / "log").read_text() if (self.dir / "log").exists() else ""
             raise RuntimeError(f"PostgreSQL did not start: {e.stderr}\n{log}") from e
         return self
 
-    def stop(self) -> None:
-        """Stop the server and remove its files."""
+    def halt(self) -> None:
+        """Stop the server (fast: open sessions are cut), keeping its files for ``resume``."""
         subprocess.run(
             self._cmd(
                 str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"
             ),
             capture_output=True,
         )
+
+    def resume(self) -> None:
+        """Start a halted server again on the same port."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} "
+            "-c fsync=off -c full_page_writes=off -c max_connections=120"
+        )
+        subprocess.run(
+            self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+                      "-l", str(self.dir / "log"), "-w", "start"),
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop the server and remove its files."""
+        self.halt()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def url(self, dbname: str = "postgres", user: str | None = SUPERUSER) -> str:
@@ -111,21 +123,37 @@ class PgServer:
         with psycopg.connect(self.url(dbname), autocommit=True) as conn:
             conn.execute(sql.encode())
 
-    def create_database(self, template: str | None = None) -> str:
+    def create_database(self, template: str | None = None, owner: str | None = None) -> str:
         """A new empty database (or a copy of ``template``); returns its superuser URL."""
         name = f"kefu_{next(self._names)}"
         copy = f" TEMPLATE {template}" if template else ""
-        self.execute(f"CREATE DATABASE {name}{copy}")
+        owned = f" OWNER {owner}" if owner else ""
+        self.execute(f"CREATE DATABASE {name}{copy}{owned}")
         return self.url(name)
+
+    def ensure_role(self, name: str, options: str = "LOGIN") -> None:
+        """Create the role ``name`` (a fixed test name) unless it exists."""
+        self.execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') "
+            f"THEN CREATE ROLE {name} {options}; END IF; END $$"
+        )
+
+
+def start_server() -> PgServer:
+    """A started server; skips the test without the binaries, fails if KEFU_REQUIRE_PG=1."""
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL binaries (initdb, pg_ctl) are not installed"
+        if os.environ.get("KEFU_REQUIRE_PG") == "1":
+            pytest.fail(f"{message}, and KEFU_REQUIRE_PG=1 requires them")
+        pytest.skip(message)
+    return PgServer(bindir).start()
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """A PostgreSQL server for the whole test session (skipped without the binaries)."""
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed")
-    server = PgServer(bindir).start()
+    server = start_server()
     try:
         yield server
     finally:

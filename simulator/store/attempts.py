@@ -59,15 +59,19 @@ class AttemptsMixin(SqlCore):
 
         def work(conn: Connection) -> int:
             if assignment_id is not None:
-                self._check_assignment_quota(conn, me, assignment_id, mode)
+                self._check_assignment_quota(conn, me, assignment_id, mode, scenario_id)
             result = conn.execute(sa.insert(t.attempts).values(**values))
             return self._new_id(result)
 
         return self._write(work)
 
     def _check_assignment_quota(
-        self, conn: Connection, user: str, assignment_id: int, mode: str
+        self, conn: Connection, user: str, assignment_id: int, mode: str, scenario_id: str
     ) -> None:
+        """The assignment's mode, and its attempts allowed per scenario (as reports count them).
+
+        On PostgreSQL a trigger checks the same again, under a lock.
+        """
         row = conn.execute(
             sa.select(t.assignments).where(t.assignments.c.id == assignment_id)
         ).first()
@@ -82,12 +86,16 @@ class AttemptsMixin(SqlCore):
         used = conn.execute(
             sa.select(sa.func.count())
             .select_from(t.attempts)
-            .where(t.attempts.c.assignment_id == assignment_id, t.attempts.c.user_name == user)
+            .where(
+                t.attempts.c.assignment_id == assignment_id,
+                t.attempts.c.user_name == user,
+                t.attempts.c.scenario_id == scenario_id,
+            )
         ).scalar_one()
         if used >= row.attempts_allowed:
             raise StorePermissionError(
                 f"kefu: {user} has used all {row.attempts_allowed} attempts "
-                f"of assignment {assignment_id}"
+                f"of assignment {assignment_id} on {scenario_id}"
             )
 
     def save_reply(self, attempt_id: int, step: int, text: str, at: float | None) -> None:

@@ -112,7 +112,7 @@ class SqlCore(Store):
         return user
 
     def _whoami_pg(self, conn: Connection) -> User:
-        name = conn.execute(sa.text("SELECT current_user")).scalar_one()
+        name = conn.execute(sa.text("SELECT session_user")).scalar_one()
         user = self._load_user(conn, name)
         if user is None:
             conn.execute(sa.text("SELECT kefu_register_self()"))

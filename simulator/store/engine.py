@@ -80,12 +80,19 @@ def make_engine(url: URL, retry_s: float = DEFAULT_RETRY_S) -> Engine:
     """An engine with WAL, busy timeout and foreign keys (SQLite) or a short connect timeout."""
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, retry_s)
+    # A lock held elsewhere (say, a long pg_dump or an admin's ALTER TABLE) fails the
+    # statement after lock_timeout, and the Retrier tries again until retry_s is spent.
+    lock_ms = int(max(100, min(retry_s / 4, 1.0) * 1000))
     return sa.create_engine(
         url,
         pool_pre_ping=True,
         pool_size=2,
         max_overflow=4,
-        connect_args={"connect_timeout": max(1, int(min(retry_s, 5)))},
+        connect_args={
+            "connect_timeout": max(1, int(min(retry_s, 5))),
+            "application_name": "kefu",
+            "options": f"-c lock_timeout={lock_ms}",
+        },
     )
 
 
@@ -138,7 +145,21 @@ def is_transient(error: BaseException) -> bool:
         return False
     if isinstance(orig, psycopg.errors.InsufficientPrivilege | psycopg.errors.RaiseException):
         return False
+    if getattr(orig, "sqlstate", None) in FATAL_SQLSTATES or first_line(error).startswith("kefu: "):
+        return False
     return isinstance(orig, psycopg.OperationalError)
+
+
+FATAL_SQLSTATES = frozenset({"28000", "28P01", "3D000", "42501"})
+"""Retrying cannot help: bad login or password, no such database, no privilege."""
+
+
+def is_locked(error: BaseException) -> bool:
+    """A lock wait gave up: SQLite busy, or PostgreSQL lock_timeout / deadlock."""
+    orig = getattr(error, "orig", error)
+    if isinstance(orig, sqlite3.OperationalError):
+        return True
+    return getattr(orig, "sqlstate", None) in ("55P03", "40P01", "40001")
 
 
 def is_permission(error: BaseException) -> bool:
@@ -183,15 +204,22 @@ class Retrier:
             delay = min(delay * 2, 1.0)
 
     def translate(self, error: exc.DBAPIError) -> StoreError:
-        """A driver error as a StoreError a person can read."""
+        """A driver error as a StoreError a person can read.
+
+        The team-mode functions raise messages that start with ``kefu:``: those
+        are shown as they are.
+        """
+        line = first_line(error)
+        if line.startswith("kefu: "):
+            kind = StorePermissionError if is_permission(error) else StoreError
+            return kind(line)
         if is_permission(error):
             return StorePermissionError(f"kefu: {self.where} refused: {first_line(error)}")
         return StoreError(f"kefu: database error in {self.where}: {first_line(error)}")
 
     def unavailable(self, error: exc.DBAPIError) -> StoreError:
         """The message after the last retry."""
-        orig = getattr(error, "orig", error)
-        if isinstance(orig, sqlite3.OperationalError):
+        if is_locked(error):
             return StoreError(
                 f"kefu: the database {self.where} is locked by another program "
                 f"(waited {self.retry_s:g} s); nothing was lost, try again"

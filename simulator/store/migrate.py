@@ -3,6 +3,10 @@
 On open the database's revision is compared with the newest one this code
 knows: newer means a newer kefu wrote it (StoreError, never a guess); older
 means upgrade, announced in one line (hookable: the TUI shows it instead).
+The check reads ``alembic_version`` with plain SQL against :data:`REVISIONS`
+(a test keeps that list equal to the migration files): Alembic, with Mako
+and Pygments behind it, costs about a second to import, so it is loaded only
+when there is something to upgrade.
 Concurrent first starts are serialized: SQLite by ``BEGIN IMMEDIATE``,
 PostgreSQL by an advisory lock, and the revision is re-read under the lock.
 """
@@ -12,15 +16,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from simulator.store.base import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+REVISIONS = ("0001", "0002")
+"""Every revision in migrations/versions, oldest first; the last is the head."""
+HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ADVISORY_LOCK = 0x6B656675  # "kefu"
 
@@ -34,6 +42,8 @@ def stderr_announce(message: str) -> None:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -41,7 +51,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest schema revision this code knows."""
+    """The newest schema revision in the migration files (imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -49,27 +61,31 @@ def head_revision() -> str:
 
 def current_revision(conn: Connection) -> str | None:
     """The database's schema revision (None for an empty database)."""
-    return MigrationContext.configure(conn).get_current_revision()
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise StoreError(f"kefu: the database has several schema revisions: {sorted(rows)}")
+    return rows[0] if rows else None
 
 
 def check(conn: Connection, where: str) -> str | None:
     """The revision to upgrade to, or None if current; StoreError if the DB is newer."""
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
     current = current_revision(conn)
-    if current == head:
+    if current == HEAD:
         return None
-    known = {rev.revision for rev in script.walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in REVISIONS:
         raise StoreError(
             f"kefu: the database {where} has schema revision {current}, newer than this "
-            f"kefu knows (newest {head}); upgrade kefu-trainer to use it"
+            f"kefu knows (newest {HEAD}); upgrade kefu-trainer to use it"
         )
-    return head
+    return HEAD
 
 
 def upgrade(conn: Connection, target: str, announce: Announce | None) -> None:
     """Run the migrations up to ``target`` inside ``conn``'s transaction."""
+    from alembic import command
+
     (announce or stderr_announce)(f"kefu: upgrading the database schema to {target}…")
     command.upgrade(alembic_config(conn), target)
 

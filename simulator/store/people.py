@@ -31,29 +31,34 @@ class PeopleMixin(SqlCore):
     def ensure_user(self, name: str, role: Role = "trainee", display: str = "") -> User:
         """Create ``name`` with ``role``, or set an existing user's role (and display, if given).
 
-        In team mode this edits kefu's ``users`` table only (admins); use
-        :meth:`create_person` to also create the login role.
+        In team mode (admins) a change of role also moves the person's login
+        role, if there is one, to the matching group; :meth:`create_person`
+        also creates the login role.
         """
         role = self._check_role(role)
         _check_name(name)
-
-        def work(conn: Connection) -> User:
-            old = self._load_user(conn, name)
-            if old is None:
-                self._insert_user(conn, name, role, display)
-            elif old.role != role or (display and old.display != display):
-                conn.execute(
-                    sa.update(t.users)
-                    .where(t.users.c.name == name)
-                    .values(role=role, display=display or old.display)
-                )
-            user = self._load_user(conn, name)
-            assert user is not None
-            return user
-
-        user = self._write(work)
+        user = self._write(lambda conn: self._ensure(conn, name, role, display))
         if self._me is not None and self._me.name == name:
             self._me = user
+        return user
+
+    def _ensure(self, conn: Connection, name: str, role: Role, display: str) -> User:
+        old = self._load_user(conn, name)
+        if old is None:
+            self._insert_user(conn, name, role, display)
+        elif old.role != role or (display and old.display != display):
+            conn.execute(
+                sa.update(t.users)
+                .where(t.users.c.name == name)
+                .values(role=role, display=display or old.display)
+            )
+        if self.team and old is not None and old.role != role:
+            from simulator.store import team
+
+            if team.role_exists(conn, name):
+                team.sync_group(conn, name, role)
+        user = self._load_user(conn, name)
+        assert user is not None
         return user
 
     def create_person(
@@ -61,18 +66,24 @@ class PeopleMixin(SqlCore):
     ) -> User:
         """Add a person. Team mode (admins): also their login role in ``kefu_<role>``.
 
-        Local mode has no logins, so a password is an error there.
+        An existing login role of that name is adopted (put in the group, its
+        password set if one is given). Local mode has no logins, so a password
+        is an error there.
         """
         if not self.team:
             if password is not None:
                 raise StoreError("kefu: passwords are for team mode (PostgreSQL) only")
             return self.ensure_user(name, role, display)
-        from simulator.store.team import create_login_role
+        from simulator.store import team
 
         role = self._check_role(role)
-        _check_name(name)
-        self._write(lambda conn: create_login_role(conn, name, role, password))
-        return self.ensure_user(name, role, display)
+        team.check_role_name(name)
+
+        def work(conn: Connection) -> User:
+            team.create_login_role(conn, name, role, password)
+            return self._ensure(conn, name, role, display)
+
+        return self._write(work)
 
     def get_user(self, name: str) -> User | None:
         """One user, or None if unknown (or hidden from the caller)."""

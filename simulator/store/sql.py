@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from simulator.store import migrate as mig
 from simulator.store.attempts import AttemptsMixin
-from simulator.store.base import StoreError
+from simulator.store.base import StoreError, StorePermissionError
 from simulator.store.engine import (
     DEFAULT_RETRY_S,
     Retrier,
@@ -78,4 +78,12 @@ def _prepare_schema(
         if again is not None:
             mig.upgrade(conn, again, announce)
 
-    retrier.run(work, write=True)
+    try:
+        retrier.run(work, write=True)
+    except StorePermissionError as e:
+        if str(e).startswith("kefu: the group role"):
+            raise
+        raise StorePermissionError(
+            f"kefu: the database {where} needs a schema upgrade to {target}, which only "
+            f"its owner (the admin) can apply; ask them to run kefu once ({e})"
+        ) from None

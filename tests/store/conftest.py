@@ -3,6 +3,12 @@
 ``db`` is a :class:`Db`: its ``url`` and ``store_as(name, role)``, which
 registers the person (an admin's job) and opens a store as them: on SQLite
 the ``user`` of the file, on PostgreSQL a real login role of the server.
+
+On PostgreSQL the admin is ``boss``, a login role with CREATEROLE (not a
+superuser) that owns the test's database, as in the team-mode guide: the
+migrations run as boss, and every other person is a role boss created.
+The PostgreSQL tests skip only when the server binaries are absent (fail
+then with ``KEFU_REQUIRE_PG=1``).
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from simulator.store import Role, SqlStore, open_store
+from tests.pg import PgServer, pg_server  # noqa: F401  (a session fixture)
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
+ADMIN = "boss"
 
 
 class Db:
@@ -25,7 +33,7 @@ class Db:
         self.url = url
         self.admin_url = admin_url
         self._stores: list[SqlStore] = []
-        self.admin = self._open(admin_url, "boss" if backend == "sqlite" else None)
+        self.admin = self._open(admin_url, ADMIN if backend == "sqlite" else None)
         self.fresh_made = False
 
     def _open(self, url: str, user: str | None, **kwargs: object) -> SqlStore:
@@ -65,11 +73,31 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Db]:
             return Db("sqlite", url, url, make)
 
         handle = make()
-        handle.admin.ensure_user("boss", "admin")
-    else:  # pragma: no cover - filled in with the PostgreSQL fixture
-        raise AssertionError(request.param)
+        handle.admin.ensure_user(ADMIN, "admin")
+    else:
+        server: PgServer = request.getfixturevalue("pg_server")
+        server.ensure_role(ADMIN, "LOGIN CREATEROLE")
+
+        def make() -> Db:
+            name = server.create_database(owner=ADMIN).rsplit("/", 1)[1]
+            return Db("postgres", server.url(name, None), server.url(name, ADMIN), make)
+
+        handle = make()
+        assert handle.admin.current_user().role == "admin"
     yield handle
     handle.close()
+
+
+@pytest.fixture
+def pg_db(pg_server: PgServer) -> Db:  # noqa: F811
+    """Only PostgreSQL (for tests of what the database itself enforces)."""
+    pg_server.ensure_role(ADMIN, "LOGIN CREATEROLE")
+
+    def make() -> Db:
+        name = pg_server.create_database(owner=ADMIN).rsplit("/", 1)[1]
+        return Db("postgres", pg_server.url(name, None), pg_server.url(name, ADMIN), make)
+
+    return make()
 
 
 @pytest.fixture

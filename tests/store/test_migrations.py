@@ -70,3 +70,28 @@ def test_migrations_are_found_outside_the_checkout():
 
     assert (migrate.MIGRATIONS / "env.py").is_file()
     assert migrate.MIGRATIONS.parent.name == "store"
+
+
+def test_the_revision_list_matches_the_migration_files():
+    from alembic.script import ScriptDirectory
+
+    from simulator.store.migrate import HEAD, REVISIONS, alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    files = [rev.revision for rev in script.walk_revisions()][::-1]
+    assert list(REVISIONS) == files
+    assert HEAD == head_revision() == files[-1]
+
+
+def test_opening_a_current_database_does_not_import_alembic(sqlite_url):
+    import subprocess
+    import sys
+
+    open_store(sqlite_url, user="ana", announce=lambda _m: None).close()
+    code = (
+        "import sys; from simulator.store import open_store; "
+        f"open_store({sqlite_url!r}, user='ana').close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
