@@ -210,11 +210,11 @@ def score_reply(
     by = _group(hits)
     concrete, specifics = _remedy_hits(hits, norm.text)
     # A cause named while the reply owns the fix, or in a polite decline (an
-    # apology word that is not a non-apology, or a question to the buyer), is
-    # an explanation, not blame-shifting (CRITERIA.md).
-    owned = bool(
-        concrete or polite or by.get(("ownership", "earn")) or by.get(("listening", "earn"))
-    )
+    # apology word that is not a non-apology, or a request to the buyer), is
+    # an explanation, not blame-shifting (CRITERIA.md). A bare question (a soft
+    # listening earn) does not count: "怎么会这样呢?我们发货前都检查了" argues.
+    asks = [h for h in by.get(("listening", "earn"), []) if not h.rule.soft]
+    owned = bool(concrete or polite or by.get(("ownership", "earn")) or asks)
     costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
     if costs:
         # A question in the same clause as blame is accusing, not listening

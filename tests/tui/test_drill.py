@@ -239,7 +239,9 @@ async def test_a_whole_round_ends_with_a_summary(tmp_path: Path) -> None:
                 break
             await answer(app, pilot, item.lines[0])
         summary = static_text(app, "#drill-summary")
-        assert summary.startswith(f"{ROUND_SIZE} 句里 {ROUND_SIZE - 1} 句一次答对，{ROUND_SIZE} 句最终答对")
+        assert summary.startswith(
+            f"{ROUND_SIZE} 句里 {ROUND_SIZE - 1} 句一次答对，{ROUND_SIZE} 句最终答对"
+        )
         first = rnd.script_set.items[0]
         assert first.lines[0] in static_text(app, "#drill-weakest")
         await pilot.press("enter")  # another round
