@@ -154,7 +154,7 @@ def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     in an earlier clause ("本来今天到,我们在催了") does not.
     """
     sentences = _sentences(text)
-    specifics = [h for h in hits if h.rule.criterion == "specific"]
+    specifics = [h for h in hits if h.rule.criterion == "specific" and h.rule.level == "earn"]
     offers = [h for h in hits if h.rule.criterion == "remedy" and h.rule.level == "earn"]
     concrete: list[_Raw] = []
     used: dict[int, _Raw] = {}
