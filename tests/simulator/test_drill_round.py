@@ -95,3 +95,13 @@ def test_summary_counts_first_try_and_final_passes_and_names_the_weakest() -> No
     i1 = next(w for w in s.weakest if w[0] == "i1")
     assert i1 == ("i1", 100, 1)
     assert rnd.learned() == 2
+
+
+def test_the_round_core_never_loads_textual() -> None:
+    """The round logic is the pure core: the TUI renders it, nothing here needs a terminal."""
+    import subprocess
+    import sys
+
+    code = "import sys, simulator.drill_round; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
