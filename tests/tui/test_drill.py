@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from simulator.drill import MISS_DELAY_S
 from simulator.drill_round import ROUND_SIZE
-from simulator.store import open_store
+from simulator.store import StoreError, open_store
 from simulator.tui.app import KefuApp
 from simulator.tui.screens.drill import DrillScreen
 from simulator.tui.screens.drill_sets import DrillSetsScreen
@@ -278,3 +278,27 @@ async def test_empty_answer_is_refused(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert drill.result is None and "先打出这句话术" in static_text(app, "#drill-status")
         assert "error" in app.screen.query_one("#drill-status").classes
+
+
+async def test_a_failed_save_shows_no_verdict_and_enter_tries_again(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(app, pilot, "chat-zh-hans")
+        store = app.store
+        assert store is not None
+        real = store.record_drill
+
+        def locked(stat: Any, user: str | None = None) -> None:
+            raise StoreError("database is locked")
+
+        store.record_drill = locked  # type: ignore[method-assign]
+        await answer(app, pilot, OPENING)
+        assert drill.result is None and drill.round is not None and not drill.round.attempts
+        assert "database is locked" in static_text(app, "#drill-status")
+        box = app.screen.query_one(DrillBox)
+        assert box.text == OPENING and not box.read_only
+        store.record_drill = real  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert drill.result is not None and drill.result.passed
+    assert stats(tmp_path, "chat-zh-hans")["opening"].seen == 1
