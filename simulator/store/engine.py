@@ -145,13 +145,18 @@ def is_transient(error: BaseException) -> bool:
         return False
     if isinstance(orig, psycopg.errors.InsufficientPrivilege | psycopg.errors.RaiseException):
         return False
-    if getattr(orig, "sqlstate", None) in FATAL_SQLSTATES or first_line(error).startswith("kefu: "):
+    if getattr(orig, "sqlstate", None) in FATAL_SQLSTATES:
+        return False
+    line = first_line(error)
+    if line.startswith("kefu: ") or any(text in line for text in FATAL_CONNECT):
         return False
     return isinstance(orig, psycopg.OperationalError)
 
 
 FATAL_SQLSTATES = frozenset({"28000", "28P01", "3D000", "42501"})
 """Retrying cannot help: bad login or password, no such database, no privilege."""
+FATAL_CONNECT = ("does not exist", "authentication failed", "no pg_hba.conf entry")
+"""The same, as libpq words it when connecting (no SQLSTATE is available then)."""
 
 
 def is_locked(error: BaseException) -> bool:
@@ -198,10 +203,12 @@ class Retrier:
             except exc.DBAPIError as e:
                 if not is_transient(e):
                     raise self.translate(e) from None
-                if time.monotonic() + delay > deadline:
+                left = deadline - time.monotonic()
+                if left <= 0:
                     raise self.unavailable(e) from None
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 1.0)
+                # jittered exponential back-off, the last sleep ending at the deadline
+                time.sleep(min(delay * (0.5 + random.random()), left))
+                delay = min(delay * 2, 1.0)
 
     def translate(self, error: exc.DBAPIError) -> StoreError:
         """A driver error as a StoreError a person can read.

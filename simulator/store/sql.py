@@ -53,6 +53,15 @@ def open_store(
     engine = make_engine(parsed, retry_s)
     try:
         _prepare_schema(Retrier(engine, where, retry_s), where, migrate, announce)
+    except StorePermissionError as e:
+        engine.dispose()
+        if "alembic_version" not in str(e):
+            raise
+        who = parsed.username or "you"
+        raise StorePermissionError(
+            f"kefu: {who} is not a person of the kefu database {where}; ask an admin "
+            f"to run: kefu user add {who} --role trainee"
+        ) from None
     except BaseException:
         engine.dispose()
         raise

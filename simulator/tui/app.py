@@ -66,6 +66,7 @@ class KefuApp(App[None]):
         self.clock = clock
         self.user = user
         self.store_error: str | None = None
+        self.role: str = "trainee"  # the current user's, once the store is open
 
     # -- language -------------------------------------------------------
     @property
@@ -129,6 +130,7 @@ class KefuApp(App[None]):
 
         try:
             store = open_store(self.database_url, user=self.user)
+            self.role = store.current_user().role
         except StoreError as exc:
             self.call_from_thread(self.post_message, StoreFailed(str(exc)))
             return
@@ -142,6 +144,11 @@ class KefuApp(App[None]):
             self.theme = theme
         if not self._lang_arg and lang in i18n.LANGS and lang != self.lang:
             self.run_worker(self.set_lang(lang, save=False), group="lang")
+
+    @property
+    def is_staff(self) -> bool:
+        """A supervisor or an admin: the supervisor screens are theirs."""
+        return self.store is not None and self.role in ("supervisor", "admin")
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.store_error = message.error
@@ -183,6 +190,10 @@ class KefuApp(App[None]):
         yield SystemCommand(
             self.t("drill.palette"), self.t("drill.palette_help"), self.command_drill
         )
+        if self.is_staff:
+            yield SystemCommand(
+                self.t("supervisor.palette"), self.t("supervisor.palette_help"), self.command_team
+            )
         commands = getattr(screen, "commands", None)
         if callable(commands):
             yield from commands()
@@ -206,3 +217,10 @@ class KefuApp(App[None]):
 
         if not isinstance(self.screen, DrillSetsScreen):
             self.push_screen(DrillSetsScreen())
+
+    def command_team(self) -> None:
+        """Supervisors and admins: the team roster (assignments, transcripts, overrides)."""
+        from simulator.tui.screens.supervisor import RosterScreen
+
+        if self.is_staff and not isinstance(self.screen, RosterScreen):
+            self.push_screen(RosterScreen())

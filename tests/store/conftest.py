@@ -75,27 +75,27 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Db]:
         handle = make()
         handle.admin.ensure_user(ADMIN, "admin")
     else:
-        server: PgServer = request.getfixturevalue("pg_server")
-        server.ensure_role(ADMIN, "LOGIN CREATEROLE")
-
-        def make() -> Db:
-            name = server.create_database(owner=ADMIN).rsplit("/", 1)[1]
-            return Db("postgres", server.url(name, None), server.url(name, ADMIN), make)
-
-        handle = make()
+        handle = _pg_db(request.getfixturevalue("pg_server"))
         assert handle.admin.current_user().role == "admin"
     yield handle
     handle.close()
 
 
 @pytest.fixture
-def pg_db(pg_server: PgServer) -> Db:  # noqa: F811
+def pg_db(pg_server: PgServer) -> Iterator[Db]:  # noqa: F811
     """Only PostgreSQL (for tests of what the database itself enforces)."""
-    pg_server.ensure_role(ADMIN, "LOGIN CREATEROLE")
+    handle = _pg_db(pg_server)
+    yield handle
+    handle.close()
+
+
+def _pg_db(server: PgServer) -> Db:
+    """A new database owned by the admin login ``boss`` (CREATEROLE, not a superuser)."""
+    server.ensure_role(ADMIN, "LOGIN CREATEROLE")
 
     def make() -> Db:
-        name = pg_server.create_database(owner=ADMIN).rsplit("/", 1)[1]
-        return Db("postgres", pg_server.url(name, None), pg_server.url(name, ADMIN), make)
+        name = server.create_database(owner=ADMIN).rsplit("/", 1)[1]
+        return Db("postgres", server.url(name, None), server.url(name, ADMIN), make)
 
     return make()
 

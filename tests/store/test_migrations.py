@@ -95,3 +95,30 @@ def test_opening_a_current_database_does_not_import_alembic(sqlite_url):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_postgres_fresh_older_and_newer(pg_server):
+    from alembic import command
+
+    from simulator.store.migrate import alembic_config
+    from tests.store.conftest import ADMIN
+
+    pg_server.ensure_role(ADMIN, "LOGIN CREATEROLE")
+    name = pg_server.create_database(owner=ADMIN).rsplit("/", 1)[1]
+    url = pg_server.url(name, ADMIN)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+    said: list[str] = []
+    open_store(url, announce=said.append).close()
+    assert said == [f"kefu: upgrading the database schema to {head_revision()}…"]
+    with engine.begin() as conn:
+        assert current_revision(conn) == head_revision()
+        secured = conn.execute(
+            sa.text("SELECT relrowsecurity FROM pg_class WHERE relname = 'attempts'")
+        )
+        assert secured.scalar_one() is True
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="9999_future.*newer than this kefu knows"):
+        open_store(url)

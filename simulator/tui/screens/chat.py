@@ -8,6 +8,10 @@ then answers; a note says why the mood changed and warns of promises beyond
 the policy card. In practice mode a coach ticks apology / listening / remedy /
 no blame as the trainee types, and F3 shows the model reply for a cost. At the
 end the result is stored and the Debrief screen takes over.
+
+An exam whose assignment has a time limit counts down to the attempt's start
+plus the limit (read from the store, so a resumed exam keeps its deadline);
+at zero the attempt is submitted with the replies saved so far.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.widgets.bubbles import BubbleRow, Note, Transcript
 from simulator.tui.widgets.cards import policy_text
 from simulator.tui.widgets.coach import CoachChecklist
+from simulator.tui.widgets.exam_clock import ExamClock, exam_deadline
 from simulator.tui.widgets.mood import MoodMeter
 from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
@@ -74,6 +79,8 @@ class ChatScreen(KefuScreen):
         self.finished = False
         self.coach_updates = 0
         self._coach_timer: Timer | None = None
+        self.deadline: float | None = None  # a timed exam's, once read from the store
+        self.timed_out = False
 
     @property
     def exam(self) -> bool:
@@ -89,6 +96,8 @@ class ChatScreen(KefuScreen):
             yield MoodMeter(self.shown_mood(), id="chat-mood")
             yield Static(self.t(f"chat.mode.{self.mode}"), id="chat-mode", classes=self.mode)
             yield ResponseTimer(s.buyer_lines[-1][1], s.scenario.response_target_s, id="chat-timer")
+            if self.deadline is not None:
+                yield ExamClock(self.deadline, id="chat-exam-clock")
         yield Transcript(*self.transcript_widgets(), id="chat-transcript")
         if not self.exam:
             yield CoachChecklist(self.coach, id="chat-coach")
@@ -161,6 +170,8 @@ class ChatScreen(KefuScreen):
         super().on_mount()
         self._after_compose()
         self.run_worker(_warm_scorer, thread=True, group="chat-warm")
+        if self.exam:
+            self._read_deadline()
         if self.session.ended and not self.finished:
             self.finish()  # resumed after the last reply was saved but before the result
 
@@ -176,6 +187,33 @@ class ChatScreen(KefuScreen):
         box.focus()
         self._apply_status()
         self.query_one(Transcript).scroll_end(animate=False)
+
+    # -- a timed exam ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="chat-deadline")
+    def _read_deadline(self) -> None:
+        """The attempt's start plus its assignment's time limit, if it has one."""
+        try:
+            deadline = exam_deadline(self.kefu.store, self.attempt_id)
+        except StoreError as exc:
+            self.app.call_from_thread(self.set_status, "chat.no_deadline", "error", error=str(exc))
+            return
+        if deadline is not None:
+            self.app.call_from_thread(self._deadline_known, deadline)
+
+    def _deadline_known(self, deadline: float) -> None:
+        if self.is_attached and self.deadline is None:
+            self.deadline = deadline
+            self.query_one("#chat-bar").mount(ExamClock(deadline, id="chat-exam-clock"))
+
+    @on(ExamClock.Expired)
+    def _time_up(self) -> None:
+        """Submit with the replies saved so far (a reply being saved lands first)."""
+        if self.timed_out or self.finished:
+            return
+        self.timed_out = True
+        self.notify(self.t("chat.time_up"), severity="warning")
+        if not self.busy:
+            self.finish()
 
     # -- typing and the coach -----------------------------------------------------------
     @on(TextArea.Changed, "#chat-reply")
@@ -213,7 +251,7 @@ class ChatScreen(KefuScreen):
         """Check the reply, save it, then let the buyer answer."""
         if self.busy:
             return
-        if self.session.ended:
+        if self.session.ended or self.timed_out:
             if not self.finished:
                 self.finish()
             return
@@ -251,6 +289,9 @@ class ChatScreen(KefuScreen):
         if not self.is_attached:
             return  # the trainee left meanwhile; the store has it all
         self._hold(False)
+        if self.timed_out:
+            self.finish()
+            return
         self.set_status("chat.save_failed", error=error)
         self.query_one(ReplyBox).focus()
 
@@ -286,7 +327,7 @@ class ChatScreen(KefuScreen):
         await self.query_one(Transcript).show(self.transcript_widgets())
         self._hold(False)
         self.query_one(ResponseTimer).restart(s.buyer_lines[-1][1])
-        if s.ended:
+        if s.ended or self.timed_out:
             self.finish()
 
     def action_newline(self) -> None:
@@ -305,6 +346,8 @@ class ChatScreen(KefuScreen):
     @work(thread=True, exclusive=True, group="chat-save")
     def _finish(self, lang: str) -> None:
         result = {**self.session.result().to_dict(lang), "mode": self.mode, "hints": self.hints}
+        if self.timed_out:
+            result["timed_out"] = True
         store = self.kefu.store
         try:
             if store is None:

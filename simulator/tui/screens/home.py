@@ -44,6 +44,7 @@ class HomeScreen(KefuScreen):
         Binding("h", "history", "history", id="home.history"),
         Binding("d", "drill", "script drill", id="home.drill"),
         Binding("r", "refresh", "refresh", id="home.refresh", show=False),
+        Binding("t", "team", "team", id="home.team"),  # supervisors and admins only
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -142,6 +143,7 @@ class HomeScreen(KefuScreen):
         self._maybe_offer_resume()
 
     def _store_ready(self, _: object) -> None:
+        self.refresh_bindings()  # the team key, for supervisors
         self.load_rows()
 
     def on_screen_resume(self) -> None:
@@ -443,6 +445,14 @@ class HomeScreen(KefuScreen):
     def action_drill(self) -> None:
         """The Script drill: pick a set of standard lines to practise."""
         self.kefu.command_drill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The team key only for supervisors and admins."""
+        return self.kefu.is_staff if action == "team" else True
+
+    def action_team(self) -> None:
+        """Supervisors: the team roster."""
+        self.kefu.command_team()
 
     def action_refresh(self) -> None:
         """Read the library view and the store rows again."""

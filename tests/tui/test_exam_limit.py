@@ -1,0 +1,151 @@
+"""An exam with a time limit: the countdown, the automatic submission, and resume keeping the deadline.
+
+Time is the app's injectable clock (``FakeClock``), moved by hand; the
+countdown's tick is called directly instead of waiting for its interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from simulator.tui.app import KefuApp
+from simulator.tui.dialogs import ChoiceDialog
+from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.screens.chat import ChatScreen
+from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.widgets.exam_clock import ExamClock, clock_level
+from tests.tui.play import FakeClock, send, settle, static_text
+from tests.tui.team_seed import (
+    AMY,
+    BOSS,
+    NOW,
+    SHOES_GOOD,
+    frozen_store_clock,
+    ready,
+    store_as,
+    team_app,
+)
+
+LIMIT_S = 600
+
+
+@pytest.fixture(autouse=True)
+def no_typing_delay(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The buyer answers at once."""
+    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0)
+    yield
+
+
+def seed_exam(folder: Path, limit_s: int | None = LIMIT_S) -> int:
+    """Amy, a supervisor, and a timed exam of the basic-exam set for Amy; returns its id."""
+    with frozen_store_clock(NOW - 3600), store_as(folder, BOSS) as boss:
+        boss.ensure_user(BOSS, "supervisor")
+        boss.ensure_user(AMY, "trainee")
+        exam = boss.create_assignment(
+            "basic-exam", AMY, mode="exam", pass_mark=75, time_limit_s=limit_s
+        )
+    return exam.id
+
+
+async def start_exam(app: KefuApp, pilot: Pilot[Any], assignment_id: int) -> ChatScreen:
+    """Home -> the exam assignment -> its briefing -> the chat."""
+    await ready(app, pilot)
+    table = app.screen.query_one("#home-assignments", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(str(assignment_id)))
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, BriefingScreen) and app.screen.mode == "exam"
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ChatScreen)
+    return app.screen
+
+
+async def time_passes(app: KefuApp, pilot: Pilot[Any], clock: FakeClock, seconds: float) -> None:
+    """Move the clock and let the countdown see it."""
+    clock.advance(seconds)
+    app.screen.query_one(ExamClock).tick()
+    await settle(app, pilot)
+
+
+async def test_the_exam_is_submitted_at_the_deadline(tmp_path: Path) -> None:
+    exam_id = seed_exam(tmp_path)
+    clock = FakeClock(NOW)
+    app = team_app(tmp_path, user=AMY, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = await start_exam(app, pilot, exam_id)
+        assert chat.deadline == NOW + LIMIT_S
+        assert static_text(app, "#chat-exam-clock") == "⌛ 剩余 10:00"
+        await send(app, pilot, SHOES_GOOD[0])
+        await time_passes(app, pilot, clock, LIMIT_S - 61)
+        assert static_text(app, "#chat-exam-clock") == "⌛ 剩余 1:01"
+        await time_passes(app, pilot, clock, 2)
+        assert app.screen.query_one(ExamClock).has_class("-warn")
+        assert app.screen is chat
+        chat.query_one("#chat-reply").insert("还没发出去的这句不算")  # type: ignore[attr-defined]
+        await time_passes(app, pilot, clock, 60)
+        assert isinstance(app.screen, DebriefScreen)
+    with store_as(tmp_path, AMY) as store:
+        (attempt,) = store.attempts()
+    assert attempt.status == "finished" and attempt.assignment_id == exam_id
+    assert [r.text for r in attempt.replies] == [SHOES_GOOD[0]]
+    assert attempt.result["timed_out"] is True
+    assert attempt.finished_at == NOW + LIMIT_S + 1  # when the countdown saw it
+
+
+async def test_resuming_keeps_the_original_deadline(tmp_path: Path) -> None:
+    exam_id = seed_exam(tmp_path)
+    clock = FakeClock(NOW)
+    app = team_app(tmp_path, user=AMY, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(app, pilot, exam_id)
+        await send(app, pilot, SHOES_GOOD[0])
+    # the app is gone (a crash): five minutes later Amy starts kefu again
+    clock = FakeClock(NOW + 300)
+    again = team_app(tmp_path, user=AMY, clock=clock)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(again, pilot)
+        assert isinstance(again.screen, ChoiceDialog)
+        await pilot.press("enter")  # resume
+        await settle(again, pilot)
+        chat = again.screen
+        assert isinstance(chat, ChatScreen) and len(chat.session.exchanges) == 1
+        assert chat.deadline == NOW + LIMIT_S
+        assert static_text(again, "#chat-exam-clock") == "⌛ 剩余 5:00"
+        await time_passes(again, pilot, clock, 300)
+        assert isinstance(again.screen, DebriefScreen)
+    with store_as(tmp_path, AMY) as store:
+        (attempt,) = store.attempts()
+    assert attempt.status == "finished" and len(attempt.replies) == 1
+
+
+async def test_an_exam_resumed_after_its_deadline_is_submitted_at_once(tmp_path: Path) -> None:
+    exam_id = seed_exam(tmp_path)
+    app = team_app(tmp_path, user=AMY, clock=FakeClock(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(app, pilot, exam_id)
+    late = team_app(tmp_path, user=AMY, clock=FakeClock(NOW + 2 * LIMIT_S))
+    async with late.run_test(size=(80, 24)) as pilot:
+        await ready(late, pilot)
+        await pilot.press("enter")  # resume
+        await settle(late, pilot)
+        assert isinstance(late.screen, DebriefScreen)
+
+
+async def test_no_countdown_without_a_limit(tmp_path: Path) -> None:
+    exam_id = seed_exam(tmp_path, limit_s=None)
+    app = team_app(tmp_path, user=AMY, clock=FakeClock(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = await start_exam(app, pilot, exam_id)
+        assert chat.deadline is None and not chat.query(ExamClock)
+
+
+def test_clock_levels() -> None:
+    assert [clock_level(s) for s in (600, 60, 1, 0, -5)] == ["ok", "warn", "warn", "over", "over"]
