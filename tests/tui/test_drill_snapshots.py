@@ -59,11 +59,15 @@ def drill_app(folder: Path, lang: str, clock: FakeClock) -> KefuApp:
     return KefuApp(lang=lang, database_url=url, clock=clock, user="amy")
 
 
-def steps(app: KefuApp, clock: FakeClock, set_id: str | None, typed: str | None) -> Step:
+def steps(
+    app: KefuApp, clock: FakeClock, set_id: str | None, typed: str | None, light: bool = False
+) -> Step:
     """Open the drill list, then (if ``set_id``) the set, then (if ``typed``) check a line."""
 
     async def run(pilot: Pilot[Any]) -> None:
         await settle(app, pilot)
+        if light:
+            await pilot.press("ctrl+t")
         await pilot.press("d")
         await settle(app, pilot)
         if set_id is not None:
@@ -112,3 +116,12 @@ def test_drill_sets(snap_compare: Any, folder: Path, lang: str, size: str) -> No
     app = drill_app(folder, lang, clock)
     run = steps(app, clock, None, None)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run)
+
+
+def test_drill_verdict_light_theme(snap_compare: Any, folder: Path) -> None:
+    """The markers and text styles still tell missing, extra and moved apart in the light theme."""
+    clock = FakeClock()
+    app = drill_app(folder, "zh", clock)
+    set_id, typed = CASES["zh"]
+    run = steps(app, clock, set_id, typed, light=True)
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=run)
