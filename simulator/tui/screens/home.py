@@ -20,8 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, Vertical
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from scoring.feedback import localize
-from simulator.store.base import StoreError
 from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens import home_rows
 from simulator.tui.screens.base import KefuScreen
@@ -29,6 +27,10 @@ from simulator.tui.screens.home_rows import FILTERS, AssignmentRow
 
 if TYPE_CHECKING:
     from simulator.store.base import Assignment, Attempt
+
+# The scorer and simulator.store (SQLAlchemy, Alembic) are imported where they are
+# used, once the library and the store arrive: not before Home's first frame
+# (benchmarks/tui_bench.py, tests/tui/test_startup.py).
 
 TITLE_MIN = 16  # cells for the scenario title column, at the least
 
@@ -154,6 +156,8 @@ class HomeScreen(KefuScreen):
     @work(thread=True, exclusive=True, group="home-rows")
     def load_rows(self) -> None:
         """Assignments, attempts and unfinished attempts of the current user."""
+        from simulator.store.base import StoreError
+
         store = self.kefu.store
         if store is None:
             return
@@ -265,6 +269,8 @@ class HomeScreen(KefuScreen):
         self._note("home-library-note", note)
 
     def _msg(self, message: Any) -> str:
+        from scoring.feedback import localize
+
         return localize(message, self.kefu.lang)
 
     def _title(self, scenario_id: str) -> str:
@@ -399,6 +405,8 @@ class HomeScreen(KefuScreen):
     @work(thread=True, exclusive=True, group="home-resume")
     def resume(self, attempt_id: int) -> None:
         """Read the attempt with its replies, then continue it in the Chat screen."""
+        from simulator.store.base import StoreError
+
         store = self.kefu.store
         try:
             if store is None:
@@ -428,6 +436,8 @@ class HomeScreen(KefuScreen):
 
     @work(thread=True, exclusive=True, group="home-resume")
     def _discard(self, attempt_id: int) -> None:
+        from simulator.store.base import StoreError
+
         store = self.kefu.store
         try:
             if store is not None:

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from scoring.model import Message
-from simulator import advice
-from simulator.loader import Library
-from simulator.scenario import Scenario
-from simulator.store.base import Assignment, Attempt
+# Home imports this module for its first frame: the scorer (via scoring.model and
+# simulator.advice) and simulator.store (SQLAlchemy) are imported where used.
+if TYPE_CHECKING:
+    from scoring.model import Message
+    from simulator.loader import Library
+    from simulator.scenario import Scenario
+    from simulator.store.base import Assignment, Attempt
 
 FILTERS = ("category", "channel", "difficulty", "language")
 RECENT = 5
@@ -59,6 +62,8 @@ class AssignmentRow:
 
 def set_title(library: Library, set_id: str) -> Message:
     """A set's title as a Message (its id if the library does not have it)."""
+    from scoring.model import Message
+
     found = library.sets.get(set_id)
     if found is None:
         return Message(set_id, set_id)
@@ -83,6 +88,8 @@ def assignment_row(
     a: Assignment, attempts: Iterable[Attempt], unfinished: Iterable[Attempt], library: Library
 ) -> AssignmentRow:
     """Status, progress and best score of one assignment."""
+    from simulator import advice
+
     found = library.sets.get(a.set_id)
     ids = found.scenarios if found else ()
     mark = a.pass_mark if a.pass_mark is not None else (found.pass_mark if found else None)
@@ -124,6 +131,8 @@ def assignment_rows(
 
 def recent(attempts: Iterable[Attempt], n: int = RECENT) -> list[Attempt]:
     """The latest ``n`` finished attempts, newest first."""
+    from simulator import advice
+
     done = sorted(
         advice.finished(attempts), key=lambda a: a.finished_at or a.started_at, reverse=True
     )
