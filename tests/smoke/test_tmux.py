@@ -129,11 +129,12 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
 
 
 def home_loaded(t: i18n.Translator, title: str) -> Callable[[str], bool]:
-    """Home with the library table filled in (a known scenario title on screen).
-
-    Only the title's start is looked for: the title column cuts long titles.
+    """Home with the library table filled in (a known scenario title on screen) and the
+    database open (its rows read). Only the title's start is looked for: the title column
+    cuts long titles.
     """
-    return lambda s: t("home.library") in s and title[:16] in s and t("app.loading") not in s
+    loading = (t("app.loading"), t("home.loading"))
+    return lambda s: t("home.library") in s and title[:16] in s and not any(x in s for x in loading)
 
 
 def test_play_kill_and_resume_in_a_real_terminal(tmux: Tmux) -> None:
@@ -145,7 +146,7 @@ def test_play_kill_and_resume_in_a_real_terminal(tmux: Tmux) -> None:
     buyer_lines = [line for node in scenario.nodes.values() for line in node.say]
 
     pid = tmux.start("a")
-    tmux.wait("a", "Home with the library", home_loaded(ZH, first_title))
+    tmux.wait("a", "Home with the library and the database", home_loaded(ZH, first_title))
 
     tmux.keys("a", *["Down"] * row)
     tmux.keys("a", "Enter")
