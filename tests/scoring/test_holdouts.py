@@ -24,10 +24,10 @@ DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout_replies.jsonl": (0.99, 0.97, 0.98, 0.98),
     "holdout2_replies.jsonl": (0.97, 0.97, 0.98, 0.95),
-    "holdout3_replies.jsonl": (0.97, 0.95, 0.96, 0.94),
+    "holdout3_replies.jsonl": (0.97, 0.95, 0.96, 0.96),
     "holdout4_replies.jsonl": (0.96, 0.95, 0.96, 0.96),
-    "holdout5_replies.jsonl": (0.99, 0.98, 0.97, 0.94),
-    "holdout6_replies.jsonl": (0.96, 0.96, 0.95, 0.93),
+    "holdout5_replies.jsonl": (0.99, 0.98, 0.97, 0.97),
+    "holdout6_replies.jsonl": (0.96, 0.97, 0.95, 0.97),
     "holdout7_replies.jsonl": (1.00, 0.98, 0.97, 0.98),
 }
 
