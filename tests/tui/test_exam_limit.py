@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from simulator.tui.app import KefuApp
-from simulator.tui.dialogs import ChoiceDialog
+from simulator.tui.dialogs import CardDialog, ChoiceDialog
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.chat import ChatScreen
 from simulator.tui.screens.debrief import DebriefScreen
@@ -145,6 +145,22 @@ async def test_no_countdown_without_a_limit(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         chat = await start_exam(app, pilot, exam_id)
         assert chat.deadline is None and not chat.query(ExamClock)
+
+
+async def test_time_up_with_the_policy_card_open_closes_it_and_submits(tmp_path: Path) -> None:
+    exam_id = seed_exam(tmp_path)
+    clock = FakeClock(NOW)
+    app = team_app(tmp_path, user=AMY, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = await start_exam(app, pilot, exam_id)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CardDialog)
+        clock.advance(LIMIT_S)
+        chat.query_one(ExamClock).tick()
+        await settle(app, pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "DebriefScreen"]
 
 
 def test_clock_levels() -> None:

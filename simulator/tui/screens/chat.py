@@ -211,6 +211,8 @@ class ChatScreen(KefuScreen):
         if self.timed_out or self.finished:
             return
         self.timed_out = True
+        while self.app.screen is not self and self in self.app.screen_stack:
+            self.app.pop_screen()  # a policy card or a dialog over the chat: time is up
         self.notify(self.t("chat.time_up"), severity="warning")
         if not self.busy:
             self.finish()
