@@ -243,3 +243,36 @@ def test_trend_arrows_and_sorting() -> None:
     assert [r.user for r in supervision.sort_rows(rows, "score")] == ["c", "b", "a"]
     assert [r.user for r in supervision.sort_rows(rows, "last")] == ["b", "c", "a"]
     assert [r.user for r in supervision.filter_group(rows, "x")] == ["c"]
+
+
+async def test_keyboard_only_filter_and_form(tmp_path: Path) -> None:
+    seed_team(tmp_path)
+    app = team_app(tmp_path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        roster = await open_roster(app, pilot)
+        await pilot.press("g", "enter", "down", "enter")  # the first group: @new-hires
+        await settle(app, pilot)
+        assert roster.group == "new-hires"
+        assert [r.user for r in roster.rows] == [AMY]
+        await pilot.press("a")  # the table has the focus again
+        await settle(app, pilot)
+        assert isinstance(app.screen, AssignmentsScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewAssignmentDialog)
+        await pilot.press("enter", "down", "enter")  # set: the first (basic-exam)
+        await pilot.press("tab", "enter", "down", "down", "enter")  # to: @night-shift
+        await pilot.press("tab", "enter", "down", "enter")  # mode: exam
+        await pilot.press("tab", *"80", "tab", *"2026-01-09", "tab", "tab", *"15")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AssignmentsScreen)
+    with store_as(tmp_path, BOSS) as store:
+        made = store.list_assignments()[-1]
+    assert (made.set_id, made.assignee, made.mode, made.pass_mark) == (
+        "basic-exam",
+        "@night-shift",
+        "exam",
+        80,
+    )
+    assert (made.due, made.attempts_allowed, made.time_limit_s) == ("2026-01-09", None, 900)

@@ -302,6 +302,8 @@ class RosterScreen(TeamScreen):
         if group != self.group:
             self.group = group
             await self._redraw()
+            for table in self.query("#roster-table").results(DataTable):
+                table.focus()  # the choice is made: back to the trainees
 
     def action_group(self) -> None:
         """Focus the group filter (Enter opens the choices)."""
