@@ -52,7 +52,7 @@ class PeopleMixin(SqlCore):
                 .where(t.users.c.name == name)
                 .values(role=role, display=display or old.display)
             )
-        if self.team and old is not None and old.role != role:
+        if self.team and (old is None or old.role != role):
             from simulator.store import team
 
             if team.role_exists(conn, name):
@@ -212,7 +212,8 @@ class PeopleMixin(SqlCore):
     ) -> Override:
         """A supervisor or admin changes a finished attempt's score, with a reason.
 
-        The old and new score, who and why are kept in ``score_overrides``. In
+        The old and new score, who and why are kept in ``score_overrides``;
+        nobody changes their own score. In
         team mode the database checks the role and writes the audit row
         (``kefu_override_score``); ``by`` is always the connected role there.
         """
@@ -237,6 +238,8 @@ class PeopleMixin(SqlCore):
         row = conn.execute(sa.select(t.attempts).where(t.attempts.c.id == attempt_id)).first()
         if row is None:
             raise StoreError(f"kefu: no attempt {attempt_id} in {self.url}")
+        if row.user_name == by:
+            raise StorePermissionError(f"kefu: {by} may not change their own score")
         if row.status != "finished":
             raise StoreError(f"kefu: attempt {attempt_id} is {row.status}, not finished")
         audit = Override(attempt_id, by, row.score, new_score, reason, now())

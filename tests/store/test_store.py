@@ -200,6 +200,15 @@ def test_override_needs_reason_and_supervisor(db):
         sue.override_score(aid, 101, "x")
 
 
+def test_nobody_overrides_their_own_score(db):
+    sue = db.store_as("sue", "supervisor")
+    aid = sue.start_attempt("s")
+    sue.finish_attempt(aid, RESULT)
+    with pytest.raises(StorePermissionError, match="their own score"):
+        sue.override_score(aid, 100, "I was right")
+    assert sue.get_attempt(aid).score == 82 and sue.overrides(aid) == []
+
+
 def test_override_only_finished_attempts(db):
     ana = db.store_as("ana")
     sue = db.store_as("sue", "supervisor")
