@@ -19,6 +19,7 @@ from simulator.tui.dialogs import CardDialog, ChoiceDialog
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.chat import ChatScreen
 from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.screens.supervisor_attempts import TranscriptScreen
 from simulator.tui.widgets.exam_clock import ExamClock, clock_level
 from tests.tui.play import FakeClock, send, settle, static_text
 from tests.tui.team_seed import (
@@ -98,6 +99,12 @@ async def test_the_exam_is_submitted_at_the_deadline(tmp_path: Path) -> None:
     assert [r.text for r in attempt.replies] == [SHOES_GOOD[0]]
     assert attempt.result["timed_out"] is True
     assert attempt.finished_at == NOW + LIMIT_S + 1  # when the countdown saw it
+    boss = team_app(tmp_path)  # the supervisor's transcript says why it ended
+    async with boss.run_test(size=(80, 24)) as pilot:
+        await ready(boss, pilot)
+        boss.push_screen(TranscriptScreen(attempt.id))
+        await settle(boss, pilot)
+        assert "（时间到，自动交卷）" in static_text(boss, "#transcript-summary")
 
 
 async def test_resuming_keeps_the_original_deadline(tmp_path: Path) -> None:

@@ -241,6 +241,8 @@ class TranscriptScreen(KefuScreen):
             status=self.t(f"supervisor.status.{a.status}"), when=short_time(a.started_at),
             score="—" if score is None else score,
         ), style="bold")  # fmt: skip
+        if a.result.get("timed_out"):
+            out.append("  " + self.t("supervisor.timed_out"), style=COST_STYLE)
         if self.trail:
             recorded = self.trail[0].old_score
             out.append("  " + self.t("supervisor.recorded", score=recorded), style=MUTED_STYLE)
