@@ -29,3 +29,28 @@ def test_module_does_not_import(module, forbidden):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"{module} imports {out.stdout.strip()}"
+
+
+def test_every_headless_module_is_under_the_no_textual_contract():
+    """A new module outside simulator.tui must be added to the import-linter contract."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c["name"] == "Only simulator.tui imports Textual"
+    )
+    modules = {
+        f"simulator.{p.stem}"
+        for p in (root / "simulator").glob("*.py")
+        if p.stem not in ("__init__", "__main__", "cli")  # cli has its own contract
+    }
+    modules |= {
+        f"simulator.{p.name}"
+        for p in (root / "simulator").iterdir()
+        if p.is_dir() and (p / "__init__.py").exists() and p.name != "tui"
+    }
+    assert modules - set(contract["source_modules"]) == set()
