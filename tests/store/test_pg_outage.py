@@ -152,3 +152,21 @@ def test_kefu_require_pg_turns_a_missing_server_into_a_failure(monkeypatch):
     monkeypatch.delenv("KEFU_REQUIRE_PG")
     with pytest.raises(pytest.skip.Exception):
         start_server()
+
+
+def test_plain_postgresql_urls_get_the_psycopg_3_driver():
+    from simulator.store.engine import describe, normalize_url
+
+    for given in ("postgresql://ana:pw@db/kefu", "postgres://ana:pw@db/kefu",
+                  "postgresql+psycopg2://ana:pw@db/kefu"):  # fmt: skip
+        url = normalize_url(given)
+        assert url.drivername == "postgresql+psycopg"
+        assert describe(url) == "postgresql://ana:***@db/kefu"
+    assert normalize_url("postgresql://db/kefu", user="bo").username == "bo"
+
+
+def test_an_owner_without_createrole_is_told_what_to_do(own_server):
+    own_server.ensure_role("plain")
+    name = own_server.create_database(owner="plain").rsplit("/", 1)[1]
+    with pytest.raises(StoreError, match="may not create it; give plain CREATEROLE"):
+        open_store(own_server.url(name, "plain"), announce=lambda _m: None)

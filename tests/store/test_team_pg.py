@@ -70,7 +70,7 @@ def test_a_trainee_sees_only_their_own_rows(team):
     assert rows(ana, "SELECT DISTINCT user_name FROM attempts") == [("ana",)]
     assert rows(ana, "SELECT attempt_id FROM replies") == [(mine,)]
     for table in ("drill_stats", "settings", "score_overrides"):
-        assert rows(ana, f"SELECT * FROM {table}") == []  # noqa: S608 - fixed names
+        assert rows(ana, f"SELECT * FROM {table}") == []
     # bo and the supervisor still see theirs
     assert bo.overrides(done)[0].reason == "remedy was right"
     assert {a.user for a in sue.attempts(user=ALL)} == {"ana", "bo"}

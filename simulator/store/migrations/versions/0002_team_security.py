@@ -16,6 +16,12 @@ PostgreSQL only (on SQLite this revision changes nothing). What it sets up:
   score override (reason required, audited), registering oneself. A trigger
   holds an assignment's mode and attempt limit.
 
+Exams: the model replies are in the scenario files, not in the database, so
+there is no answer key to lock. What the database holds that could give an
+exam away is other people's attempts (replies, feedback in ``result``,
+scores) and their overrides' reasons, and other people's assignments: the
+SELECT policies show a trainee only their own, before and after submitting.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-04
