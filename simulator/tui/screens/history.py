@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
@@ -106,7 +106,15 @@ class HistoryScreen(KefuScreen):
         out.rstrip()
         return out
 
-    def _chart(self) -> Static | TrendChart:
+    def _chart(self) -> Vertical:
+        """The trend chart with its legend below it (or a note when there is too little)."""
+        chart = self._trend()
+        if not isinstance(chart, TrendChart):
+            return Vertical(chart, id="history-chart-box")
+        items = [Static(item, classes="legend-item", markup=False) for item in chart.legend()]
+        return Vertical(chart, Horizontal(*items, id="history-legend"), id="history-chart-box")
+
+    def _trend(self) -> Static | TrendChart:
         rows = self.rows or []
         if len(rows) < 2:
             return Static(self.t("history.chart_empty"), classes="muted", id="history-chart")

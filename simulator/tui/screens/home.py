@@ -48,7 +48,8 @@ class HomeScreen(KefuScreen):
         Binding("r", "refresh", "refresh", id="home.refresh", show=False),
         Binding("t", "team", "team", id="home.team"),  # supervisors and admins only
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Side by side only when both tables fit: English assignment rows need ~84 cells.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (170, "-wide")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -186,6 +187,8 @@ class HomeScreen(KefuScreen):
             self._maybe_offer_resume()
 
     def _fill(self) -> None:
+        if not self.query("#home-library"):
+            return  # mid-recompose (the library just arrived): _library_loaded fills in after
         self._fill_resume()
         self._fill_assignments()
         self._fill_recent()
