@@ -16,6 +16,7 @@ at zero the attempt is submitted with the replies saved so far.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -60,8 +61,10 @@ class ChatScreen(KefuScreen):
 
     TYPING_DELAY = 0.5
     """Seconds of "buyer is typing…" before the buyer's line (tests set 0)."""
-    COACH_DEBOUNCE = 0.03
-    """Seconds of quiet typing before the coach re-scores the draft."""
+    COACH_INTERVAL = 0.03
+    """At most one coach update per this many seconds: a keystroke after a pause updates
+    the coach at once; keystrokes in quick succession are scored together at the end
+    of the interval (scoring takes ~0.3 ms for a short draft, ~15 ms for 2,000 characters)."""
 
     def __init__(
         self, session: Session, attempt_id: int, mode: str = "practice", hints: int = 0
@@ -78,7 +81,9 @@ class ChatScreen(KefuScreen):
         self.busy = False  # saving, or the buyer is typing
         self.finished = False
         self.coach_updates = 0
-        self._coach_timer: Timer | None = None
+        self._coach_timer: Timer | None = None  # an update due at the end of the interval
+        self._coach_at = float("-inf")  # time.monotonic() of the last update
+        self._coached: str | None = None  # the draft the checklist shows the verdict on
         self.deadline: float | None = None  # a timed exam's, once read from the store
         self.timed_out = False
 
@@ -224,11 +229,22 @@ class ChatScreen(KefuScreen):
         if self.exam:
             return
         if self._coach_timer is not None:
-            self._coach_timer.stop()
-        self._coach_timer = self.set_timer(self.COACH_DEBOUNCE, self.update_coach)
+            return  # an update is due soon, and it reads the latest draft
+        wait = self._coach_at + self.COACH_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self.update_coach()
+        else:
+            self._coach_timer = self.set_timer(wait, self._coach_due)
+
+    def _coach_due(self) -> None:
+        self._coach_timer = None
+        if self.is_attached and self.draft != self._coached:
+            self.update_coach()
 
     def update_coach(self) -> None:
         """Score the draft (with the earlier replies as context) and tick the checklist."""
+        self._coach_at = time.monotonic()
+        self._coached = self.draft
         criteria = None
         if self.draft.strip():
             previous = [e.reply for e in self.session.exchanges]
