@@ -78,6 +78,7 @@ class Tmux:
         self.run(
             "new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT),
             shlex.join(command),
+            ";", "set-option", "-t", name, "remain-on-exit", "on",  # a crash stays readable
         )  # fmt: skip
         return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
 

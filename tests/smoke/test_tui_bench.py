@@ -22,4 +22,5 @@ def test_quick_run_prints_both_tables() -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ratio real / bare" in out.stdout
     assert "keystroke -> painted" in out.stdout
-    assert "floor: score_reply alone" in out.stdout
+    assert "floor: score_reply" in out.stdout
+    assert "KefuApp, no CLI" in out.stdout
