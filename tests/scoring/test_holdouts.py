@@ -30,7 +30,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout6_replies.jsonl": (0.96, 0.97, 0.95, 0.97),
     "holdout7_replies.jsonl": (1.00, 0.98, 0.97, 0.98),
     "holdout8_replies.jsonl": (1.00, 0.98, 0.95, 0.99),
-    "holdout9_replies.jsonl": (1.00, 0.95, 0.97, 0.96),
+    "holdout9_replies.jsonl": (1.00, 0.97, 0.97, 0.96),
     # sealed: measured unseen, errors never studied; keep it that way for honest checks
     "holdout10_replies.jsonl": (1.00, 0.88, 0.97, 0.85),
 }
