@@ -89,12 +89,29 @@ def pg_db(pg_server: PgServer) -> Iterator[Db]:  # noqa: F811
     handle.close()
 
 
+_TEMPLATES: dict[int, str] = {}
+
+
+def _template(server: PgServer) -> str:
+    """A database boss created and migrated once per server, copied for each test.
+
+    Copying (CREATE DATABASE ... TEMPLATE) takes a fraction of migrating; the
+    migrations themselves run here and in test_migrations.py.
+    """
+    if server.port not in _TEMPLATES:
+        server.ensure_role(ADMIN, "LOGIN CREATEROLE")
+        name = server.create_database(owner=ADMIN).rsplit("/", 1)[1]
+        open_store(server.url(name, ADMIN), announce=lambda _m: None).close()
+        _TEMPLATES[server.port] = name
+    return _TEMPLATES[server.port]
+
+
 def _pg_db(server: PgServer) -> Db:
-    """A new database owned by the admin login ``boss`` (CREATEROLE, not a superuser)."""
-    server.ensure_role(ADMIN, "LOGIN CREATEROLE")
+    """A new, migrated database owned by the admin login ``boss`` (CREATEROLE, not superuser)."""
+    template = _template(server)
 
     def make() -> Db:
-        name = server.create_database(owner=ADMIN).rsplit("/", 1)[1]
+        name = server.create_database(template=template, owner=ADMIN).rsplit("/", 1)[1]
         return Db("postgres", server.url(name, None), server.url(name, ADMIN), make)
 
     return make()
