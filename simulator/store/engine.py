@@ -9,6 +9,7 @@ and the caller still holds the reply and may try again.
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -222,6 +223,12 @@ class Retrier:
             return kind(line)
         if is_permission(error):
             return StorePermissionError(f"kefu: {self.where} refused: {first_line(error)}")
+        unknown = re.search(r'role "([^"]+)" does not exist', line)
+        if unknown:
+            return StorePermissionError(
+                f"kefu: {self.where} has no login {unknown[1]!r}; ask an admin to run: "
+                f"kefu user add {unknown[1]} --role trainee"
+            )
         return StoreError(f"kefu: database error in {self.where}: {first_line(error)}")
 
     def unavailable(self, error: exc.DBAPIError) -> StoreError:

@@ -170,3 +170,8 @@ def test_an_owner_without_createrole_is_told_what_to_do(own_server):
     name = own_server.create_database(owner="plain").rsplit("/", 1)[1]
     with pytest.raises(StoreError, match="may not create it; give plain CREATEROLE"):
         open_store(own_server.url(name, "plain"), announce=lambda _m: None)
+
+
+def test_an_unknown_login_is_told_to_ask_an_admin(pg_db):
+    with pytest.raises(StoreError, match="no login 'nobody'; ask an admin to run: kefu user add"):
+        open_store(pg_db.url, user="nobody", retry_s=5.0)
