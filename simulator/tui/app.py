@@ -8,6 +8,7 @@ opens in thread workers after the first frame; screens watch ``library`` and
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from simulator.store.base import Store
 
 THEMES = ("textual-dark", "textual-light")
+FIRST_FRAME_WAIT = 2.0  # seconds the startup workers wait for the first frame, at most
 
 
 class KefuApp(App[None]):
@@ -66,6 +68,7 @@ class KefuApp(App[None]):
         self.clock = clock
         self.user = user
         self.store_error: str | None = None
+        self._first_frame = threading.Event()  # set once Home has been drawn
         self.role: str = "trainee"  # the current user's, once the store is open
 
     # -- language -------------------------------------------------------
@@ -116,16 +119,25 @@ class KefuApp(App[None]):
     def on_mount(self) -> None:
         localize_bindings(self, self.t)
         self.theme = THEMES[0]
+        # The workers start now but wait for the first frame: their imports and
+        # parsing (the scorer, SQLAlchemy) would otherwise take the GIL from it.
+        self.call_after_refresh(self._first_frame.set)
         self.run_worker(self._load_library, thread=True, name="library", group="startup")
         self.run_worker(self._open_store, thread=True, name="store", group="startup")
 
+    def _after_first_frame(self) -> None:
+        """In a startup worker: wait (a little at most) until Home has been drawn."""
+        self._first_frame.wait(timeout=FIRST_FRAME_WAIT)
+
     def _load_library(self) -> None:
+        self._after_first_frame()
         from simulator import loader
 
         lib = loader.load(self.library_paths)
         self.call_from_thread(setattr, self, "library", lib)
 
     def _open_store(self) -> None:
+        self._after_first_frame()
         from simulator.store import StoreError, open_store
 
         try:
