@@ -18,7 +18,6 @@ from scoring.model import Message
 if TYPE_CHECKING:
     from scoring.model import CriterionResult, ReplyScore
 
-_S2T = opencc.OpenCC("s2twp")
 
 CRITERION_NAMES = {
     "timely_apology": Message("及时道歉", "Timely apology"),
@@ -73,9 +72,15 @@ _ADVICE = {
 }
 
 
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    """The converter, built on first use (it costs start-up time)."""
+    return opencc.OpenCC("s2twp")
+
+
 @lru_cache(maxsize=2048)
 def _to_traditional(text: str) -> str:
-    return _S2T.convert(text)
+    return _s2t().convert(text)
 
 
 def localize(message: Message, lang: str) -> str:

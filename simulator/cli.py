@@ -18,7 +18,39 @@ from typing import IO, Any
 
 import click
 
-from simulator import output, qa
+# Subcommands load on use, so ``kefu`` opening the app (or answering --help)
+# does not import the scorer, the store and every command's dependencies.
+LAZY_COMMANDS = {
+    "validate": "simulator.scenario_cli:validate",
+    "run": "simulator.scenario_cli:run",
+    "play": "simulator.scenario_cli:play",
+    "user": "simulator.team_cli:user_cmd",
+    "group": "simulator.team_cli:group_cmd",
+    "assign": "simulator.team_cli:assign",
+    "assignments": "simulator.team_cli:assignments",
+    "override": "simulator.team_cli:override",
+    "attempts": "simulator.team_cli:attempts_cmd",
+    "report": "simulator.team_data_cli:report",
+    "export": "simulator.team_data_cli:export",
+    "import": "simulator.team_data_cli:import_cmd",
+    "backup": "simulator.team_data_cli:backup",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose LAZY_COMMANDS are imported when first looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 _EPILOG_SCORE = """\b
 Examples:
@@ -35,6 +67,7 @@ Input: one conversation per line,
 
 
 @click.group(
+    cls=_LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
@@ -130,6 +163,8 @@ def score(
         return
     if not files:
         raise click.UsageError("no input: give FILES (or - for standard input), or --text")
+    from simulator import output, qa
+
     for name in files:
         if name != "-" and not Path(name).is_file():
             raise click.UsageError(f"{name}: no such file")
@@ -160,31 +195,11 @@ def score(
         sys.exit(1)
 
 
-def _register() -> None:
-    from simulator.scenario_cli import play, run, validate
-
-    main.add_command(validate)
-    main.add_command(run)
-    main.add_command(play)
-
-
-_register()
-
-
-def _register_team() -> None:
-    from simulator.team_cli import commands
-
-    for command in commands():
-        main.add_command(command)
-
-
-_register_team()
-
-
 def _score_text(
     text: str, channel: str, fmt: str | None, lang: str | None, out_path: str | None
 ) -> None:
     from scoring import score_reply
+    from simulator import output, qa
 
     if not text.strip():
         raise click.UsageError("--text is empty: give the agent reply to score")
@@ -207,6 +222,8 @@ def _display(name: str) -> str:
 
 
 def _lines(name: str) -> Iterator[tuple[int, bytes]]:
+    from simulator import qa
+
     if name == "-":
         yield from qa.numbered_lines(sys.stdin.buffer)
         return

@@ -36,6 +36,19 @@ def _flatten(prefix: str, node: object, out: dict[str, str], where: Path) -> Non
         raise CatalogError(f"{where}: {prefix}: expected text, got {type(node).__name__}")
 
 
+# libyaml's safe loader when present: the same rules as yaml.safe_load, ~10x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_load(text: str) -> object:
+    """``yaml.safe_load`` with libyaml (catalogs are read at every start)."""
+    loader = _SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def _read_dir(lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     folder = _ROOT / lang
@@ -43,7 +56,7 @@ def _read_dir(lang: str) -> dict[str, str]:
         return out
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = _safe_load(path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise CatalogError(f"{path}: {exc}") from None
         _flatten(path.stem, data, out, path)

@@ -371,13 +371,3 @@ def attempts_cmd(user: str | None, limit: int) -> None:
         ])  # fmt: skip
     heads = ["id", "user", "scenario", "mode", "status", "started", "score", "overridden"]
     echo_table(heads, lines, "no attempts")
-
-
-def commands() -> list[click.Command]:
-    """Every team command, for registration on the ``kefu`` group."""
-    from simulator.team_data_cli import backup, export, import_cmd, report
-
-    return [
-        user_cmd, group_cmd, assign, assignments, override, attempts_cmd,
-        report, export, import_cmd, backup,
-    ]  # fmt: skip

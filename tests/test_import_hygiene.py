@@ -15,7 +15,7 @@ import pytest
 HEADLESS = {
     "scoring": ["textual", "simulator", "click", "sqlite3"],
     "scoring.engine": ["textual", "simulator", "click"],
-    "simulator.cli": ["textual"],
+    "simulator.cli": ["textual", "scoring", "sqlalchemy", "simulator.store"],
     "simulator.qa": ["textual"],
 }
 
@@ -54,3 +54,14 @@ def test_every_headless_module_is_under_the_no_textual_contract():
         if p.is_dir() and (p / "__init__.py").exists() and p.name != "tui"
     }
     assert modules - set(contract["source_modules"]) == set()
+
+
+@pytest.mark.parametrize("name", sorted(__import__("simulator.cli").cli.LAZY_COMMANDS))
+def test_every_lazy_subcommand_loads_and_answers_help(name):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: main {name}" in result.output or f"Usage: kefu {name}" in result.output
