@@ -63,6 +63,9 @@ async def start_exam(app: KefuApp, pilot: Pilot[Any], assignment_id: int) -> Cha
     await pilot.press("enter")
     await settle(app, pilot)
     assert isinstance(app.screen, BriefingScreen) and app.screen.mode == "exam"
+    limit = app.screen.time_limit_s
+    shown = static_text(app, "#briefing-mode")
+    assert ("限时" in shown) == bool(limit)
     await pilot.press("enter")
     await settle(app, pilot)
     assert isinstance(app.screen, ChatScreen)
@@ -93,6 +96,9 @@ async def test_the_exam_is_submitted_at_the_deadline(tmp_path: Path) -> None:
         chat.query_one("#chat-reply").insert("还没发出去的这句不算")  # type: ignore[attr-defined]
         await time_passes(app, pilot, clock, 60)
         assert isinstance(app.screen, DebriefScreen)
+        await app.workers.wait_for_complete()
+        await settle(app, pilot)
+        assert "时间到" in static_text(app, "#debrief-score")
     with store_as(tmp_path, AMY) as store:
         (attempt,) = store.attempts()
     assert attempt.status == "finished" and attempt.assignment_id == exam_id

@@ -56,9 +56,15 @@ class BriefingScreen(KefuScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(
-        self, scenario_id: str, mode: str = "practice", *, assignment_id: int | None = None
+        self,
+        scenario_id: str,
+        mode: str = "practice",
+        *,
+        assignment_id: int | None = None,
+        time_limit_s: int | None = None,
     ) -> None:
         super().__init__()
+        self.time_limit_s = time_limit_s
         self.scenario_id = scenario_id
         self.mode = mode if mode in MODES else "practice"
         self.assignment_id = assignment_id
@@ -131,6 +137,9 @@ class BriefingScreen(KefuScreen):
         out.append("  " + self.t(f"briefing.mode_help.{self.mode}"))
         if self.mode_locked:
             out.append("  " + self.t("briefing.mode_locked"))
+        if self.mode == "exam" and self.time_limit_s:
+            limit = duration_text(self.time_limit_s, self.t)
+            out.append("\n" + self.t("briefing.time_limit", time=limit), style="bold")
         return out
 
     def _ready_text(self) -> str:

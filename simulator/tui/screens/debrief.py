@@ -136,6 +136,8 @@ class DebriefScreen(KefuScreen):
             out.append("\n" + self.t("debrief.not_ended"))
         if self.attempt is not None and self.attempt.hints_used:
             out.append("\n" + self.t("debrief.hints", n=self.attempt.hints_used), style=MUTED_STYLE)
+        if self.attempt is not None and (self.attempt.result or {}).get("timed_out"):
+            out.append("\n" + self.t("debrief.timed_out"), style="bold")
         return out
 
     def _criteria_text(self) -> Text:
