@@ -111,6 +111,7 @@ CASES: dict[str, Case] = {
     "chat-exam": Case((), chat_exam),
     "chat-policy-card": Case((), lambda clock: [*chat_mid_conversation(clock), press("f2")]),
     "chat-confirm-leave": Case((), lambda clock: [start_chat(SHOES), press("escape")]),
+    "chat-hint": Case((), lambda clock: [start_chat(SHOES), press("f3"), press("enter")]),
     "chat-help": Case((), lambda clock: [start_chat(SHOES), press("f1")]),
     "debrief": Case((), debrief),
     "debrief-evidence": Case((), lambda clock: [*debrief(clock), call(scroll_to_transcript)]),
