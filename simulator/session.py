@@ -74,6 +74,14 @@ class SessionResult:
         }
 
 
+HINT_COST = 5  # points off the conversation's score for each hint shown (practice mode)
+
+
+def score_after_hints(score: int, hints: int) -> int:
+    """The score recorded for an attempt: the conversation's, less HINT_COST per hint."""
+    return max(0, score - HINT_COST * max(0, hints))
+
+
 def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
     """Remedies offered beyond the policy card: a promise the shop may not keep."""
     if not offer.committed:

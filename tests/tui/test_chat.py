@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.session import HINT_COST
 from simulator.store import open_store
 from simulator.tui.dialogs import CardDialog, ChoiceDialog
 from simulator.tui.screens.chat import MAX_REPLY, ChatScreen
@@ -16,6 +17,7 @@ from simulator.tui.widgets.coach import CoachChecklist
 from simulator.tui.widgets.mood import MoodMeter
 from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
+from tests.tui.helpers import GOOD_SHOES
 from tests.tui.play import (
     BLAME,
     PHONE_CASE,
@@ -159,9 +161,19 @@ async def test_the_hint_costs_points_and_the_policy_card_opens_on_f2(tmp_path: P
         await pilot.press("escape")  # cancelled: no cost
         await settle(app, pilot)
         assert chat.hints == 1
+        for reply in GOOD_SHOES:  # play to the end: the hint comes off the score
+            await send(app, pilot, reply)
+        await settle(app, pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        conversation = chat.session.result().conversation.score
+        assert f"{conversation - HINT_COST}/100" in static_text(app, "#debrief-score")
+        assert str(HINT_COST) in static_text(app, "#debrief-score")
     store = open_store(db_url(tmp_path), user="amy")
     try:
-        assert store.unfinished_attempts()[0].hints_used == 1
+        (attempt,) = store.attempts()
+        assert attempt.hints_used == 1
+        assert attempt.score == conversation - HINT_COST
+        assert attempt.result["score_before_hints"] == conversation
     finally:
         store.close()
 

@@ -30,6 +30,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from scoring import score_reply
 from scoring.feedback import localize
+from simulator.session import HINT_COST, score_after_hints
 from simulator.store.base import StoreError
 from simulator.tui.dialogs import CardDialog, ChoiceDialog
 from simulator.tui.screens.base import KefuScreen
@@ -364,6 +365,9 @@ class ChatScreen(KefuScreen):
     @work(thread=True, exclusive=True, group="chat-save")
     def _finish(self, lang: str) -> None:
         result = {**self.session.result().to_dict(lang), "mode": self.mode, "hints": self.hints}
+        if self.hints:
+            result["score_before_hints"] = result["score"]
+            result["score"] = score_after_hints(result["score"], self.hints)
         if self.timed_out:
             result["timed_out"] = True
         store = self.kefu.store
@@ -386,7 +390,9 @@ class ChatScreen(KefuScreen):
         if not self.is_attached:
             return  # the trainee left meanwhile; the store has it all
         self.finished = True
-        debrief = DebriefScreen(session=self.session, attempt_id=self.attempt_id, mode=self.mode)
+        debrief = DebriefScreen(
+            session=self.session, attempt_id=self.attempt_id, mode=self.mode, hints=self.hints
+        )
         self.app.switch_screen(debrief)
 
     # -- keys ---------------------------------------------------------------------------
@@ -411,7 +417,7 @@ class ChatScreen(KefuScreen):
         self.app.push_screen(
             ChoiceDialog(
                 lambda: self.t("chat.hint_title"),
-                lambda: self.t("chat.hint_cost", n=self.hints),
+                lambda: self.t("chat.hint_cost", n=self.hints, cost=HINT_COST),
                 [("show", "chat.hint_show"), ("cancel", "dialog.cancel_label")],
             ),
             self._hint_chosen,
@@ -441,7 +447,9 @@ class ChatScreen(KefuScreen):
         self.app.push_screen(
             CardDialog(
                 lambda: self.t("chat.hint_title"),
-                lambda: Text(self.t("chat.hint_intro", n=self.hints) + "\n\n" + model),
+                lambda: Text(
+                    self.t("chat.hint_intro", n=self.hints, cost=HINT_COST) + "\n\n" + model
+                ),
             )
         )
 

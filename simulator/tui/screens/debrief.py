@@ -71,9 +71,14 @@ class DebriefScreen(KefuScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
-        self, session: Session, attempt_id: int | None = None, mode: str = "practice"
+        self,
+        session: Session,
+        attempt_id: int | None = None,
+        mode: str = "practice",
+        hints: int = 0,
     ) -> None:
         super().__init__()
+        self.hints = hints  # until the stored attempt (with its hint count) has loaded
         self.session = session
         self.attempt_id = attempt_id
         self.mode = mode
@@ -127,15 +132,20 @@ class DebriefScreen(KefuScreen):
     def _score_text(self) -> Text:
         r = self.result
         out = Text()
-        out.append(self.t("debrief.score", score=r.conversation.score), style="bold")
+        from simulator.session import score_after_hints
+
+        hints = self.attempt.hints_used if self.attempt is not None else self.hints
+        score = score_after_hints(r.conversation.score, hints)
+        out.append(self.t("debrief.score", score=score), style="bold")
         if r.ending:
             outcome = self.t(f"debrief.outcome.{r.outcome}") if r.outcome else r.ending
             summary = self._msg(r.summary) if r.summary else ""
             out.append("\n" + self.t("debrief.ending", outcome=outcome, summary=summary))
         else:
             out.append("\n" + self.t("debrief.not_ended"))
-        if self.attempt is not None and self.attempt.hints_used:
-            out.append("\n" + self.t("debrief.hints", n=self.attempt.hints_used), style=MUTED_STYLE)
+        if hints:
+            cost = r.conversation.score - score
+            out.append("\n" + self.t("debrief.hints", n=hints, cost=cost), style=MUTED_STYLE)
         if self.attempt is not None and (self.attempt.result or {}).get("timed_out"):
             out.append("\n" + self.t("debrief.timed_out"), style="bold")
         return out
