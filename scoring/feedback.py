@@ -116,6 +116,24 @@ def conversation_feedback(
     return lines
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence, so more can run on after it (English)."""
+    text = text.rstrip()
+    return text if not text or text[-1] in _SENTENCE_END else text + "."
+
+
+def _sentence_zh(text: str) -> str:
+    """``text`` ending as a sentence, so more can run on straight after it (Chinese)."""
+    text = text.rstrip()
+    if not text or text[-1] in _SENTENCE_END:
+        return text
+    return text + (" " if text[-1] in _CLOSERS else "。")
+
+
+_SENTENCE_END = ".!?。！？…:：;；"
+_CLOSERS = ")）」』】\"'"
+
+
 def _failure_line(label: Message, result: CriterionResult, advice: Message) -> Message:
     """✗ name: what went wrong (quoting the reply) — how to say it better."""
     if result.evidence and result.evidence[0].finding.level in ("cost", "note"):
@@ -123,12 +141,12 @@ def _failure_line(label: Message, result: CriterionResult, advice: Message) -> M
         f = ev.finding
         quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"
         return Message(
-            f"✗ {label.zh}:第 {ev.turn + 1} 轮「{quote}」— {f.message.zh} {f.fix.zh}",
-            f'✗ {label.en}: turn {ev.turn + 1} "{quote}" — {f.message.en} {f.fix.en}',
+            f"✗ {label.zh}:第 {ev.turn + 1} 轮「{quote}」— {_sentence_zh(f.message.zh)}{f.fix.zh}",
+            f'✗ {label.en}: turn {ev.turn + 1} "{quote}" — {_sentence(f.message.en)} {f.fix.en}',
         )
     if result.note:
         return Message(
-            f"✗ {label.zh}:{result.note.zh} {advice.zh}",
-            f"✗ {label.en}: {result.note.en} {advice.en}",
+            f"✗ {label.zh}:{_sentence_zh(result.note.zh)}{advice.zh}",
+            f"✗ {label.en}: {_sentence(result.note.en)} {advice.en}",
         )
     return Message(f"✗ {label.zh}:{advice.zh}", f"✗ {label.en}: {advice.en}")

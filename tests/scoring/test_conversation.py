@@ -131,3 +131,20 @@ def test_result_is_json_ready_in_each_language():
     for lang in ("zh", "zh-Hant", "en"):
         json.dumps(r.to_dict(lang), ensure_ascii=False)
     assert r.to_dict("en")["feedback"][0].startswith("✓ Timely apology")
+
+
+def test_feedback_ends_the_problem_before_the_better_phrasing():
+    """'Blamed the buyer Own it: ...' read as one broken sentence; each part ends first."""
+    from scoring.feedback import localize
+
+    turns = [
+        {"role": "buyer", "text": "The mug arrived cracked!"},
+        {"role": "agent", "text": "That's your fault, you should have checked it at the door."},
+    ]
+    result = score_conversation(turns)
+    finding = result.criteria["no_blame"].evidence[0].finding
+    assert not finding.message.en.endswith(".")  # the case that used to run on
+    lines = {localize(m, "en").split(":")[0]: localize(m, "en") for m in result.feedback}
+    assert f"— {finding.message.en}. {finding.fix.en}" in lines["✗ No blame-shifting"]
+    zh = [localize(m, "zh") for m in result.feedback if "不推卸" in localize(m, "zh")]
+    assert f"— {finding.message.zh.rstrip('。')}。{finding.fix.zh}" in zh[0]
