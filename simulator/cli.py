@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -170,7 +170,7 @@ def score(
             raise click.UsageError(f"{name}: no such file")
         if name != "-" and not os.access(name, os.R_OK):
             raise click.FileError(name, hint="not readable (permission denied)")
-    with _open_out(out_path) as out:
+    with open_output(out_path) as out:
         fmt = fmt or ("table" if out.isatty() else "jsonl")
         writer = output.writer(fmt, out, lang)
         failed, total = 0, 0
@@ -208,7 +208,7 @@ def _score_text(
             f"--text is {len(text):,} characters; the limit is {qa.MAX_REPLY_CHARS:,}"
         )
     result = score_reply(text, channel=channel)
-    with _open_out(out_path) as out:
+    with open_output(out_path) as out:
         if (fmt or ("table" if out.isatty() else "jsonl")) == "table":
             output.write_reply_report(out, result, lang or result.lang, color=out.isatty())
         else:
@@ -231,8 +231,20 @@ def _lines(name: str) -> Iterator[tuple[int, bytes]]:
         yield from qa.numbered_lines(fh)
 
 
+def _cannot_write(path: str, exc: OSError) -> click.ClickException:
+    return click.FileError(path, hint=exc.strerror)
+
+
 @contextlib.contextmanager
-def _open_out(path: str | None) -> Iterator[IO[str]]:
+def open_output(
+    path: str | None,
+    cannot_write: Callable[[str, OSError], click.ClickException] = _cannot_write,
+) -> Iterator[IO[str]]:
+    """Standard output, or ``path`` written whole (via ``path.partial``) on success.
+
+    A failed command leaves no half-written file behind; ``cannot_write``
+    makes the error a command raises when ``path`` can't be opened.
+    """
     if path is None or path == "-":
         yield sys.stdout
         sys.stdout.flush()
@@ -241,7 +253,7 @@ def _open_out(path: str | None) -> Iterator[IO[str]]:
     try:
         fh = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise click.FileError(path, hint=exc.strerror) from None
+        raise cannot_write(path, exc) from None
     try:
         with fh:
             yield fh

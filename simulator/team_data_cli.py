@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -42,25 +41,11 @@ RECORD_TYPES = ("group", "user", "assignment", "attempt")
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
-@contextlib.contextmanager
-def output(path: str | None, binary_safe: bool = False) -> Iterator[IO[str]]:
-    """Standard output, or ``path`` written whole (via ``path.partial``) on success."""
-    if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    tmp = f"{path}.partial"
-    try:
-        fh = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise Fail(f"{path}: cannot write: {exc.strerror}") from None
-    try:
-        with fh:
-            yield fh
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def output(path: str | None) -> contextlib.AbstractContextManager[IO[str]]:
+    """Standard output, or ``path`` written whole on success (``kefu: cannot write`` if not)."""
+    from simulator.cli import open_output
+
+    return open_output(path, lambda p, exc: Fail(f"{p}: cannot write: {exc.strerror}"))
 
 
 # -- report -------------------------------------------------------------------------

@@ -27,12 +27,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
-from unittest import mock
 
 import pytest
 from textual.pilot import Pilot
@@ -46,6 +44,7 @@ from simulator.store.base import Store
 from simulator.tui.app import KefuApp
 from simulator.tui.screens.chat import ChatScreen
 from tests.tui.play import FakeClock
+from tests.tui.team_seed import frozen_store_clock
 
 NOW = 1_767_000_000.0  # 2025-12-29 09:20 UTC: "now" for every snapshot
 USER = "amy"
@@ -143,26 +142,6 @@ def _empty_database() -> Path:
         finally:
             store.close()
     return path
-
-
-@contextmanager
-def frozen_store_clock(at: float) -> Iterator[None]:
-    """The store's own clock (created_at of users and assignments) stands still at ``at``."""
-    import simulator.store.core as core
-
-    targets = [core.__name__]
-    for name in ("simulator.store.people", "simulator.store.attempts"):
-        module = __import__(name, fromlist=["now"])
-        if getattr(module, "now", None) is core.now:
-            targets.append(name)
-    patches = [mock.patch(f"{t}.now", lambda: at) for t in targets]
-    for p in patches:
-        p.start()
-    try:
-        yield
-    finally:
-        for p in reversed(patches):
-            p.stop()
 
 
 def iso_day(offset_days: int, at: float = NOW) -> str:
