@@ -180,9 +180,18 @@ def trend_svg(report: Mapping[str, Any], t: Translator) -> str:
         parts.append(
             f'<text x="{x[i]:.1f}" y="{h - 18}" text-anchor="middle">{_e(wk["start"])}</text>'
         )
+    drawn: dict[tuple[int, float], int] = {}  # (week, value) -> series already there
     for n, (label, values) in enumerate(trend_series(report, t)):
         color = SERIES_COLORS[n % len(SERIES_COLORS)]
-        pts = [(x[i], y(v), v) for i, v in enumerate(values) if v is not None]
+        pts = []
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            # A series equal to an earlier one there is drawn 3 px lower, so
+            # neither hides the other; its tooltip keeps the true value.
+            below = drawn.get((i, round(v, 1)), 0)
+            drawn[(i, round(v, 1))] = below + 1
+            pts.append((x[i], y(v) + 3 * below, v))
         dash = "" if n == 0 else ' stroke-dasharray="5 3"'
         width = 3 if n == 0 else 1.5
         if len(pts) > 1:

@@ -117,3 +117,16 @@ def test_renders_in_headless_chromium(tmp_path: Path):
     )  # fmt: skip
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank page is a few kB
+
+
+def test_equal_trend_series_stay_visible():
+    """Criteria with the same weekly rate are drawn apart, not on top of each other."""
+    import re
+
+    svg = report_html.trend_svg(build(), report_html.Translator("en"))
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"[^>]*><title>([^<]*)</title>', svg)
+    assert circles
+    spots = [(cx, cy) for cx, cy, _ in circles]
+    assert len(spots) == len(set(spots))  # no two markers on the same spot
+    values = {title.rsplit(": ", 1)[1] for _, _, title in circles}
+    assert len(values) < len(circles)  # the fixture does have equal values
