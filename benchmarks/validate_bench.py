@@ -24,31 +24,40 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_copies(dest: Path, count: int) -> None:
+    """``count`` valid scenarios: the library's, each with a fresh id and its model
+    replies varied (edited as data and dumped again, so every copy still parses)."""
+    import yaml
+
+    from scoring import yamldoc
     from simulator import loader
 
     sources = [
-        Path(s.file) if Path(s.file).is_absolute() else Path.cwd() / s.file
+        Path(s.file) if Path(s.file).is_absolute() else ROOT / s.file
         for s in loader.load().scenarios.values()
     ]
     for i in range(count):
         src = sources[i % len(sources)]
-        text = src.read_text(encoding="utf-8")
-        sid = src.stem
-        new = f"{sid}-{i}"
-        text = text.replace(f"id: {sid}\n", f"id: {new}\n", 1)
-        text = text.replace(
-            "model_reply: ",
-            f"model_reply: 第{i}号。",
-        )
+        # kefu's own reader: YAML 1.1 would turn the key ``on`` into True.
+        data = yamldoc.parse(src.read_text(encoding="utf-8"), str(src)).data
+        new = f"{src.stem}-{i}"
+        data["id"] = new
+        for node in data.get("nodes", {}).values():
+            if isinstance(node, dict) and isinstance(node.get("model_reply"), str):
+                node["model_reply"] = f"第{i}号。" + node["model_reply"]
         folder = dest / src.parent.name
         folder.mkdir(exist_ok=True)
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
         (folder / f"{new}.yaml").write_text(text, encoding="utf-8")
 
 
 def timed(cmd: list[str]) -> float:
+    """Seconds ``cmd`` took; it must succeed (a crashed floor would time nothing)."""
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=False, capture_output=True)
-    return time.perf_counter() - started
+    done = subprocess.run(cmd, cwd=ROOT, check=False, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd[:4])}... failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return elapsed
 
 
 def main() -> None:
