@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.session import Session
+from simulator.session import Session, score_after_hints
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
@@ -49,3 +49,16 @@ def session_from_attempt(attempt: Attempt, scenario: Scenario) -> Session:
             f"attempt {attempt.id} no longer replays on scenario {scenario.id!r}: "
             "the conversation ends earlier now (the scenario was edited)"
         ) from None
+
+
+def replayed_score(attempt: Attempt, scenario: Scenario) -> int:
+    """The score ``attempt``'s stored replies earn when replayed (less its hints).
+
+    The trainee's app computes the score it records; replaying the stored
+    replies on the server side is how a supervisor checks it (a hand-made
+    client could record any number). Raises ReplayError like
+    ``session_from_attempt``. Replays use the current rubric, so an attempt
+    recorded before a rubric change can differ for that reason too.
+    """
+    session = session_from_attempt(attempt, scenario)
+    return score_after_hints(session.result().conversation.score, attempt.hints_used)

@@ -22,7 +22,7 @@ from simulator.report_text import table
 
 if TYPE_CHECKING:
     from simulator.loader import Library
-    from simulator.store.base import Store
+    from simulator.store.base import Attempt, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = ("trainee", "supervisor", "admin")
@@ -350,8 +350,14 @@ def override(attempt_id: int, score: int, reason: str) -> None:
 @click.command("attempts")
 @click.option("--user", "user", metavar="U", help="Only U's attempts [default: everyone's].")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Replay each finished attempt's stored replies and compare with its recorded "
+    "score; exit 1 if any differs.",
+)
 @db_option
-def attempts_cmd(user: str | None, limit: int) -> None:
+def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
     """List attempts, newest first, with scores and overrides."""
     from simulator.store.base import ALL
 
@@ -360,14 +366,44 @@ def attempts_cmd(user: str | None, limit: int) -> None:
             require_user(store, user)
         rows = store.attempts(user=user or ALL, limit=limit)
         trails = {a.id: store.overrides(a.id) for a in rows}
+    checks = _verify(rows) if verify else {}
     lines = []
     for a in rows:
         trail = trails[a.id]
         score = trail[-1].new_score if trail else a.score
         note = f"yes (was {trail[0].old_score})" if trail else ""
-        lines.append([
+        line = [
             str(a.id), a.user, a.scenario_id, a.mode, a.status, when(a.started_at),
             "" if score is None else str(score), note,
-        ])  # fmt: skip
+        ]  # fmt: skip
+        lines.append([*line, checks.get(a.id, "")] if verify else line)
     heads = ["id", "user", "scenario", "mode", "status", "started", "score", "overridden"]
-    echo_table(heads, lines, "no attempts")
+    echo_table([*heads, "replayed"] if verify else heads, lines, "no attempts")
+    differ = [a for a, text in checks.items() if text.startswith("DIFFERS")]
+    if differ:
+        raise Fail(
+            f"{len(differ)} attempt(s) recorded a score their replies do not earn: "
+            + ", ".join(map(str, differ))
+        )
+
+
+def _verify(rows: Sequence[Attempt]) -> dict[int, str]:
+    """attempt id -> ``ok``, ``DIFFERS: replay N`` or why it can't be replayed."""
+    from simulator.attempts import ReplayError, replayed_score
+
+    library = load_library()
+    out: dict[int, str] = {}
+    for a in rows:
+        if a.status != "finished" or a.score is None:
+            continue
+        scenario = library.scenarios.get(a.scenario_id)
+        if scenario is None:
+            out[a.id] = "scenario not in the library"
+            continue
+        try:
+            replayed = replayed_score(a, scenario)
+        except ReplayError:
+            out[a.id] = "scenario changed since"
+            continue
+        out[a.id] = "ok" if replayed == a.score else f"DIFFERS: replay {replayed}"
+    return out

@@ -334,3 +334,22 @@ def test_team_commands_never_import_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_attempts_verify_replays_the_stored_replies(team: str):
+    """A score the replies don't earn (a hand-made client) is caught by a replay."""
+    out = kefu("attempts", "--verify")
+    assert out.exit_code == 0, out.stderr
+    rows = {r.split()[0]: r.split() for r in out.stdout.splitlines()[2:]}
+    assert {row[-1] for row in rows.values()} == {"ok"} and len(rows) == 4
+    forged = _store_attempt(team, "carol", BLAME, T0 + 9 * DAY)
+    import sqlite3
+
+    path = team.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:  # what a forged client would have recorded
+        conn.execute("UPDATE attempts SET score = 100 WHERE id = ?", (forged,))
+    out = kefu("attempts", "--verify")
+    assert out.exit_code == 1
+    assert f"recorded a score their replies do not earn: {forged}" in out.stderr
+    row = next(r for r in out.stdout.splitlines() if r.split()[0] == str(forged))
+    assert "DIFFERS: replay 20" in row
