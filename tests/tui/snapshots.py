@@ -44,7 +44,14 @@ from simulator.store.base import Store
 from simulator.tui.app import KefuApp
 from simulator.tui.screens.chat import ChatScreen
 from tests.tui.play import FakeClock
-from tests.tui.team_seed import frozen_store_clock
+from tests.tui.team_seed import (  # noqa: F401 - re-exported for the snapshot tests
+    HOLDER,
+    HOLDER_GOOD,
+    SHOES,
+    SHOES_BLAME,
+    SHOES_GOOD,
+    frozen_store_clock,
+)
 
 NOW = 1_767_000_000.0  # 2025-12-29 09:20 UTC: "now" for every snapshot
 USER = "amy"
@@ -55,19 +62,7 @@ Step = Callable[[Pilot[Any]], Awaitable[None]]
 Seeder = Callable[[Store, Library], None]
 
 # Scenarios and replies the seeded history is made of.
-HOLDER = "car-vent-phone-holder-falls-off"
-SHOES = "wrong-size-shoes"
 PHONE_CASE = "tw-phone-case-wrong-model"
-HOLDER_GOOD = ["非常抱歉给您添麻烦了!方便拍张照片吗?", "今天给您补发一个新的,运费我们承担。"]
-SHOES_BLAME = [
-    "您自己下单的时候没看清楚吧",
-    "非常抱歉,是我们的错。今天给您补发42码,运费我们承担。方便拍一下标签吗?",
-    "今天给您寄42码,错的那双顺丰到付寄回,运费我们承担。",
-]
-SHOES_GOOD = [
-    "非常抱歉给您发错了尺码!方便拍一下鞋盒上的尺码标签吗?",
-    "看到了,是我们发错了。今天给您寄42码,错的那双顺丰到付寄回,运费我们承担。",
-]
 SHOES_FIRST = SHOES_GOOD[0]
 PHONE_GOOD = [
     "親，真的很抱歉寄錯型號，害您白跑一趟超商！方便拍一下收到的手機殼和包裝上的型號標籤給我嗎？",

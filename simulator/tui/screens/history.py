@@ -23,7 +23,7 @@ from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.debrief import open_briefing
-from simulator.tui.widgets.evidence import COST_STYLE, EARN_STYLE, MUTED_STYLE
+from simulator.tui.widgets.evidence import COST_STYLE, EARN_STYLE, MUTED_STYLE, criteria_ticks
 from simulator.tui.widgets.trend import TrendChart
 
 if TYPE_CHECKING:
@@ -95,16 +95,11 @@ class HistoryScreen(KefuScreen):
         return table
 
     def _ticks(self, attempt: Attempt) -> Text:
-        criteria = advice.attempt_criteria(attempt)
-        out = Text()
-        for name in advice.CORE_CRITERIA:
-            if name in criteria:
-                out.append(self.t(f"history.short.{name}"))
-                out.append(
-                    "✓ " if criteria[name] else "✗ ", EARN_STYLE if criteria[name] else COST_STYLE
-                )
-        out.rstrip()
-        return out
+        return criteria_ticks(
+            advice.attempt_criteria(attempt),
+            advice.CORE_CRITERIA,
+            lambda name: self.t(f"history.short.{name}"),
+        )
 
     def _chart(self) -> Vertical:
         """The trend chart with its legend below it (or a note when there is too little)."""

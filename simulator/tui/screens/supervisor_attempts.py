@@ -30,6 +30,7 @@ from simulator.tui.widgets.evidence import (
     COST_STYLE,
     EARN_STYLE,
     MUTED_STYLE,
+    criteria_ticks,
     highlight_reply,
     problem_lines,
     tick,
@@ -95,15 +96,11 @@ class TraineeScreen(TeamScreen):
         return out
 
     def _ticks(self, a: Attempt) -> Text:
-        criteria = advice.attempt_criteria(a)
-        out = Text()
-        for name in advice.CORE_CRITERIA:
-            if name in criteria:
-                out.append(self.t(f"supervisor.short.{name}"))
-                out.append_text(tick(criteria[name]))
-                out.append(" ")
-        out.rstrip()
-        return out
+        return criteria_ticks(
+            advice.attempt_criteria(a),
+            advice.CORE_CRITERIA,
+            lambda name: self.t(f"supervisor.short.{name}"),
+        )
 
     def keep(self) -> Any:
         return self._cursor_key()

@@ -8,7 +8,7 @@ come straight from the findings, which index the original reply.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -76,3 +76,17 @@ def problem_lines(findings: Sequence[Finding], lang: str, better: str) -> Text:
 def tick(passed: bool) -> Text:
     """A green ✓ or a red ✗."""
     return Text("✓", style=EARN_STYLE) if passed else Text("✗", style=COST_STYLE)
+
+
+def criteria_ticks(
+    criteria: Mapping[str, bool], names: Iterable[str], label: Callable[[str], str]
+) -> Text:
+    """``道歉✓ 倾听✗ …``: each of ``names`` an attempt was judged on, with its tick."""
+    out = Text()
+    for name in names:
+        if name in criteria:
+            out.append(label(name))
+            out.append_text(tick(criteria[name]))
+            out.append(" ")
+    out.rstrip()
+    return out
