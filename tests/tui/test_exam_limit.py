@@ -99,6 +99,10 @@ async def test_the_exam_is_submitted_at_the_deadline(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await settle(app, pilot)
         assert "时间到" in static_text(app, "#debrief-score")
+        app.screen.action_next()  # the set's next scenario: its Briefing states the limit too
+        await settle(app, pilot)
+        assert isinstance(app.screen, BriefingScreen) and app.screen.mode == "exam"
+        assert app.screen.time_limit_s == LIMIT_S and "限时" in static_text(app, "#briefing-mode")
     with store_as(tmp_path, AMY) as store:
         (attempt,) = store.attempts()
     assert attempt.status == "finished" and attempt.assignment_id == exam_id

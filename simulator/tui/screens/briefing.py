@@ -61,10 +61,9 @@ class BriefingScreen(KefuScreen):
         mode: str = "practice",
         *,
         assignment_id: int | None = None,
-        time_limit_s: int | None = None,
     ) -> None:
         super().__init__()
-        self.time_limit_s = time_limit_s
+        self.time_limit_s: int | None = None  # an exam assignment's, once looked up
         self.scenario_id = scenario_id
         self.mode = mode if mode in MODES else "practice"
         self.assignment_id = assignment_id
@@ -160,6 +159,23 @@ class BriefingScreen(KefuScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.watch(self.kefu, "library", self._library_loaded, init=False)
+        if self.assignment_id is not None and self.mode == "exam":
+            self._load_time_limit(self.assignment_id)
+
+    @work(thread=True, exclusive=True, group="briefing-limit")
+    def _load_time_limit(self, assignment_id: int) -> None:
+        """The exam's time limit, from its assignment (whoever opened this screen)."""
+        store = self.kefu.store
+        try:
+            limit = store.get_assignment(assignment_id).time_limit_s if store else None
+        except StoreError:
+            return  # the chat looks it up again, and says so if it cannot
+        self.app.call_from_thread(self._show_time_limit, limit)
+
+    def _show_time_limit(self, limit: int | None) -> None:
+        self.time_limit_s = limit
+        if self.is_mounted and self.scenario is not None:
+            self.query_one("#briefing-mode", Static).update(self._mode_text())
 
     async def _library_loaded(self, library: Library | None) -> None:
         await self.recompose()

@@ -330,16 +330,11 @@ class HomeScreen(KefuScreen):
         scenario_id: str,
         mode: str = "practice",
         assignment_id: int | None = None,
-        time_limit_s: int | None = None,
     ) -> None:
         """The Briefing of ``scenario_id``."""
         from simulator.tui.screens.briefing import BriefingScreen
 
-        self.app.push_screen(
-            BriefingScreen(
-                scenario_id, mode, assignment_id=assignment_id, time_limit_s=time_limit_s
-            )
-        )
+        self.app.push_screen(BriefingScreen(scenario_id, mode, assignment_id=assignment_id))
 
     def open_assignment(self, assignment_id: int) -> None:
         """The Briefing of the assignment's next scenario, in the assignment's mode."""
@@ -354,7 +349,7 @@ class HomeScreen(KefuScreen):
         if row.attempts_left(row.next_id) == 0:
             self.notify(self.t("home.no_attempts_left"), severity="warning")
             return
-        self.open_scenario(row.next_id, a.mode, a.id, a.time_limit_s if a.mode == "exam" else None)
+        self.open_scenario(row.next_id, a.mode, a.id)
 
     def open_attempt(self, attempt_id: int) -> None:
         """The Debrief of a recent attempt."""
