@@ -34,6 +34,9 @@ LAZY_COMMANDS = {
     "export": "simulator.team_data_cli:export",
     "import": "simulator.team_data_cli:import_cmd",
     "backup": "simulator.team_data_cli:backup",
+    "publish": "simulator.publish_cli:publish",
+    "published": "simulator.publish_cli:published",
+    "unpublish": "simulator.publish_cli:unpublish",
 }
 
 

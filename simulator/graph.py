@@ -11,8 +11,9 @@ if TYPE_CHECKING:
     from simulator.scenario import Scenario
 
 
-def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
-    """Unknown references, unreachable nodes, nodes that cannot end, missing model replies."""
+def graph_problems(s: Scenario, doc: YamlDoc, *, paper: bool = False) -> list[YamlProblem]:
+    """Unknown references, unreachable nodes, nodes that cannot end, missing model replies
+    (a ``paper`` has none: see simulator.papers)."""
     problems: list[YamlProblem] = []
     targets = set(s.nodes) | set(s.endings)
     clash = set(s.nodes) & set(s.endings)
@@ -23,7 +24,7 @@ def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
     if s.buyer.gives_up and s.buyer.gives_up not in s.endings:
         problems.append(doc.problem(("buyer", "gives_up"), f"unknown ending '{s.buyer.gives_up}'"))
     for node in s.nodes.values():
-        if not node.model_reply:
+        if not node.model_reply and not paper:
             problems.append(doc.problem(("nodes", node.id), f"node '{node.id}' has no model_reply"))
         for i, t in enumerate(node.on):
             if t.goto and t.goto not in targets:

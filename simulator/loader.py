@@ -8,10 +8,11 @@ replies against each scenario's policy card, and runs scenarios' self-tests.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scoring import resources
 from scoring.engine import remedy_offer
@@ -19,6 +20,9 @@ from scoring.rubric import default_rubric
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, check_keys, parse
 from simulator.scenario import Scenario, SelfTest, parse_scenario
 from simulator.session import Session, policy_breaches
+
+if TYPE_CHECKING:
+    from simulator.store.base import Paper
 
 SET_KEYS = {"id", "title", "purpose", "pass_mark", "scenarios"}
 
@@ -45,6 +49,7 @@ class Library:
     files: list[str] = field(default_factory=list)
     docs: dict[str, YamlDoc] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # scenarios with problems: tests not run
+    papers: dict[str, Paper] = field(default_factory=dict)  # published ones: simulator.papers
 
 
 def library_root() -> Path:
@@ -151,10 +156,17 @@ def _load_file(path: Path) -> _Loaded:
     return out
 
 
-def load(paths: Iterable[Path] | None = None, jobs: int | None = None) -> Library:
+def load(
+    paths: Iterable[Path] | None = None,
+    jobs: int | None = None,
+    *,
+    known: Collection[str] = (),
+) -> Library:
     """Load scenarios and sets from ``paths`` (default: the built-in library).
 
     Many files are parsed and checked on ``jobs`` processes (default: every core).
+    ``known``: scenario ids that sets may name besides those loaded here (the
+    installed or published ones, when publishing sets).
     """
     lib = Library()
     files = expand(paths if paths is not None else [library_root()])
@@ -169,10 +181,10 @@ def load(paths: Iterable[Path] | None = None, jobs: int | None = None) -> Librar
         lib.files.append(item.display)
         lib.problems.extend(item.problems)
         if item.is_set and item.doc is not None and not item.problems:
-            _load_set(lib, item.doc)
+            load_set_doc(lib, item.doc)
         elif item.scenario is not None:
             _add_scenario(lib, item)
-    _check_sets(lib)
+    _check_sets(lib, known)
     return lib
 
 
@@ -207,7 +219,8 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
     return out
 
 
-def _load_set(lib: Library, doc: YamlDoc) -> None:
+def load_set_doc(lib: Library, doc: YamlDoc) -> None:
+    """Check a set document and add it to ``lib`` (its problems go to ``lib.problems``)."""
     data = doc.data if isinstance(doc.data, dict) else {}
     problems = check_keys(doc, (), data, SET_KEYS, SET_KEYS - {"purpose"})
     scenarios = data.get("scenarios")
@@ -229,13 +242,13 @@ def _load_set(lib: Library, doc: YamlDoc) -> None:
     lib.docs[f"set:{item.id}"] = doc
 
 
-def _check_sets(lib: Library) -> None:
-    if not lib.scenarios:
+def _check_sets(lib: Library, known: Collection[str] = ()) -> None:
+    if not lib.scenarios and not known:
         return  # validating sets alone: scenario ids cannot be checked
     for item in lib.sets.values():
         doc = lib.docs[f"set:{item.id}"]
         for i, sid in enumerate(item.scenarios):
-            if sid not in lib.scenarios:
+            if sid not in lib.scenarios and sid not in known:
                 lib.problems.append(doc.problem(("scenarios", i), f"unknown scenario '{sid}'"))
 
 

@@ -142,8 +142,9 @@ class Scenario:
 class _Reader:
     """Typed access to a YamlDoc that records problems instead of raising."""
 
-    def __init__(self, doc: YamlDoc) -> None:
+    def __init__(self, doc: YamlDoc, paper: bool = False) -> None:
         self.doc = doc
+        self.paper = paper  # a published scenario without its answer key
         self.problems: list[YamlProblem] = []
 
     def fail(self, path: tuple, message: str) -> None:
@@ -243,7 +244,8 @@ def _parse_transition(r: _Reader, path: tuple, raw: Any) -> Transition | None:
 
 
 def _parse_node(r: _Reader, path: tuple, node_id: str, raw: Any) -> Node:
-    n = r.mapping(path, raw, {"say", "model_reply", "on"}, {"say", "model_reply", "on"})
+    required = {"say", "on"} if r.paper else {"say", "model_reply", "on"}
+    n = r.mapping(path, raw, {"say", "model_reply", "on"}, required)
     on_raw = n.get("on")
     if not isinstance(on_raw, list) or not on_raw:
         r.fail((*path, "on"), "must be a non-empty list of reactions")
@@ -339,9 +341,15 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
     return tuple(out)
 
 
-def parse_scenario(doc: YamlDoc) -> tuple[Scenario | None, list[YamlProblem]]:
-    """A Scenario from a parsed YAML document, and every problem found."""
-    r = _Reader(doc)
+def parse_scenario(
+    doc: YamlDoc, *, paper: bool = False
+) -> tuple[Scenario | None, list[YamlProblem]]:
+    """A Scenario from a parsed YAML document, and every problem found.
+
+    ``paper``: the document is a published scenario's paper (simulator.papers),
+    which has no model replies; they come later, with its key.
+    """
+    r = _Reader(doc, paper)
     d = r.mapping((), doc.data, TOP_KEYS, REQUIRED_TOP)
     if not d or r.problems and not d.keys() >= REQUIRED_TOP:
         return None, r.problems
@@ -400,5 +408,5 @@ def parse_scenario(doc: YamlDoc) -> tuple[Scenario | None, list[YamlProblem]]:
     )
     from simulator.graph import graph_problems
 
-    r.problems.extend(graph_problems(scenario, doc))
+    r.problems.extend(graph_problems(scenario, doc, paper=paper))
     return scenario, r.problems

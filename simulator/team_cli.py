@@ -115,11 +115,18 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str
         click.echo(line)
 
 
-def load_library() -> Library:
-    """The built-in scenario library (sets in scenarios/sets/)."""
+def load_library(store: Store | None = None) -> Library:
+    """The built-in scenario library (sets in scenarios/sets/), with what ``store`` has
+    published (a published text that no longer parses is named on stderr and left out)."""
     from simulator import loader
 
-    return loader.load()
+    lib = loader.load()
+    if store is not None:
+        from simulator import papers
+
+        for why in papers.merge(lib, store.papers(), store.set_papers()):
+            click.echo(f"kefu: warning: {why}", err=True)
+    return lib
 
 
 def require_user(store: Store, name: str) -> None:
@@ -265,16 +272,16 @@ def assign(
     SET is a set id from scenarios/sets/ (kefu validate lists them). The
     pass mark defaults to the set's own.
     """
-    lib = load_library()
-    if set_id not in lib.sets:
-        known = ", ".join(sorted(lib.sets)) or "none"
-        raise Fail(f"unknown set {set_id!r}; the library has: {known}")
     day = parse_date(due, "--due")
     if day is not None and day < dt.date.today():
         raise Fail(f"--due {day.isoformat()} is in the past")
-    scenario_set = lib.sets[set_id]
-    mark = scenario_set.pass_mark if pass_mark is None else pass_mark
     with opened() as store:
+        lib = load_library(store)
+        if set_id not in lib.sets:
+            known = ", ".join(sorted(lib.sets)) or "none"
+            raise Fail(f"unknown set {set_id!r}; the library has: {known}")
+        scenario_set = lib.sets[set_id]
+        mark = scenario_set.pass_mark if pass_mark is None else pass_mark
         if target.startswith("@"):
             require_group(store, target)
         else:
@@ -284,6 +291,21 @@ def assign(
             due=day.isoformat() if day else None, attempts_allowed=attempts,
             time_limit_s=time_limit * 60 if time_limit else None,
         )  # fmt: skip
+        team = store.backend == "postgresql"
+    if mode == "exam" and team:
+        open_keys = [
+            sid for sid in scenario_set.scenarios
+            if sid not in lib.papers or not lib.papers[sid].exam
+        ]  # fmt: skip
+        if open_keys:
+            click.echo(
+                "kefu: warning: trainees can read the model replies of "
+                + ", ".join(open_keys)
+                + " before the exam (installed with kefu, or published as practice); for an "
+                "exam whose answers stay locked, publish your own scenarios: "
+                "kefu publish DIR --exam",
+                err=True,
+            )
     title = scenario_set.title.get("zh") or set_id
     click.echo(
         f"Assigned {set_id} ({title}, {len(scenario_set.scenarios)} scenarios) to {a.assignee} "
@@ -366,7 +388,7 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
             require_user(store, user)
         rows = store.attempts(user=user or ALL, limit=limit)
         trails = {a.id: store.overrides(a.id) for a in rows}
-    checks = _verify(rows) if verify else {}
+        checks = _verify(rows, store) if verify else {}
     lines = []
     for a in rows:
         trail = trails[a.id]
@@ -387,11 +409,11 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
         )
 
 
-def _verify(rows: Sequence[Attempt]) -> dict[int, str]:
+def _verify(rows: Sequence[Attempt], store: Store) -> dict[int, str]:
     """attempt id -> ``ok``, ``DIFFERS: replay N`` or why it can't be replayed."""
     from simulator.attempts import ReplayError, replayed_score
 
-    library = load_library()
+    library = load_library(store)
     out: dict[int, str] = {}
     for a in rows:
         if a.status != "finished" or a.score is None:

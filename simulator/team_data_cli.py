@@ -89,11 +89,12 @@ def report(
 
     day = parse_date(since, "--since")
     fmt = fmt or _format_from_suffix(out_path)
-    lib = load_library()
-    if set_id and set_id not in lib.sets:
-        raise Fail(f"unknown set {set_id!r}; the library has: {', '.join(sorted(lib.sets))}")
     filters = {"user": user, "group": group, "set": set_id, "since": day and day.isoformat()}
     with opened() as store:
+        lib = load_library(store)
+        if set_id and set_id not in lib.sets:
+            known = ", ".join(sorted(lib.sets))
+            raise Fail(f"unknown set {set_id!r}; the library has: {known}")
         data = gather(store, lib, filters, local_midnight(day) if day else None)
     render = {
         "table": lambda r: report_text.render_table(r, lang),

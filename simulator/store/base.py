@@ -116,6 +116,28 @@ class DrillStat:
     last_elapsed_s: float | None
 
 
+@dataclass(frozen=True)
+class Paper:
+    """A published scenario without its answer key (model replies, self-tests)."""
+
+    scenario_id: str
+    source: str  # the scenario's YAML, model replies and self-tests removed
+    exam: bool  # exam material: a trainee reads the key only after submitting it
+    published_by: str = ""
+    published_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class SetPaper:
+    """A published scenario set."""
+
+    set_id: str
+    source: str  # the set's YAML
+    scenarios: tuple[str, ...]
+    published_by: str = ""
+    published_at: float = 0.0
+
+
 class Store:
     """The storage API. Implementations: SQL (SQLite file or PostgreSQL).
 
@@ -247,6 +269,29 @@ class Store:
 
     def assignments_for(self, user: str | None = None) -> Sequence[Assignment]:
         """Assignments to the user directly or to one of their groups, oldest first."""
+        raise NotImplementedError
+
+    # published scenarios (simulator.papers makes and reads them)
+    def publish(
+        self, papers: Sequence[tuple[Paper, Mapping[str, str]]], sets: Sequence[SetPaper]
+    ) -> None:
+        """Store (or replace) scenarios, each with its key, and sets, in one transaction."""
+        raise NotImplementedError
+
+    def papers(self) -> Sequence[Paper]:
+        """Every published scenario, by id."""
+        raise NotImplementedError
+
+    def set_papers(self) -> Sequence[SetPaper]:
+        """Every published set, by id."""
+        raise NotImplementedError
+
+    def scenario_key(self, scenario_id: str) -> Mapping[str, str] | None:
+        """A published scenario's model replies by node, or None if unknown or locked."""
+        raise NotImplementedError
+
+    def unpublish(self, ids: Sequence[str]) -> int:
+        """Remove the published scenarios and sets with these ids; how many went."""
         raise NotImplementedError
 
     # script drill

@@ -131,3 +131,47 @@ settings = sa.Table(
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+scenario_papers = sa.Table(
+    "scenario_papers",
+    metadata,
+    sa.Column("scenario_id", sa.Text, primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("exam", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("published_by", sa.Text, nullable=False),
+    sa.Column("published_at", Time, nullable=False),
+)
+
+scenario_keys = sa.Table(
+    "scenario_keys",
+    metadata,
+    sa.Column(
+        "scenario_id",
+        sa.Text,
+        sa.ForeignKey("scenario_papers.scenario_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("model_replies", sa.JSON, nullable=False),
+)
+
+set_papers = sa.Table(
+    "set_papers",
+    metadata,
+    sa.Column("set_id", sa.Text, primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("published_by", sa.Text, nullable=False),
+    sa.Column("published_at", Time, nullable=False),
+)
+
+set_scenarios = sa.Table(
+    "set_scenarios",
+    metadata,
+    sa.Column(
+        "set_id",
+        sa.Text,
+        sa.ForeignKey("set_papers.set_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("scenario_id", sa.Text, nullable=False, index=True),
+)

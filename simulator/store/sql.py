@@ -2,7 +2,8 @@
 
 The pieces live in mixins: :mod:`~simulator.store.attempts` (sessions, drill,
 settings), :mod:`~simulator.store.people` (users, groups, assignments,
-overrides) and :mod:`~simulator.store.transfer` (export, import, backup).
+overrides), :mod:`~simulator.store.papers` (published scenarios) and
+:mod:`~simulator.store.transfer` (export, import, backup).
 :func:`open_store` connects, checks the schema revision and migrates.
 """
 
@@ -20,11 +21,12 @@ from simulator.store.engine import (
     make_engine,
     normalize_url,
 )
+from simulator.store.papers import PapersMixin
 from simulator.store.people import PeopleMixin
 from simulator.store.transfer import TransferMixin
 
 
-class SqlStore(AttemptsMixin, PeopleMixin, TransferMixin):
+class SqlStore(AttemptsMixin, PeopleMixin, PapersMixin, TransferMixin):
     """The :class:`~simulator.store.base.Store` over SQLAlchemy Core."""
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,8 @@ class KefuApp(App[None]):
         self.user = user
         self.store_error: str | None = None
         self._first_frame = threading.Event()  # set once Home has been drawn
+        self._published_merged = False  # the store's published scenarios are in the library
+        self._keys: dict[str, Mapping[str, str]] = {}  # answer keys of published scenarios
         self.role: str = "trainee"  # the current user's, once the store is open
 
     # -- language -------------------------------------------------------
@@ -134,7 +137,73 @@ class KefuApp(App[None]):
         from simulator import loader
 
         lib = loader.load(self.library_paths)
-        self.call_from_thread(setattr, self, "library", lib)
+        self.call_from_thread(self._library_ready, lib)
+
+    def _library_ready(self, lib: Library) -> None:
+        self.library = lib
+        self._merge_published()
+
+    def _merge_published(self) -> None:
+        """Once the library and the store are both there: add what the team published."""
+        if self.library is None or self.store is None or self._published_merged:
+            return
+        self._published_merged = True
+        self.run_worker(
+            partial(self._load_published, self.library, self.store),
+            thread=True,
+            name="published",
+            group="startup",
+        )
+
+    def _load_published(self, lib: Library, store: Store) -> None:
+        import dataclasses
+
+        from simulator import papers
+        from simulator.store import StoreError
+
+        try:
+            scenarios, sets = store.papers(), store.set_papers()
+        except StoreError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
+            return
+        if not scenarios and not sets:
+            return
+        merged = dataclasses.replace(
+            lib,
+            scenarios=dict(lib.scenarios),
+            sets=dict(lib.sets),
+            docs=dict(lib.docs),
+            papers=dict(lib.papers),
+        )
+        skipped = papers.merge(merged, scenarios, sets)
+        self.call_from_thread(setattr, self, "library", merged)
+        if skipped:
+            self.call_from_thread(
+                self.notify, "\n".join(skipped), title=self.t("app.published_skipped"),
+                severity="warning", timeout=30,
+            )  # fmt: skip
+
+    def scenario_key(self, scenario_id: str) -> Mapping[str, str] | None:
+        """In a worker thread: a published scenario's model replies (fetched once), or
+        None while the database keeps them from this person (exam material before
+        they submit it) or without a store. Installed scenarios hold their own."""
+        if scenario_id in self._keys:
+            return self._keys[scenario_id]
+        from simulator.store import StoreError
+
+        if self.store is None:
+            return None
+        try:
+            key = self.store.scenario_key(scenario_id)
+        except StoreError:
+            return None
+        if key is not None:
+            self._keys[scenario_id] = key
+        return key
+
+    def is_published(self, scenario_id: str) -> bool:
+        """Whether the scenario came from the team database (its key is fetched apart)."""
+        return self.library is not None and scenario_id in self.library.papers
 
     def _open_store(self) -> None:
         self._after_first_frame()
@@ -152,6 +221,7 @@ class KefuApp(App[None]):
         lang = store.get_setting("lang")
         theme = store.get_setting("theme")
         self.store = store
+        self._merge_published()
         if theme in THEMES:
             self.theme = theme
         if not self._lang_arg and lang in i18n.LANGS and lang != self.lang:

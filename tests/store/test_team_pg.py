@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from simulator.store import ALL, DrillStat, StoreError, StorePermissionError, open_store
+from tests.published import OTHER, SCENARIO, SET, publication, write_material
 
 RESULT = {"ending": "calm", "score": 62, "criteria": {"apology": True}, "feedback": ["道歉及时"]}
 
@@ -155,11 +156,11 @@ def test_a_trainee_cannot_make_themselves_staff(team):
     assert ana.current_user().role == "trainee"
 
 
-def test_an_exams_answers_stay_hidden_before_submitting(team):
-    """Model replies live in the scenario files, not in the database. What the
-    database holds that could give an exam away is other people's exam
-    attempts (their replies, feedback, scores and overrides) and the exams
-    themselves: a trainee reads none of it, before or after submitting."""
+def test_other_peoples_exam_attempts_stay_hidden(team):
+    """Besides the model replies (next test), what could give an exam away is
+    other people's exam attempts (their replies, feedback, scores and
+    overrides) and the exams themselves: a trainee reads none of it, before or
+    after submitting."""
     db, ana, bo, sue, _ = team
     db.admin.add_to_group("ana", "new-hires")
     db.admin.add_to_group("bo", "new-hires")
@@ -317,3 +318,83 @@ def test_kefu_user_add_creates_a_login_that_the_database_restricts(pg_db, monkey
     assert listed.exit_code == 0 and "wei" not in listed.output and "amy" in listed.output
     denied = kefu("user", "add", "eve", "--role", "admin", "--as", "amy")
     assert denied.exit_code == 1 and denied.output.startswith("kefu: ")
+
+
+def test_an_exams_model_replies_stay_locked_until_submitted_in_the_exam(team, tmp_path):
+    """Published exam material: everyone reads the paper; a trainee reads the
+    key (the model replies) only after finishing the scenario in an exam
+    assignment whose published set holds it. Nothing else opens it."""
+    db, ana, bo, sue, _ = team
+    sue.publish(*publication(write_material(tmp_path / "exam"), exam=True))
+    sue.publish(*publication(write_material(tmp_path / "open", "team-open", "team-open-set"),
+                             exam=False))  # fmt: skip
+    key_sql = "SELECT model_replies FROM scenario_keys WHERE scenario_id = :s"
+    # staff read every key; a trainee reads papers, and practice material's key
+    assert sue.scenario_key(SCENARIO) and rows(sue, key_sql, s=SCENARIO)
+    assert {p.scenario_id for p in ana.papers()} == {SCENARIO, "team-open"}
+    assert ana.scenario_key("team-open")
+    assert ana.scenario_key(SCENARIO) is None and rows(ana, key_sql, s=SCENARIO) == []
+    # a trainee cannot write the tables, nor unlock the key by hand
+    refused(ana, "UPDATE scenario_papers SET exam = false")
+    refused(ana, "DELETE FROM scenario_keys")
+    refused(ana, "INSERT INTO set_scenarios VALUES ('mine', 0, :s)", s=SCENARIO)
+    assert rows(sue, "SELECT exam FROM scenario_papers WHERE scenario_id = :s", s=SCENARIO) == [
+        (True,)
+    ]
+
+    def finish(store, **kwargs):
+        attempt = store.start_attempt(SCENARIO, **kwargs)
+        store.save_reply(attempt, 0, "抱歉", 1.0)
+        store.finish_attempt(attempt, RESULT)
+        return attempt
+
+    # a practice run, an exam attempt outside any assignment, or one under an
+    # exam of another set do not open it
+    finish(ana)
+    finish(ana, mode="exam")
+    other_exam = sue.create_assignment("basic-exam", "ana", mode="exam")
+    finish(ana, mode="exam", assignment_id=other_exam.id)
+    assert ana.scenario_key(SCENARIO) is None
+    # the exam itself: locked while the attempt is open, open once submitted
+    exam = sue.create_assignment(SET, "ana", mode="exam", attempts_allowed=1)
+    attempt = ana.start_attempt(SCENARIO, mode="exam", assignment_id=exam.id)
+    assert ana.scenario_key(SCENARIO) is None
+    ana.finish_attempt(attempt, RESULT)
+    assert ana.scenario_key(SCENARIO) == sue.scenario_key(SCENARIO)
+    # ... for ana only; and with one try allowed she cannot take it again
+    assert bo.scenario_key(SCENARIO) is None
+    with pytest.raises(StorePermissionError, match="all 1 attempts"):
+        ana.start_attempt(SCENARIO, mode="exam", assignment_id=exam.id)
+
+
+def test_kefu_publish_in_team_mode_and_the_exam_warning(pg_db, monkeypatch, tmp_path):
+    """A supervisor publishes exam material with the CLI; a trainee may not; an exam
+    of scenarios whose answers trainees can read (installed ones) is said plainly."""
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    monkeypatch.setenv("KEFU_DATABASE_URL", pg_db.url)
+    pg_db.store_as("sue", "supervisor")
+    pg_db.store_as("ana")
+
+    def kefu(*args: str):
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        assert "Traceback" not in result.output
+        return result
+
+    folder = write_material(tmp_path / "ours")
+    denied = kefu("publish", str(folder), "--exam", "--as", "ana")
+    assert denied.exit_code == 1 and "permission denied" in denied.stderr
+    out = kefu("publish", str(folder), "--exam", "--as", "sue")
+    assert out.exit_code == 0 and "as exam material" in out.stdout, out.stderr
+    assert "nothing is hidden" not in out.stderr
+    assert SCENARIO in kefu("published", "--as", "ana").stdout
+    installed = kefu("assign", "basic-exam", "--to", "ana", "--mode", "exam", "--as", "sue")
+    assert installed.exit_code == 0 and "wrong-size-shoes" in installed.stderr
+    assert "kefu publish DIR --exam" in installed.stderr
+    ours = kefu("assign", SET, "--to", "ana", "--mode", "exam", "--as", "sue")
+    assert ours.exit_code == 0
+    assert OTHER in ours.stderr and SCENARIO not in ours.stderr  # only the installed one
+    practice = kefu("assign", SET, "--to", "ana", "--as", "sue")
+    assert practice.exit_code == 0 and "warning" not in practice.stderr

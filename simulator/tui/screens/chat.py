@@ -429,6 +429,13 @@ class ChatScreen(KefuScreen):
 
     @work(thread=True, exclusive=True, group="chat-hint")
     def _charge_hint(self, node: str) -> None:
+        model = self.session.scenario.nodes[node].model_reply
+        if self.kefu.is_published(self.session.scenario.id):
+            key = self.kefu.scenario_key(self.session.scenario.id)
+            if key is None:  # exam material the database still keeps from this trainee
+                self.app.call_from_thread(self.set_status, "chat.hint_locked", "muted")
+                return
+            model = key.get(node, "")
         store = self.kefu.store
         try:
             if store is None:
@@ -437,13 +444,12 @@ class ChatScreen(KefuScreen):
         except StoreError as exc:
             self.app.call_from_thread(self.set_status, "chat.hint_failed", "error", error=str(exc))
             return
-        self.app.call_from_thread(self._show_hint, node)
+        self.app.call_from_thread(self._show_hint, model)
 
-    def _show_hint(self, node: str) -> None:
+    def _show_hint(self, model: str) -> None:
         if not self.is_attached:
             return  # the trainee left meanwhile; the store has it all
         self.hints += 1
-        model = self.session.scenario.nodes[node].model_reply
         self.app.push_screen(
             CardDialog(
                 lambda: self.t("chat.hint_title"),

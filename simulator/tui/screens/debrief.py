@@ -8,7 +8,7 @@ scenario, runs in a thread worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -88,6 +88,9 @@ class DebriefScreen(KefuScreen):
         self.next_reason: Message | None = None
         self.next_from_set = False
         self.next_ready = False
+        # A published scenario's model replies come from the database: None while
+        # they are fetched, {} when it keeps them (exam material not yet submitted).
+        self.key: Mapping[str, str] | None = None
 
     # -- text -----------------------------------------------------------------
     @property
@@ -195,7 +198,7 @@ class DebriefScreen(KefuScreen):
             yield Static(f"{buyer}: {s.buyer_lines[i][0]}", classes="debrief-buyer")
             yield Horizontal(
                 Static(self._mine(exchange), classes="debrief-mine"),
-                Static(self._model(exchange), classes="debrief-model"),
+                Static(self._model(exchange), classes="debrief-model", id=f"debrief-model-{i}"),
                 classes="debrief-turn",
             )
             yield Static(self._mood(exchange), classes="debrief-mood")
@@ -214,8 +217,27 @@ class DebriefScreen(KefuScreen):
     def _model(self, e: Exchange) -> Text:
         out = Text(self.t("debrief.model") + "\n", style="bold")
         node = self.session.scenario.nodes.get(e.node)
-        out.append(node.model_reply if node else "", style="italic")
+        if not self.kefu.is_published(self.session.scenario.id):
+            out.append(node.model_reply if node else "", style="italic")
+        elif self.key is None:
+            out.append(self.t("debrief.model_loading"), style=MUTED_STYLE)
+        elif e.node in self.key:
+            out.append(self.key[e.node], style="italic")
+        else:
+            out.append(self.t("debrief.model_locked"), style=MUTED_STYLE)
         return out
+
+    @work(thread=True, exclusive=True, group="debrief-key")
+    def _fetch_key(self) -> None:
+        """A published scenario's model replies (after an exam only once submitted)."""
+        key = self.kefu.scenario_key(self.session.scenario.id)
+        self.app.call_from_thread(self._show_key, dict(key or {}))
+
+    def _show_key(self, key: Mapping[str, str]) -> None:
+        self.key = key
+        if self.is_mounted:
+            for i, exchange in enumerate(self.session.exchanges):
+                self.query_one(f"#debrief-model-{i}", Static).update(self._model(exchange))
 
     def _mood(self, e: Exchange) -> Text:
         change = f"{e.mood_change:+d}"
@@ -247,6 +269,8 @@ class DebriefScreen(KefuScreen):
         super().on_mount()
         self.watch(self.kefu, "store", self._maybe_find_next)
         self.watch(self.kefu, "library", self._maybe_find_next)
+        if self.kefu.is_published(self.session.scenario.id):
+            self._fetch_key()
 
     async def relabel(self) -> None:
         """Re-render in the new language and suggest again (the language counts)."""

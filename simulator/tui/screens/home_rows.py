@@ -144,20 +144,25 @@ def field_value(scenario: Scenario, name: str) -> str:
     return str(getattr(scenario, name))
 
 
+def browsable(library: Library) -> list[Scenario]:
+    """The scenarios a trainee may pick freely: all but published exam material,
+    which is played only through an exam assignment."""
+    return [
+        s
+        for s in library.scenarios.values()
+        if s.id not in library.papers or not library.papers[s.id].exam
+    ]
+
+
 def filter_options(library: Library) -> dict[str, list[str]]:
     """The values each filter can take in this library, sorted."""
-    return {
-        name: sorted({field_value(s, name) for s in library.scenarios.values()}) for name in FILTERS
-    }
+    shown = browsable(library)
+    return {name: sorted({field_value(s, name) for s in shown}) for name in FILTERS}
 
 
 def matching(library: Library, filters: Mapping[str, str]) -> list[Scenario]:
     """Scenarios that pass every set filter, by category, difficulty and id."""
     return sorted(
-        (
-            s
-            for s in library.scenarios.values()
-            if all(field_value(s, k) == v for k, v in filters.items())
-        ),
+        (s for s in browsable(library) if all(field_value(s, k) == v for k, v in filters.items())),
         key=lambda s: (s.category, s.difficulty, s.id),
     )

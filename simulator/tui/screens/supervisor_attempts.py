@@ -9,7 +9,7 @@ audit trail of score changes is listed under the transcript.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -146,6 +146,7 @@ class TranscriptScreen(KefuScreen):
         self.attempt_id = attempt_id
         self.attempt: Attempt | None = None
         self.trail: list[Override] = []
+        self.key: Mapping[str, str] = {}  # model replies of a published scenario
         self.error: str | None = None
         self.status: tuple[str, dict[str, Any]] | None = None  # an override refused or failed
 
@@ -168,10 +169,19 @@ class TranscriptScreen(KefuScreen):
         except StoreError as exc:
             self.app.call_from_thread(self._loaded, None, [], str(exc))
             return
-        self.app.call_from_thread(self._loaded, *found, None)
+        sid = found[0].scenario_id
+        key = self.kefu.scenario_key(sid) if self.kefu.is_published(sid) else None
+        self.app.call_from_thread(self._loaded, *found, None, key)
 
-    def _loaded(self, attempt: Attempt | None, trail: list[Override], error: str | None) -> None:
+    def _loaded(
+        self,
+        attempt: Attempt | None,
+        trail: list[Override],
+        error: str | None,
+        key: Mapping[str, str] | None = None,
+    ) -> None:
         self.attempt, self.trail, self.error = attempt, trail, error
+        self.key = key or {}
         if self.is_attached:
             self.call_later(self._redraw)
 
@@ -295,7 +305,8 @@ class TranscriptScreen(KefuScreen):
     def _model(self, s: Session, e: Exchange) -> Text:
         node = s.scenario.nodes.get(e.node)
         out = Text(self.t("supervisor.model") + " ", style=MUTED_STYLE)
-        out.append(node.model_reply if node else "—", style="italic")
+        model = (node.model_reply if node else "") or self.key.get(e.node, "")
+        out.append(model or "—", style="italic")
         return out
 
     def _mood(self, e: Exchange) -> Text:

@@ -1,0 +1,124 @@
+"""Published scenarios: split a scenario into its paper and its answer key, and back.
+
+A supervisor publishes their own scenarios to the team database (``kefu
+publish``) so that trainees' machines never hold the files. What everyone may
+read is the *paper*: the scenario's YAML without model replies and self-tests
+(the self-tests' scripted replies would give the answers away too). The
+*key*, the model reply of each node, sits in a table of its own that the
+database hides from a trainee until they have submitted the scenario in an
+exam, when it is exam material (see the 0003 migration).
+
+Pure apart from the types it shares with the store: text and values in and out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from scoring.yamldoc import YamlDoc, YamlError, parse
+from simulator.loader import Library, load_set_doc
+from simulator.scenario import Scenario, parse_scenario
+
+if TYPE_CHECKING:
+    from simulator.store.base import Paper, SetPaper
+
+SOURCE_PREFIX = "published:"
+"""How a published scenario's or set's file is named in messages."""
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def paper_source(doc: YamlDoc) -> str:
+    """The scenario document's YAML without model replies and self-tests."""
+    data = dict(doc.data)
+    data.pop("tests", None)
+    data["nodes"] = {
+        name: {k: v for k, v in node.items() if k != "model_reply"}
+        for name, node in data["nodes"].items()
+    }
+    return _dump(data)
+
+
+def key_of(scenario: Scenario) -> dict[str, str]:
+    """The answer key: each node's model reply."""
+    return {node.id: node.model_reply for node in scenario.nodes.values()}
+
+
+def set_source(doc: YamlDoc) -> str:
+    """A set document as YAML text."""
+    return _dump(doc.data)
+
+
+def publication(
+    lib: Library, *, exam: bool
+) -> tuple[list[tuple[Paper, dict[str, str]]], list[SetPaper]]:
+    """What ``Store.publish`` takes for every scenario and set of a checked library."""
+    from simulator.store.base import Paper, SetPaper
+
+    items = [
+        (Paper(sid, paper_source(lib.docs[sid]), exam), key_of(lib.scenarios[sid]))
+        for sid in sorted(lib.scenarios)
+    ]
+    sets = [
+        SetPaper(s.id, set_source(lib.docs[f"set:{s.id}"]), s.scenarios)
+        for s in sorted(lib.sets.values(), key=lambda s: s.id)
+    ]
+    return items, sets
+
+
+def with_key(scenario: Scenario, key: Mapping[str, str]) -> Scenario:
+    """The scenario with its model replies filled in from ``key``."""
+    nodes = {
+        nid: dataclasses.replace(node, model_reply=key.get(nid, node.model_reply))
+        for nid, node in scenario.nodes.items()
+    }
+    return dataclasses.replace(scenario, nodes=nodes)
+
+
+def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> list[str]:
+    """Add published scenarios and sets to ``lib`` (in place); why any were left out.
+
+    An installed scenario or set wins over a published one of the same id
+    (``kefu publish`` refuses such ids; this guards databases published to by
+    another kefu version), and a published text that no longer parses is left
+    out with its problems, so one bad row cannot keep the app from starting.
+    """
+    skipped: list[str] = []
+    for paper in papers:
+        name = f"{SOURCE_PREFIX}{paper.scenario_id}"
+        if paper.scenario_id in lib.scenarios:
+            skipped.append(f"{name}: left out, an installed scenario has this id")
+            continue
+        try:
+            doc = parse(paper.source, name)
+        except YamlError as exc:
+            skipped.extend(str(p) for p in exc.problems)
+            continue
+        scenario, problems = parse_scenario(doc, paper=True)
+        if scenario is None or problems:
+            skipped.extend(str(p) for p in problems)
+            continue
+        lib.scenarios[scenario.id] = scenario
+        lib.docs[scenario.id] = doc
+        lib.papers[scenario.id] = paper
+    for item in sets:
+        name = f"{SOURCE_PREFIX}set:{item.set_id}"
+        if item.set_id in lib.sets:
+            skipped.append(f"{name}: left out, an installed set has this id")
+            continue
+        try:
+            doc = parse(item.source, name)
+        except YamlError as exc:
+            skipped.extend(str(p) for p in exc.problems)
+            continue
+        before = len(lib.problems)
+        load_set_doc(lib, doc)
+        skipped.extend(str(p) for p in lib.problems[before:])
+        del lib.problems[before:]
+    return skipped

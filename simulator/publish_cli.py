@@ -1,0 +1,107 @@
+"""``kefu publish``, ``kefu published`` and ``kefu unpublish``: a team's own scenarios in its database.
+
+Publishing checks the files as ``kefu validate`` does (self-tests included)
+and stores each scenario split into its paper and its answer key (see
+``simulator.papers``); nothing is stored unless every file is clean. Ids of
+the installed library are refused: a published scenario must not be confused
+with one whose model replies ship with kefu.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from simulator.team_cli import Fail, db_option, echo_table, opened, when
+
+_EPILOG = """\b
+Examples:
+  kefu publish my-scenarios/ --exam          exam material: keys locked until submitted
+  kefu publish my-scenarios/practice/        practice material: keys readable
+  kefu published
+  kefu unpublish refund-exam-1
+"""
+
+
+@click.command(epilog=_EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--exam",
+    is_flag=True,
+    help="Exam material: a trainee reads its model replies only after submitting it in an exam.",
+)
+@db_option
+def publish(paths: tuple[Path, ...], exam: bool) -> None:
+    """Publish scenarios and sets (files or folders) to the database.
+
+    Trainees then play them without holding the files. Sets published here
+    can be assigned with `kefu assign`. Publishing an id again replaces it.
+    """
+    from simulator import loader, papers
+
+    installed = loader.load()
+    with opened() as store:
+        published = {p.scenario_id for p in store.papers()}
+        lib = loader.load(list(paths), known={*installed.scenarios, *published})
+        problems = [*lib.problems, *loader.test_problems(lib)]
+        for sid in sorted(set(lib.scenarios) & set(installed.scenarios)):
+            problems.append(
+                lib.docs[sid].problem(
+                    ("id",), f"'{sid}' is an installed scenario; choose another id"
+                )
+            )
+        for set_id in sorted(set(lib.sets) & set(installed.sets)):
+            problems.append(
+                lib.docs[f"set:{set_id}"].problem(
+                    ("id",), f"'{set_id}' is an installed set; choose another id"
+                )
+            )
+        if problems:
+            for problem in problems:
+                click.echo(str(problem), err=True)
+            raise Fail(f"nothing published: {len(problems)} problem(s)")
+        if not lib.scenarios and not lib.sets:
+            raise Fail(f"no scenarios or sets in {', '.join(map(str, paths))}")
+        items, sets = papers.publication(lib, exam=exam)
+        store.publish(items, sets)
+        team = store.backend == "postgresql"
+    kind = "exam material" if exam else "practice material"
+    click.echo(
+        f"Published {len(items)} scenario(s) as {kind} and {len(sets)} set(s) to {store.url}"
+    )
+    if exam and not team:
+        click.echo(
+            "kefu: note: on a local SQLite file nothing is hidden from whoever holds the file; "
+            "exam answers stay locked in team mode (PostgreSQL)",
+            err=True,
+        )
+
+
+@click.command()
+@db_option
+def published() -> None:
+    """List published scenarios and sets."""
+    with opened() as store:
+        scenarios, sets = store.papers(), store.set_papers()
+    rows = [
+        [p.scenario_id, "scenario", "exam" if p.exam else "practice", p.published_by,
+         when(p.published_at)]
+        for p in scenarios
+    ] + [
+        [s.set_id, f"set of {len(s.scenarios)}", "", s.published_by, when(s.published_at)]
+        for s in sets
+    ]  # fmt: skip
+    echo_table(["id", "kind", "use", "by", "published"], rows, "nothing published")
+
+
+@click.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@db_option
+def unpublish(ids: tuple[str, ...]) -> None:
+    """Remove published scenarios and sets (attempts already made stay)."""
+    with opened() as store:
+        gone = store.unpublish(ids)
+    if not gone:
+        raise Fail(f"nothing published under {', '.join(ids)} (see kefu published)")
+    click.echo(f"Removed {gone} published item(s)")

@@ -1,0 +1,117 @@
+"""Published exam material in the app, on a real PostgreSQL server as real login roles.
+
+The trainee's app reads the scenario's paper from the team database. Its
+model replies stay with the database until she has submitted it in the exam:
+a practice run of it gets no hint (and pays nothing), and the Debrief after
+the exam fetches them. The supervisor's transcript shows them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from simulator.tui.app import KefuApp
+from simulator.tui.dialogs import ChoiceDialog
+from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.screens.chat import ChatScreen
+from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.screens.home_rows import matching
+from simulator.tui.screens.supervisor_attempts import TranscriptScreen
+from tests.pg import pg_server  # noqa: F401  (a session fixture)
+from tests.published import SCENARIO, SET, publication, write_material
+from tests.store.conftest import Db, _pg_db
+from tests.tui.play import FakeClock, send, settle, static_text
+from tests.tui.team_seed import NOW, SHOES_GOOD, ready
+
+
+@pytest.fixture(autouse=True)
+def no_typing_delay(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0)
+    yield
+
+
+@pytest.fixture
+def team(pg_server, tmp_path: Path) -> Iterator[tuple[Db, dict[str, str]]]:  # noqa: F811
+    """sue (supervisor) published the exam material; ana is a trainee. Returns the key."""
+    db = _pg_db(pg_server)
+    sue = db.store_as("sue", "supervisor")
+    db.store_as("ana")
+    sue.publish(*publication(write_material(tmp_path / "ours"), exam=True))
+    key = dict(sue.scenario_key(SCENARIO) or {})
+    assert key
+    yield db, key
+    db.close()
+
+
+def app_as(db: Db, user: str) -> KefuApp:
+    return KefuApp(database_url=db.url, user=user, lang="zh", clock=FakeClock(NOW))
+
+
+async def open_assignment(app: KefuApp, pilot, assignment_id: int) -> ChatScreen:  # type: ignore[no-untyped-def]
+    await ready(app, pilot)
+    table = app.screen.query_one("#home-assignments", DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(str(assignment_id)))
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, BriefingScreen)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ChatScreen) and app.screen.session.scenario.id == SCENARIO
+    return app.screen
+
+
+async def test_practice_on_exam_material_gets_no_hint_and_pays_nothing(team) -> None:
+    db, key = team
+    sue = db.store_as("sue", "supervisor")
+    practice = sue.create_assignment(SET, "ana", mode="practice")
+    app = app_as(db, "ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        chat = await open_assignment(app, pilot, practice.id)
+        assert app.library is not None and SCENARIO in app.library.papers
+        assert SCENARIO not in {s.id for s in matching(app.library, {})}  # not in the library list
+        assert all(not n.model_reply for n in chat.session.scenario.nodes.values())
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # "show the hint"
+        await settle(app, pilot)
+        assert app.screen is chat and chat.hints == 0
+        assert "考试中提交后才开放" in static_text(app, "#chat-status")
+        assert not any(text in static_text(app, "#chat-status") for text in key.values())
+        for reply in SHOES_GOOD:  # a practice run does not open the key either
+            await send(app, pilot, reply)
+        await settle(app, pilot)
+        assert isinstance(app.screen, DebriefScreen) and app.screen.key == {}
+        assert "考试中提交后才开放" in static_text(app, "#debrief-model-0")
+    (attempt,) = sue.attempts(user="ana")
+    assert attempt.status == "finished" and attempt.hints_used == 0
+
+
+async def test_the_debrief_after_the_exam_shows_the_model_replies(team) -> None:
+    db, key = team
+    sue = db.store_as("sue", "supervisor")
+    exam = sue.create_assignment(SET, "ana", mode="exam", attempts_allowed=1)
+    app = app_as(db, "ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_assignment(app, pilot, exam.id)
+        for reply in SHOES_GOOD:
+            await send(app, pilot, reply)
+        await settle(app, pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        debrief = app.screen
+        first = static_text(app, "#debrief-model-0")
+        assert debrief.key == key and key[debrief.session.exchanges[0].node] in first
+    (attempt,) = sue.attempts(user="ana")
+    assert attempt.status == "finished" and attempt.assignment_id == exam.id
+    boss = app_as(db, "sue")
+    async with boss.run_test(size=(100, 30)) as pilot:
+        await ready(boss, pilot)
+        boss.push_screen(TranscriptScreen(attempt.id))
+        await settle(boss, pilot)
+        shown = "\n".join(str(w.render()) for w in boss.screen.query(".transcript-model"))
+        assert key["complaint"] in shown
