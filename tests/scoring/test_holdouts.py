@@ -33,6 +33,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout9_replies.jsonl": (1.00, 0.97, 0.97, 0.96),
     # sealed: measured unseen, errors never studied; keep it that way for honest checks
     "holdout10_replies.jsonl": (1.00, 0.88, 0.97, 0.85),
+    # sealed: written blind (2026-12-04), measured unseen, errors never studied
+    "holdout11_replies.jsonl": (0.97, 0.97, 0.97, 0.95),
+    # written blind in another style the same day; unseen F1 .970/.907/.913/.907
+    "holdout12_replies.jsonl": (0.97, 0.90, 0.91, 0.90),
 }
 
 
