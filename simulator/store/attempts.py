@@ -8,6 +8,7 @@ UPDATE or DELETE privilege on attempts or replies.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,9 +56,16 @@ class AttemptsMixin(SqlCore):
             "started_at": now() if started_at is None else float(started_at),
             "status": "active",
             "hints_used": 0,
+            "client_token": uuid.uuid4().hex,
         }
 
         def work(conn: Connection) -> int:
+            # A retry after a commit whose answer was lost finds the first try's row.
+            a = t.attempts.c
+            done = conn.execute(sa.select(a.id).where(a.client_token == values["client_token"]))
+            found = done.scalar()
+            if found is not None:
+                return int(found)
             if assignment_id is not None:
                 self._check_assignment_quota(conn, me, assignment_id, mode, scenario_id)
             result = conn.execute(sa.insert(t.attempts).values(**values))

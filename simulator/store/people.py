@@ -242,6 +242,16 @@ class PeopleMixin(SqlCore):
             raise StorePermissionError(f"kefu: {by} may not change their own score")
         if row.status != "finished":
             raise StoreError(f"kefu: attempt {attempt_id} is {row.status}, not finished")
+        o = t.score_overrides.c
+        last = conn.execute(
+            sa.select(t.score_overrides).where(o.attempt_id == attempt_id).order_by(o.id.desc())
+        ).first()
+        if (
+            last is not None
+            and row.score == new_score
+            and (last.by, last.new_score, last.reason) == (by, new_score, reason)
+        ):
+            return self._override(last)  # the same override again (a retry): nothing changes
         audit = Override(attempt_id, by, row.score, new_score, reason, now())
         conn.execute(sa.insert(t.score_overrides).values(**_override_values(audit)))
         conn.execute(

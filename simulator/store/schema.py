@@ -79,6 +79,7 @@ attempts = sa.Table(
     sa.Column("criteria", sa.JSON),
     sa.Column("result", sa.JSON),
     sa.Column("hints_used", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("client_token", sa.Text, unique=True),  # makes a retried start idempotent
     sa.CheckConstraint("mode IN ('practice', 'exam')", name="ck_attempts_mode"),
     sa.CheckConstraint("status IN ('active', 'finished', 'abandoned')", name="ck_attempts_status"),
 )

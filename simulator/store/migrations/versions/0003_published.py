@@ -1,4 +1,5 @@
-"""Published scenarios: the paper in one table, the answer key in another.
+"""Published scenarios (the paper in one table, the answer key in another), and
+retries that cannot write twice.
 
 A supervisor publishes their own scenarios and sets to the database
 (``kefu publish``) so trainees' machines never hold the files. A scenario is
@@ -17,6 +18,16 @@ theirs, in exam mode, under an exam assignment whose published set holds the
 scenario (the ``kefu_attempt_guard`` trigger of 0002 already makes sure such
 an assignment reaches them). A practice run or a hand-made attempt outside an
 exam does not open it. Staff read every key.
+
+Retries: a write whose commit succeeded but whose answer was lost (a dropped
+connection) is retried by kefu. Two writes were not idempotent and are made so:
+
+- starting an attempt carries a ``client_token`` (unique); the retry finds the
+  attempt the first try made instead of starting a second one (which an exam
+  with one try allowed would refuse);
+- an override that changes nothing (the score is already the new one, and the
+  latest audit row is the same person's with the same score and reason) is
+  not audited again: ``kefu_override_score`` returns that row.
 
 Revision ID: 0003
 Revises: 0002
@@ -71,8 +82,58 @@ POLICIES: list[tuple[str, str, str, str, str | None, str | None]] = [
 ]
 
 
+OVERRIDE = """
+CREATE OR REPLACE FUNCTION kefu_override_score(p_id integer, p_score integer, p_reason text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path}
+AS $$
+DECLARE
+  me text := session_user;
+  a attempts%ROWTYPE;
+  last score_overrides%ROWTYPE;
+  audit_id integer;
+BEGIN
+  IF NOT kefu_is_staff() THEN
+    RAISE EXCEPTION 'kefu: only a supervisor may change a score (% is not)', me
+      USING ERRCODE = '42501';
+  END IF;
+  IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+    RAISE EXCEPTION 'kefu: a score override needs a reason' USING ERRCODE = '23514';
+  END IF;
+  IF p_score IS NULL OR p_score < 0 OR p_score > 100 THEN
+    RAISE EXCEPTION 'kefu: a score is a whole number from 0 to 100, not %', p_score
+      USING ERRCODE = '22003';
+  END IF;
+  SELECT * INTO a FROM attempts WHERE id = p_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'kefu: no attempt %', p_id USING ERRCODE = 'P0002';
+  END IF;
+  IF a.user_name = me THEN
+    RAISE EXCEPTION 'kefu: % may not change their own score', me USING ERRCODE = '42501';
+  END IF;
+  IF a.status <> 'finished' THEN
+    RAISE EXCEPTION 'kefu: attempt % is %, not finished', p_id, a.status;
+  END IF;
+  SELECT * INTO last FROM score_overrides WHERE attempt_id = p_id ORDER BY id DESC LIMIT 1;
+  IF FOUND AND a.score = p_score AND last."by" = me AND last.new_score = p_score
+     AND last.reason = btrim(p_reason) THEN
+    RETURN last.id;  -- the same override again (a retry): nothing changes
+  END IF;
+  INSERT INTO score_overrides (attempt_id, "by", old_score, new_score, reason, at)
+  VALUES (p_id, me, a.score, p_score, btrim(p_reason), extract(epoch FROM clock_timestamp()))
+  RETURNING id INTO audit_id;
+  UPDATE attempts SET score = p_score WHERE id = p_id;
+  RETURN audit_id;
+END $$
+"""
+
+
 def upgrade() -> None:
-    """The four tables; on PostgreSQL also their grants and policies."""
+    """The four tables and the attempt token; on PostgreSQL also grants, policies and
+    the idempotent override."""
+    with op.batch_alter_table("attempts") as batch:
+        batch.add_column(sa.Column("client_token", sa.Text, nullable=True))
+    op.create_index("ux_attempts_client_token", "attempts", ["client_token"], unique=True)
     op.create_table(
         "scenario_papers",
         sa.Column("scenario_id", sa.Text, primary_key=True),
@@ -114,6 +175,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar_one()
+    path = bind.dialect.identifier_preparer.quote_identifier(schema) + ", pg_temp"
+    op.execute(OVERRIDE.replace("{path}", path))
     op.execute(f"GRANT SELECT ON {', '.join(TABLES)} TO {KEFU}")
     op.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(TABLES)} TO {STAFF}")
     for table in TABLES:
@@ -128,6 +192,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the four tables (their policies go with them)."""
+    """Drop the four tables (their policies go with them) and the token. The override
+    function stays idempotent: it does all that 0002's did."""
     for table in reversed(TABLES):
         op.drop_table(table)
+    op.drop_index("ux_attempts_client_token", "attempts")
+    with op.batch_alter_table("attempts") as batch:
+        batch.drop_column("client_token")
