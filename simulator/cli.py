@@ -246,11 +246,21 @@ def open_output(
     """Standard output, or ``path`` written whole (via ``path.partial``) on success.
 
     A failed command leaves no half-written file behind; ``cannot_write``
-    makes the error a command raises when ``path`` can't be opened.
+    makes the error a command raises when ``path`` can't be opened. A path
+    that is not a regular file (``/dev/null``, a pipe) is written directly:
+    renaming over it would replace the device with a file.
     """
     if path is None or path == "-":
         yield sys.stdout
         sys.stdout.flush()
+        return
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+        try:
+            special = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
+        with special:
+            yield special
         return
     tmp = f"{path}.partial"
     try:

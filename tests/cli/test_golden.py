@@ -64,3 +64,26 @@ def test_progress_bar_knows_its_end(tmp_path):
     line = bar.render(2, 100.0)
     assert "50%" in line and "2/4" in line and "█" * 15 in line
     assert "scored 7 lines" in _Progress(True, ("-",)).render(7, 10.0)
+
+
+def test_output_to_a_device_or_pipe_writes_to_it_and_leaves_it_be(tmp_path):
+    """``-o /dev/null`` or a named pipe: written directly. (Renaming the finished
+    ``.partial`` file over it replaced the machine's /dev/null with a file.)"""
+    import stat
+    import threading
+
+    fifo = tmp_path / "scores.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "score", "--text", "非常抱歉", "--format", "jsonl",
+         "-o", str(fifo)],
+        capture_output=True, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a file put in its place
+    assert b'"apology": true' in received[0]
+    assert not (tmp_path / "scores.pipe.partial").exists()
