@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 THEMES = ("textual-dark", "textual-light")
 FIRST_FRAME_WAIT = 2.0  # seconds the startup workers wait for the first frame, at most
+STORE_WAIT = 1.0  # seconds the parsed library waits for the store (and its published scenarios)
 
 
 class KefuApp(App[None]):
@@ -71,6 +72,9 @@ class KefuApp(App[None]):
         self.store_error: str | None = None
         self._first_frame = threading.Event()  # set once Home has been drawn
         self._published_merged = False  # the store's published scenarios are in the library
+        self._merge_lock = threading.Lock()  # guards _published_merged between workers
+        self._store_settled = threading.Event()  # the store opened, or failed to
+        self._opened_store: Store | None = None  # set by the store worker
         self._keys: dict[str, Mapping[str, str]] = {}  # answer keys of published scenarios
         self.role: str = "trainee"  # the current user's, once the store is open
 
@@ -137,17 +141,31 @@ class KefuApp(App[None]):
         from simulator import loader
 
         lib = loader.load(self.library_paths)
-        self.call_from_thread(self._library_ready, lib)
+        # The team's published scenarios join the library before it is shown, so
+        # screens compose it once. The store usually opens while the files parse;
+        # if it is slow, the library comes first and they follow (_merge_published).
+        self._store_settled.wait(timeout=STORE_WAIT)
+        skipped: list[str] = []
+        with self._merge_lock:
+            store = self._opened_store
+            if store is not None and not self._published_merged:
+                self._published_merged = True
+                lib, skipped = self._with_published(lib, store)
+        self.call_from_thread(self._library_ready, lib, skipped)
 
-    def _library_ready(self, lib: Library) -> None:
+    def _library_ready(self, lib: Library, skipped: list[str]) -> None:
         self.library = lib
+        self._say_skipped(skipped)
         self._merge_published()
 
     def _merge_published(self) -> None:
-        """Once the library and the store are both there: add what the team published."""
-        if self.library is None or self.store is None or self._published_merged:
+        """The store came after the library: add what the team published now."""
+        if self.library is None or self.store is None:
             return
-        self._published_merged = True
+        with self._merge_lock:
+            if self._published_merged:
+                return
+            self._published_merged = True
         self.run_worker(
             partial(self._load_published, self.library, self.store),
             thread=True,
@@ -156,6 +174,14 @@ class KefuApp(App[None]):
         )
 
     def _load_published(self, lib: Library, store: Store) -> None:
+        merged, skipped = self._with_published(lib, store)
+        if merged is not lib:
+            self.call_from_thread(setattr, self, "library", merged)
+        self.call_from_thread(self._say_skipped, skipped)
+
+    def _with_published(self, lib: Library, store: Store) -> tuple[Library, list[str]]:
+        """In a worker: ``lib`` with the store's published scenarios and sets (a copy),
+        and why any were left out; ``lib`` itself when there are none."""
         import dataclasses
 
         from simulator import papers
@@ -164,10 +190,9 @@ class KefuApp(App[None]):
         try:
             scenarios, sets = store.papers(), store.set_papers()
         except StoreError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=30)
-            return
+            return lib, [str(exc)]
         if not scenarios and not sets:
-            return
+            return lib, []
         merged = dataclasses.replace(
             lib,
             scenarios=dict(lib.scenarios),
@@ -175,11 +200,12 @@ class KefuApp(App[None]):
             docs=dict(lib.docs),
             papers=dict(lib.papers),
         )
-        skipped = papers.merge(merged, scenarios, sets)
-        self.call_from_thread(setattr, self, "library", merged)
+        return merged, papers.merge(merged, scenarios, sets)
+
+    def _say_skipped(self, skipped: list[str]) -> None:
         if skipped:
-            self.call_from_thread(
-                self.notify, "\n".join(skipped), title=self.t("app.published_skipped"),
+            self.notify(
+                "\n".join(skipped), title=self.t("app.published_skipped"),
                 severity="warning", timeout=30,
             )  # fmt: skip
 
@@ -213,8 +239,11 @@ class KefuApp(App[None]):
             store = open_store(self.database_url, user=self.user)
             self.role = store.current_user().role
         except StoreError as exc:
+            self._store_settled.set()
             self.call_from_thread(self.post_message, StoreFailed(str(exc)))
             return
+        self._opened_store = store
+        self._store_settled.set()
         self.call_from_thread(self._store_ready, store)
 
     def _store_ready(self, store: Store) -> None:

@@ -8,12 +8,15 @@ the exam fetches them. The supervisor's transcript shows them too.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable
 
+from simulator.tui import app as app_module
 from simulator.tui.app import KefuApp
 from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens.briefing import BriefingScreen
@@ -53,6 +56,11 @@ def app_as(db: Db, user: str) -> KefuApp:
 
 async def open_assignment(app: KefuApp, pilot, assignment_id: int) -> ChatScreen:  # type: ignore[no-untyped-def]
     await ready(app, pilot)
+    for _ in range(250):  # with a slow store the published scenarios come a moment later
+        if app.library is not None and SCENARIO in app.library.papers:
+            break
+        await pilot.pause(0.02)
+    await settle(app, pilot)
     table = app.screen.query_one("#home-assignments", DataTable)
     table.focus()
     table.move_cursor(row=table.get_row_index(str(assignment_id)))
@@ -92,7 +100,23 @@ async def test_practice_on_exam_material_gets_no_hint_and_pays_nothing(team) -> 
     assert attempt.status == "finished" and attempt.hints_used == 0
 
 
-async def test_the_debrief_after_the_exam_shows_the_model_replies(team) -> None:
+@pytest.mark.parametrize("store_wait", [1.0, 0.0], ids=["store-first", "library-first"])
+async def test_the_debrief_after_the_exam_shows_the_model_replies(
+    team, store_wait: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when the library is shown before the store opens (a slow server): the
+    published scenarios join it a moment later."""
+    monkeypatch.setattr(app_module, "STORE_WAIT", store_wait)
+    if not store_wait:  # the store opens well after the library is parsed
+        import simulator.store
+
+        real_open = simulator.store.open_store
+
+        def slow_open(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(1.0)
+            return real_open(*args, **kwargs)
+
+        monkeypatch.setattr(simulator.store, "open_store", slow_open)
     db, key = team
     sue = db.store_as("sue", "supervisor")
     exam = sue.create_assignment(SET, "ana", mode="exam", attempts_allowed=1)
