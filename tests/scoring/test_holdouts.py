@@ -22,14 +22,14 @@ DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 # F1 floors (apology, listening, remedy, no_blame), rounded down from the figures reached.
 FLOORS: dict[str, tuple[float, float, float, float]] = {
-    "holdout_replies.jsonl": (0.99, 0.98, 0.98, 0.99),
-    "holdout2_replies.jsonl": (0.97, 0.99, 0.98, 0.96),
-    "holdout3_replies.jsonl": (0.97, 0.98, 0.96, 0.97),
-    "holdout4_replies.jsonl": (0.96, 0.97, 0.96, 0.98),
-    "holdout5_replies.jsonl": (0.99, 0.99, 0.97, 0.98),
-    "holdout6_replies.jsonl": (0.96, 0.97, 0.95, 0.97),
-    "holdout7_replies.jsonl": (1.00, 0.99, 0.97, 0.98),
-    "holdout8_replies.jsonl": (1.00, 0.98, 0.95, 1.00),
+    "holdout_replies.jsonl": (0.99, 0.98, 1.00, 0.99),
+    "holdout2_replies.jsonl": (0.97, 0.99, 0.99, 0.96),
+    "holdout3_replies.jsonl": (0.97, 0.98, 0.98, 0.97),
+    "holdout4_replies.jsonl": (0.96, 0.97, 0.99, 0.98),
+    "holdout5_replies.jsonl": (0.99, 0.99, 0.98, 0.98),
+    "holdout6_replies.jsonl": (0.96, 0.97, 0.98, 0.97),
+    "holdout7_replies.jsonl": (1.00, 0.99, 0.98, 0.98),
+    "holdout8_replies.jsonl": (1.00, 0.98, 0.98, 1.00),
     "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.97),
     # sealed: measured unseen, errors never studied; keep it that way for honest checks
     "holdout10_replies.jsonl": (1.00, 0.88, 0.97, 0.85),
