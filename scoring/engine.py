@@ -28,7 +28,7 @@ from scoring.model import (
     ReplyResult,
 )
 from scoring.normalize import Normalized, normalize
-from scoring.rubric import CompiledRule, Rubric, default_rubric
+from scoring.rubric import CompiledRule, Rubric, default_rubric, default_rubric_for
 
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -272,6 +272,26 @@ def remedy_offer(text: str, *, channel: str = "chat", rubric: Rubric | None = No
     concrete, specifics = _remedy_hits(hits, norm.text)
     costs = [h for h in hits if h.rule.criterion == "no_blame" and h.rule.level == "cost"]
     return remedy_mod.extract(norm, concrete, specifics, costs)
+
+
+_TERMS_CRITERIA = frozenset({"remedy", "specific"})
+
+
+def remedy_terms(text: str, *, channel: str = "chat", rubric: Rubric | None = None) -> RemedyOffer:
+    """The remedy types, amounts and commitment ``text`` offers: what a policy card limits.
+
+    Equal to ``remedy_offer(text)`` in ``types``, ``amounts`` and ``committed``,
+    for less: only remedy and specific rules run (blame and ownership rules
+    decide the payer alone, and cancellations stay within a criterion). The
+    payer, time frames and tracking numbers are not read (None and empty).
+    """
+    rubric = rubric or default_rubric_for(_TERMS_CRITERIA)
+    norm = normalize(text)
+    hits, _ = _cancel(_run_rules(norm, rubric, channel, _TERMS_CRITERIA), norm.text)
+    concrete, specifics = _remedy_hits(hits, norm.text)
+    amounts = [h for h in specifics if h.rule.specific == "amount"]
+    offer = remedy_mod.extract(norm, concrete, amounts, ())
+    return replace(offer, payer=None)
 
 
 def _drop_accusing_questions(hits: list[_Raw], costs: list[_Raw], text: str) -> list[_Raw]:
