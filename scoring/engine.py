@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from scoring import remedy as remedy_mod
 from scoring.kinds import CLAUSE_END, units
 from scoring.model import (
@@ -346,6 +344,8 @@ def _template_findings(
     norm: Normalized, rubric: Rubric, context: Mapping[str, Any] | None
 ) -> list[Finding]:
     """A reply near-identical to an earlier reply or to a known canned text."""
+    from rapidfuzz import fuzz  # here: linting model replies never needs it
+
     text = norm.text.strip()
     if len(text) < rubric.template_min_chars:
         return []

@@ -29,8 +29,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from rapidfuzz import fuzz
-
 from scoring.normalize import normalize, to_simplified
 
 KINDS = ("phrase", "pattern", "near")
@@ -230,6 +228,8 @@ class Matcher:
 
     def _fuzzy_spans(self, text: str) -> Iterator[tuple[int, int]]:
         """One wrong character in a long phrase (rapidfuzz alignment)."""
+        from rapidfuzz import fuzz  # here: most callers never need it, and it is slow to import
+
         for phrase in self.fuzzy:
             n = len(phrase)
             if len(text) < n:
