@@ -218,10 +218,15 @@ class _Unusual(Exception):
     """The document needs the general reader: an anchor, alias, tag or error."""
 
 
-# First characters of plain scalars that may resolve to something other than a
-# string (numbers, true/false, null, dates...); every other plain scalar is a string.
-_RESOLVED_FIRST = frozenset(k for k, v in _Loader.yaml_implicit_resolvers.items() if v)
+# The loader's implicit resolvers by first character of a plain scalar (numbers,
+# true/false, null, dates...): a plain scalar no resolver claims is a string.
+# Wildcard or path resolvers would need the loader's own ``resolve``.
+_RESOLVERS = {k: tuple(v) for k, v in _Loader.yaml_implicit_resolvers.items() if v}
 _ALWAYS_RESOLVE = None in _Loader.yaml_implicit_resolvers or bool(_Loader.yaml_path_resolvers)
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")  # what the int constructor reads as int()
 
 
 def _plain(loader: Any) -> tuple[Any, dict[Path, tuple[int, int]]]:
@@ -241,8 +246,8 @@ def _plain(loader: Any) -> tuple[Any, dict[Path, tuple[int, int]]]:
         raise _Unusual  # an empty stream, too: rare, and the general reader knows it
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end, scalar_node = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.ScalarNode
-    resolve, construct = loader.resolve, loader.construct_object
-    resolved_first, always = _RESOLVED_FIRST, _ALWAYS_RESOLVE
+    resolve, construct, bools = loader.resolve, loader.construct_object, loader.bool_values
+    resolvers, always, no_resolvers = _RESOLVERS, _ALWAYS_RESOLVE, ()
     pos: dict[Path, tuple[int, int]] = {}
     stack: list[tuple[Any, Path, bool]] = []
     root: Any = None
@@ -279,13 +284,28 @@ def _plain(loader: Any) -> tuple[Any, dict[Path, tuple[int, int]]]:
                 pos[child] = (mark.line + 1, mark.column + 1)
             if kind is scalar:
                 value = ev.value
-                if ev.implicit[0] and (always or not value or value[0] in resolved_first):
-                    tag = resolve(scalar_node, value, ev.implicit)
-                    if tag != _STR:
-                        if tag not in _ALLOWED_TAGS:
-                            raise _Unusual
+                if ev.implicit[0]:  # plain: the resolvers decide (Resolver.resolve's rules)
+                    if always:
+                        tag = resolve(scalar_node, value, ev.implicit)
+                    else:
+                        tag = _STR
+                        for rtag, regex in resolvers.get(value[0] if value else "", no_resolvers):
+                            if regex.match(value):
+                                tag = rtag
+                                break
+                    if tag == _STR:
+                        pass
+                    elif tag == _BOOL_TAG:
+                        value = bools[value.lower()]  # SafeConstructor.construct_yaml_bool
+                    elif tag == _NULL_TAG:
+                        value = None
+                    elif tag == _INT_TAG and _DECIMAL.match(value):
+                        value = int(value)
+                    elif tag in _ALLOWED_TAGS:
                         node = scalar_node(tag, value, ev.start_mark, ev.end_mark)
                         value = construct(node, deep=True)
+                    else:
+                        raise _Unusual
             else:
                 value = {} if kind is map_start else []
                 if len(pos) > MAX_NODES:
