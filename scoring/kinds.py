@@ -27,6 +27,7 @@ import re._constants as _constants  # the standard library's regex parser, read-
 import re._parser as _parser
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from scoring.normalize import normalize, to_simplified
@@ -184,7 +185,7 @@ class Matcher:
         """Piece ``index`` compiled, or None if it can match the empty string."""
         if index not in self._pieces:
             source = f"(?:{self.pieces[index]})"
-            empty = _parser.parse(source).getwidth()[0] == 0
+            empty = _parsed(source).getwidth()[0] == 0
             self._pieces[index] = None if empty else re.compile(lead_guarded(source))
         return self._pieces[index]
 
@@ -311,6 +312,32 @@ def _first_class(items: Any) -> tuple[list[str], bool] | None:
     return out, True
 
 
+@lru_cache(maxsize=8192)
+def _parsed(source: str) -> Any:
+    """``source`` parsed by the standard library's regex parser (read only)."""
+    return _parser.parse(source)
+
+
+@lru_cache(maxsize=8192)
+def _first_chars(source: str) -> tuple[str, ...] | None:
+    """Class items every match of ``source`` starts with; None if unknown or if
+    it can match the empty string."""
+    try:
+        parsed = _parsed(source)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:  # global inline flags must stay first
+        return None
+    first = _first_class(parsed.data)
+    if first is None or first[1] or not first[0]:
+        return None
+    return tuple(dict.fromkeys(first[0]))
+
+
+def _behind_lookahead(source: str, first: tuple[str, ...] | None) -> str:
+    return source if first is None else f"(?=[{''.join(first)}])(?:{source})"
+
+
 def lead_guarded(source: str) -> str:
     """``source`` behind a lookahead for the characters its matches start with.
 
@@ -321,16 +348,17 @@ def lead_guarded(source: str) -> str:
     can match the empty string, or start with nearly anything, is returned
     as it is.
     """
-    try:
-        parsed = _parser.parse(source)
-    except re.error:
-        return source
-    if parsed.state.flags & ~re.UNICODE:  # global inline flags must stay first
-        return source
-    first = _first_class(parsed.data)
-    if first is None or first[1] or not first[0]:
-        return source
-    return f"(?=[{''.join(dict.fromkeys(first[0]))}])(?:{source})"
+    return _behind_lookahead(source, _first_chars(source))
+
+
+def _guarded_alternation(pieces: list[str]) -> str:
+    """``(?:a)|(?:b)|...`` behind the lookahead of its pieces' first characters
+    (what ``lead_guarded`` gives, from the pieces' cached analyses)."""
+    joined = "|".join(f"(?:{p})" for p in pieces)
+    firsts = [_first_chars(f"(?:{p})") for p in pieces]
+    if not firsts or any(f is None for f in firsts):
+        return joined
+    return _behind_lookahead(joined, tuple(dict.fromkeys(c for f in firsts if f for c in f)))
 
 
 def _clause_tail(text: str) -> str:
@@ -385,7 +413,7 @@ def compile_rule(
     if scope not in SCOPES:
         raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
     try:
-        regex = re.compile(lead_guarded("|".join(f"(?:{p})" for p in pieces)))
+        regex = re.compile(_guarded_alternation(pieces))
         return Matcher(
             regex, _guard(not_after, True), _guard(not_before, False), fuzzy, scope, tuple(pieces)
         )

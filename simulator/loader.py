@@ -131,7 +131,8 @@ class _Loaded:
     problems: list[YamlProblem] = field(default_factory=list)
 
 
-def _load_file(path: Path) -> _Loaded:
+def _load_file(path: Path, slim: bool = True) -> _Loaded:
+    """Read and check one file; ``slim``: keep only the positions later checks use."""
     out = _Loaded(_display(path), path.parent.name == "sets")
     if not path.exists():
         out.problems.append(YamlProblem(out.display, 1, 1, "no such file"))
@@ -152,11 +153,12 @@ def _load_file(path: Path) -> _Loaded:
             out.doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'")
         )
     problems.extend(model_reply_problems(scenario, out.doc))
-    # Later checks only point at top-level keys and tests: ship a slim copy
-    # of the position table back from the worker.
-    out.doc = YamlDoc(
-        out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
-    )
+    if slim:
+        # Later checks only point at top-level keys and tests: ship a slim copy
+        # of the position table back from the worker.
+        out.doc = YamlDoc(
+            out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
+        )
     return out
 
 
@@ -233,7 +235,7 @@ class _Checked:
 
 
 def _check_file(path: Path, run_tests: bool) -> _Checked:
-    item = _load_file(path)
+    item = _load_file(path, slim=False)  # the document stays here: no need to slim it
     out = _Checked(item.display, item.problems)
     if item.is_set and item.doc is not None and not item.problems:
         out.set_doc = item.doc

@@ -111,3 +111,20 @@ def test_guarded_patterns_keep_their_matches(source: str, text: str):
     guarded = lead_guarded(source)
     assert guarded != source
     assert _spans(guarded, text) == _spans(source, text) != []
+
+
+def test_compiled_rules_match_like_their_plain_regexes():
+    """What the scorer runs: each rule's whole regex and its pieces, as compiled."""
+    guarded = 0
+    for compiled in RUBRIC.rules:
+        matcher = compiled.matcher
+        plain = "|".join(f"(?:{p})" for p in matcher.pieces)
+        guarded += matcher.regex.pattern != plain
+        pieces = [matcher._piece(i) for i in range(len(matcher.pieces))]
+        for text in CORPUS[::3]:
+            expected = _spans(plain, text)
+            assert [m.span() for m in matcher.regex.finditer(text)] == expected
+            for piece, source in zip(pieces, matcher.pieces, strict=True):
+                if piece is not None:
+                    assert [m.span() for m in piece.finditer(text)] == _spans(f"(?:{source})", text)
+    assert guarded >= 0.9 * len(RUBRIC.rules)
