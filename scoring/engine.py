@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from scoring import remedy as remedy_mod
 from scoring.kinds import CLAUSE_END, units
 from scoring.model import (
@@ -28,7 +26,7 @@ from scoring.model import (
     ReplyResult,
 )
 from scoring.normalize import Normalized, normalize
-from scoring.rubric import CompiledRule, Rubric, default_rubric
+from scoring.rubric import CompiledRule, Rubric, default_rubric, default_rubric_for
 
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -274,6 +272,26 @@ def remedy_offer(text: str, *, channel: str = "chat", rubric: Rubric | None = No
     return remedy_mod.extract(norm, concrete, specifics, costs)
 
 
+_TERMS_CRITERIA = frozenset({"remedy", "specific"})
+
+
+def remedy_terms(text: str, *, channel: str = "chat", rubric: Rubric | None = None) -> RemedyOffer:
+    """The remedy types, amounts and commitment ``text`` offers: what a policy card limits.
+
+    Equal to ``remedy_offer(text)`` in ``types``, ``amounts`` and ``committed``,
+    for less: only remedy and specific rules run (blame and ownership rules
+    decide the payer alone, and cancellations stay within a criterion). The
+    payer, time frames and tracking numbers are not read (None and empty).
+    """
+    rubric = rubric or default_rubric_for(_TERMS_CRITERIA)
+    norm = normalize(text)
+    hits, _ = _cancel(_run_rules(norm, rubric, channel, _TERMS_CRITERIA), norm.text)
+    concrete, specifics = _remedy_hits(hits, norm.text)
+    amounts = [h for h in specifics if h.rule.specific == "amount"]
+    offer = remedy_mod.extract(norm, concrete, amounts, ())
+    return replace(offer, payer=None)
+
+
 def _drop_accusing_questions(hits: list[_Raw], costs: list[_Raw], text: str) -> list[_Raw]:
     clauses = units(text, "clause")
     blamed = {i for i, (s, e) in enumerate(clauses) for c in costs if c.start < e and s < c.end}
@@ -326,6 +344,8 @@ def _template_findings(
     norm: Normalized, rubric: Rubric, context: Mapping[str, Any] | None
 ) -> list[Finding]:
     """A reply near-identical to an earlier reply or to a known canned text."""
+    from rapidfuzz import fuzz  # here: linting model replies never needs it
+
     text = norm.text.strip()
     if len(text) < rubric.template_min_chars:
         return []

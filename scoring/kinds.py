@@ -23,12 +23,12 @@ this keeps such rules linear in the reply's length.
 from __future__ import annotations
 
 import re
-import re._parser as _parser  # the standard library's regex parser, read-only use
+import re._constants as _constants  # the standard library's regex parser, read-only use
+import re._parser as _parser
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from rapidfuzz import fuzz
+from functools import lru_cache
+from typing import Any, Protocol
 
 from scoring.normalize import normalize, to_simplified
 
@@ -185,8 +185,8 @@ class Matcher:
         """Piece ``index`` compiled, or None if it can match the empty string."""
         if index not in self._pieces:
             source = f"(?:{self.pieces[index]})"
-            empty = _parser.parse(source).getwidth()[0] == 0
-            self._pieces[index] = None if empty else re.compile(source)
+            empty = _parsed(source).getwidth()[0] == 0
+            self._pieces[index] = None if empty else re.compile(lead_guarded(source))
         return self._pieces[index]
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
@@ -229,6 +229,8 @@ class Matcher:
 
     def _fuzzy_spans(self, text: str) -> Iterator[tuple[int, int]]:
         """One wrong character in a long phrase (rapidfuzz alignment)."""
+        from rapidfuzz import fuzz  # here: most callers never need it, and it is slow to import
+
         for phrase in self.fuzzy:
             n = len(phrase)
             if len(text) < n:
@@ -247,6 +249,116 @@ class Matcher:
             diffs = [i for i in range(n) if window[i] != phrase[i]]
             if len(diffs) == 1 and 0 < diffs[0] < n - 1 and not self._guarded(text, start, end):
                 yield start, end
+
+
+_CATEGORY_CLASS = {
+    _constants.CATEGORY_DIGIT: r"\d",
+    _constants.CATEGORY_NOT_DIGIT: r"\D",
+    _constants.CATEGORY_SPACE: r"\s",
+    _constants.CATEGORY_NOT_SPACE: r"\S",
+    _constants.CATEGORY_WORD: r"\w",
+    _constants.CATEGORY_NOT_WORD: r"\W",
+}
+_ZERO_WIDTH = (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT)
+_REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+
+def _first_class(items: Any) -> tuple[list[str], bool] | None:
+    """The character class items a match of the parsed ``items`` can start
+    with, and whether it can be empty; None if it can start with nearly anything."""
+    out: list[str] = []
+    for op, av in items:
+        if op is _constants.LITERAL:
+            return [*out, re.escape(chr(av))], False
+        if op is _constants.IN:
+            for kind, value in av:
+                if kind is _constants.LITERAL:
+                    out.append(re.escape(chr(value)))
+                elif kind is _constants.RANGE:
+                    out.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                elif kind is _constants.CATEGORY and value in _CATEGORY_CLASS:
+                    out.append(_CATEGORY_CLASS[value])
+                else:  # a negated class, or something rarer
+                    return None
+            return out, False
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: the first character comes after it
+        if op is _constants.SUBPATTERN:
+            if av[1] or av[2]:  # local flags such as (?i:...)
+                return None
+            sub = _first_class(av[3])
+        elif op is _constants.ATOMIC_GROUP:
+            sub = _first_class(av)
+        elif op is _constants.BRANCH:
+            branches = [_first_class(branch) for branch in av[1]]
+            if any(b is None for b in branches):
+                return None
+            sub = (
+                [c for b in branches if b for c in b[0]],
+                any(b[1] for b in branches if b),
+            )
+        elif op in _REPEATS:
+            low, _high, body = av
+            sub = _first_class(body)
+            if sub is not None and low == 0:
+                sub = (sub[0], True)
+        else:  # any character, a back reference...
+            return None
+        if sub is None:
+            return None
+        out.extend(sub[0])
+        if not sub[1]:
+            return out, False
+    return out, True
+
+
+@lru_cache(maxsize=8192)
+def _parsed(source: str) -> Any:
+    """``source`` parsed by the standard library's regex parser (read only)."""
+    return _parser.parse(source)
+
+
+@lru_cache(maxsize=8192)
+def _first_chars(source: str) -> tuple[str, ...] | None:
+    """Class items every match of ``source`` starts with; None if unknown or if
+    it can match the empty string."""
+    try:
+        parsed = _parsed(source)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:  # global inline flags must stay first
+        return None
+    first = _first_class(parsed.data)
+    if first is None or first[1] or not first[0]:
+        return None
+    return tuple(dict.fromkeys(first[0]))
+
+
+def _behind_lookahead(source: str, first: tuple[str, ...] | None) -> str:
+    return source if first is None else f"(?=[{''.join(first)}])(?:{source})"
+
+
+def lead_guarded(source: str) -> str:
+    """``source`` behind a lookahead for the characters its matches start with.
+
+    ``re`` tries every alternative of a pattern at every position of a text;
+    a lookahead of one character class turns most positions away at once
+    (rule regexes search about four times faster). The matches are the same,
+    since every match starts with one of those characters. A pattern that
+    can match the empty string, or start with nearly anything, is returned
+    as it is.
+    """
+    return _behind_lookahead(source, _first_chars(source))
+
+
+def _guarded_alternation(pieces: list[str]) -> str:
+    """``(?:a)|(?:b)|...`` behind the lookahead of its pieces' first characters
+    (what ``lead_guarded`` gives, from the pieces' cached analyses)."""
+    joined = "|".join(f"(?:{p})" for p in pieces)
+    firsts = [_first_chars(f"(?:{p})") for p in pieces]
+    if not firsts or any(f is None for f in firsts):
+        return joined
+    return _behind_lookahead(joined, tuple(dict.fromkeys(c for f in firsts if f for c in f)))
 
 
 def _clause_tail(text: str) -> str:
@@ -301,7 +413,7 @@ def compile_rule(
     if scope not in SCOPES:
         raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
     try:
-        regex = re.compile("|".join(f"(?:{p})" for p in pieces))
+        regex = re.compile(_guarded_alternation(pieces))
         return Matcher(
             regex, _guard(not_after, True), _guard(not_before, False), fuzzy, scope, tuple(pieces)
         )

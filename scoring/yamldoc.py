@@ -6,6 +6,11 @@ subclass (no Python objects, a size limit, a limit on aliases so that an
 "alias bomb" is refused at once) and returns plain dicts and lists plus a
 position table keyed by the path of each value.
 
+Most documents are plain (no anchors, aliases or tags): those are built
+straight from libyaml's event stream, which costs less than composing a node
+tree first. Anything else, and every error, goes through the general reader,
+so messages and positions are the same either way.
+
 Pure: it takes text and returns values; reading files is the caller's job.
 """
 
@@ -108,6 +113,20 @@ def parse(text: str, file: str = "<string>") -> YamlDoc:
         raise YamlError([YamlProblem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
     loader = _Loader(text)
     try:
+        data, positions = _plain(loader)
+    except Exception:  # noqa: BLE001 - anything unusual: the general reader decides
+        pass
+    else:
+        return YamlDoc(file, data, positions)
+    finally:
+        loader.dispose()
+    return _parse_general(text, file)
+
+
+def _parse_general(text: str, file: str) -> YamlDoc:
+    """Compose the node tree, then convert it (anchors, aliases, tags, errors)."""
+    loader = _Loader(text)
+    try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(file, None, {})
@@ -176,13 +195,142 @@ def _convert(
     return _scalar(loader, node)
 
 
+_STR = "tag:yaml.org,2002:str"
+_WHAT = {"tag:yaml.org,2002:int": "number", "tag:yaml.org,2002:timestamp": "date"}
+
+
 def _scalar(loader: Any, node: yaml.Node) -> Any:
     """Resolve a scalar node with SafeLoader's rules (no Python objects)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
-    if node.tag == "tag:yaml.org,2002:str":
+    if node.tag == _STR:
         return node.value  # the common case, without the constructor's bookkeeping
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # 2026-13-45, 0x_
+        what = _WHAT.get(node.tag, "value")
+        raise yaml.MarkedYAMLError(
+            problem=f"'{node.value}' is not a valid {what} ({exc})", problem_mark=node.start_mark
+        ) from None
+
+
+class _Unusual(Exception):
+    """The document needs the general reader: an anchor, alias, tag or error."""
+
+
+# The loader's implicit resolvers by first character of a plain scalar (numbers,
+# true/false, null, dates...): a plain scalar no resolver claims is a string.
+# Wildcard or path resolvers would need the loader's own ``resolve``.
+_RESOLVERS = {k: tuple(v) for k, v in _Loader.yaml_implicit_resolvers.items() if v}
+_ALWAYS_RESOLVE = None in _Loader.yaml_implicit_resolvers or bool(_Loader.yaml_path_resolvers)
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")  # what the int constructor reads as int()
+
+
+def _plain(loader: Any) -> tuple[Any, dict[Path, tuple[int, int]]]:
+    """Data and positions of a plain document, straight from libyaml's events.
+
+    Gives exactly what composing and ``_convert`` give (the same resolver and
+    constructors, the same positions: a mapping value is placed at its key),
+    but raises ``_Unusual`` on anything the general reader must judge: an
+    anchor, alias or explicit tag, a key that is not a plain scalar, a
+    duplicate key, a tag outside the safe list, too deep or too many values,
+    more than one document, or any parser error.
+    """
+    get = loader.get_event
+    if type(get()) is not yaml.StreamStartEvent:
+        raise _Unusual
+    if type(get()) is not yaml.DocumentStartEvent:
+        raise _Unusual  # an empty stream, too: rare, and the general reader knows it
+    scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end, scalar_node = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.ScalarNode
+    resolve, construct, bools = loader.resolve, loader.construct_object, loader.bool_values
+    resolvers, always, no_resolvers = _RESOLVERS, _ALWAYS_RESOLVE, ()
+    pos: dict[Path, tuple[int, int]] = {}
+    stack: list[tuple[Any, Path, bool]] = []
+    root: Any = None
+    container: Any = None  # the open mapping or list (None: the root is next)
+    path: Path = ()
+    is_map = False
+    key: str | None = None  # in a mapping: the key whose value comes next
+    key_at = (0, 0)
+    while True:
+        ev = get()
+        kind = type(ev)
+        if is_map and key is None:
+            if kind is map_end:
+                container, path, is_map = stack.pop()
+                key = None
+                continue
+            if kind is not scalar or ev.tag is not None or ev.anchor is not None:
+                raise _Unusual
+            key = ev.value
+            if key in container:
+                raise _Unusual
+            mark = ev.start_mark
+            key_at = (mark.line + 1, mark.column + 1)
+            continue
+        if kind is scalar or kind is map_start or kind is seq_start:
+            if ev.tag is not None or ev.anchor is not None or len(stack) > MAX_DEPTH:
+                raise _Unusual
+            if is_map:
+                child: Path = (*path, key)  # type: ignore[arg-type]
+                pos[child] = key_at
+            else:
+                child = (*path, len(container)) if container is not None else ()
+                mark = ev.start_mark
+                pos[child] = (mark.line + 1, mark.column + 1)
+            if kind is scalar:
+                value = ev.value
+                if ev.implicit[0]:  # plain: the resolvers decide (Resolver.resolve's rules)
+                    if always:
+                        tag = resolve(scalar_node, value, ev.implicit)
+                    else:
+                        tag = _STR
+                        for rtag, regex in resolvers.get(value[0] if value else "", no_resolvers):
+                            if regex.match(value):
+                                tag = rtag
+                                break
+                    if tag == _STR:
+                        pass
+                    elif tag == _BOOL_TAG:
+                        value = bools[value.lower()]  # SafeConstructor.construct_yaml_bool
+                    elif tag == _NULL_TAG:
+                        value = None
+                    elif tag == _INT_TAG and _DECIMAL.match(value):
+                        value = int(value)
+                    elif tag in _ALLOWED_TAGS:
+                        node = scalar_node(tag, value, ev.start_mark, ev.end_mark)
+                        value = construct(node, deep=True)
+                    else:
+                        raise _Unusual
+            else:
+                value = {} if kind is map_start else []
+                if len(pos) > MAX_NODES:
+                    raise _Unusual
+            if is_map:
+                container[key] = value
+                key = None
+            elif container is not None:
+                container.append(value)
+            else:
+                root = value
+            if kind is not scalar:
+                stack.append((container, path, is_map))
+                container, path, is_map = value, child, kind is map_start
+            continue
+        if kind is seq_end:
+            container, path, is_map = stack.pop()
+            key = None
+            continue
+        if kind is yaml.DocumentEndEvent and not stack and container is None:
+            break
+        raise _Unusual
+    if type(get()) is not yaml.StreamEndEvent or len(pos) > MAX_NODES:
+        raise _Unusual
+    return root, pos
 
 
 def check_keys(

@@ -19,8 +19,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Indel
-
 from scoring.normalize import normalize
 
 SegmentKind = Literal["equal", "missing", "extra", "moved"]
@@ -89,6 +87,10 @@ def similarity(a: Tokens, b: Tokens) -> float:
     """0-1 similarity of two token sequences (0 when either is empty)."""
     if not a.words or not b.words:
         return 0.0
+    from rapidfuzz.distance import (
+        Indel,
+    )  # here: slow to import, and `kefu validate` rarely needs it
+
     return float(Indel.normalized_similarity(a.words, b.words))
 
 
@@ -143,6 +145,8 @@ class Alignment:
 
 def align(standard: Tokens, typed: Tokens) -> Alignment:
     """Align ``typed`` with ``standard``: equal, missing, extra and moved runs."""
+    from rapidfuzz.distance import Indel
+
     std, typ = _encode(standard.words, typed.words)
     pieces: list[_Piece] = []
     for op in Indel.opcodes(std, typ):

@@ -7,16 +7,21 @@ replies against each scenario's policy card, and runs scenarios' self-tests.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
 import os
-from collections.abc import Collection, Iterable
+import sys
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from scoring import resources
-from scoring.engine import remedy_offer
-from scoring.rubric import default_rubric
+from scoring.engine import remedy_terms
+from scoring.rubric import default_rubric, default_rubric_for
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, check_keys, parse
 from simulator.scenario import Scenario, SelfTest, parse_scenario
 from simulator.session import Session, policy_breaches
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
     from simulator.store.base import Paper
 
 SET_KEYS = {"id", "title", "purpose", "pass_mark", "scenarios"}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-PARALLEL_FROM = 40  # files; below this, worker start-up costs more than it saves
+PARALLEL_FROM = 100  # files; below this, worker start-up costs more than it saves
+_CHUNK = 16  # files per task handed to a worker: small enough to keep every core busy
+_LINT_CRITERIA = frozenset({"remedy", "specific"})  # what model_reply_problems reads
 
 
 @dataclass
@@ -127,7 +135,8 @@ class _Loaded:
     problems: list[YamlProblem] = field(default_factory=list)
 
 
-def _load_file(path: Path) -> _Loaded:
+def _load_file(path: Path, slim: bool = True) -> _Loaded:
+    """Read and check one file; ``slim``: keep only the positions later checks use."""
     out = _Loaded(_display(path), path.parent.name == "sets")
     if not path.exists():
         out.problems.append(YamlProblem(out.display, 1, 1, "no such file"))
@@ -148,12 +157,41 @@ def _load_file(path: Path) -> _Loaded:
             out.doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'")
         )
     problems.extend(model_reply_problems(scenario, out.doc))
-    # Later checks only point at top-level keys and tests: ship a slim copy
-    # of the position table back from the worker.
-    out.doc = YamlDoc(
-        out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
-    )
+    if slim:
+        # Later checks only point at top-level keys and tests: ship a slim copy
+        # of the position table back from the worker.
+        out.doc = YamlDoc(
+            out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
+        )
     return out
+
+
+def _fork_context() -> BaseContext | None:
+    """``fork`` where it is safe and available (workers inherit what the parent
+    has imported and compiled instead of starting afresh), else the default."""
+    if sys.platform == "linux" and "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork")
+    return None
+
+
+def _map_files(fn: Callable[[Path], _T], files: list[Path], jobs: int) -> list[_T]:
+    """``fn`` over ``files``, in order: on ``jobs`` processes when there are many files."""
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        return [fn(f) for f in files]
+    default_rubric_for(_LINT_CRITERIA)  # compiled once here; forked workers inherit it
+    # What exists now is shared with the forked workers: keeping it out of their
+    # garbage collections saves time and copy-on-write memory.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+            chunk = max(1, min(_CHUNK, len(files) // (jobs * 4)))
+            return list(pool.map(fn, files, chunksize=chunk))
+    finally:
+        gc.unfreeze()
+
+
+def _jobs(jobs: int | None) -> int:
+    return jobs if jobs is not None else (os.cpu_count() or 1)
 
 
 def load(
@@ -170,13 +208,7 @@ def load(
     """
     lib = Library()
     files = expand(paths if paths is not None else [library_root()])
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs > 1 and len(files) >= PARALLEL_FROM:
-        default_rubric()  # compiled once here; forked workers inherit it
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            loaded = list(pool.map(_load_file, files, chunksize=max(1, len(files) // (jobs * 4))))
-    else:
-        loaded = [_load_file(f) for f in files]
+    loaded = _map_files(_load_file, files, _jobs(jobs))
     for item in loaded:
         lib.files.append(item.display)
         lib.problems.extend(item.problems)
@@ -184,8 +216,87 @@ def load(
             load_set_doc(lib, item.doc)
         elif item.scenario is not None:
             _add_scenario(lib, item)
-    _check_sets(lib, known)
+    _check_sets(lib, {*lib.scenarios, *known})
     return lib
+
+
+@dataclass
+class Verdict:
+    """What ``kefu validate`` reports about some paths (see ``check``)."""
+
+    files: list[str] = field(default_factory=list)
+    scenarios: list[str] = field(default_factory=list)  # ids, in file order
+    sets: list[str] = field(default_factory=list)
+    problems: list[YamlProblem] = field(default_factory=list)  # what ``load`` finds
+    test_problems: list[YamlProblem] = field(default_factory=list)  # failing self-tests
+    tests: int = 0  # self-tests of the scenarios loaded (run or not)
+
+
+@dataclass
+class _Checked:
+    """One file's verdict: small, as it crosses from a worker to the parent."""
+
+    display: str
+    problems: list[YamlProblem]
+    set_doc: YamlDoc | None = None  # a set file without problems
+    sid: str | None = None  # a scenario that parsed (perhaps with problems)
+    id_at: tuple[int, int] = (1, 1)
+    tests: int = 0
+    test_problems: list[YamlProblem] = field(default_factory=list)
+
+
+def _check_file(path: Path, run_tests: bool) -> _Checked:
+    item = _load_file(path, slim=False)  # the document stays here: no need to slim it
+    out = _Checked(item.display, item.problems)
+    if item.is_set and item.doc is not None and not item.problems:
+        out.set_doc = item.doc
+    elif item.scenario is not None and item.doc is not None:
+        s, doc = item.scenario, item.doc
+        out.sid, out.id_at, out.tests = s.id, doc.where(("id",)), len(s.tests)
+        if run_tests and not any(p.file == doc.file for p in item.problems):
+            out.test_problems = _scenario_test_problems(s, doc)
+    return out
+
+
+def check(
+    paths: Iterable[Path] | None = None, jobs: int | None = None, run_tests: bool = True
+) -> Verdict:
+    """Every problem ``load`` finds, plus failing self-tests (``test_problems``) if
+    ``run_tests``, in the same order; for ``kefu validate``.
+
+    The self-tests run next to the loading, on ``jobs`` processes when there are
+    many files, and only verdicts travel back, not the scenarios.
+    """
+    files = expand(paths if paths is not None else [library_root()])
+    jobs = _jobs(jobs)
+    if run_tests and jobs > 1 and len(files) >= PARALLEL_FROM:
+        default_rubric()  # compiled once here; forked workers inherit it
+    checked = _map_files(partial(_check_file, run_tests=run_tests), files, jobs)
+    out, lib = Verdict(), Library()
+    ids: dict[str, str] = {}
+    for item in checked:
+        out.files.append(item.display)
+        lib.problems.extend(item.problems)
+        if item.set_doc is not None:
+            load_set_doc(lib, item.set_doc)
+        elif item.sid is not None:
+            if item.sid in ids:
+                lib.problems.append(
+                    YamlProblem(
+                        item.display,
+                        *item.id_at,
+                        f"duplicate scenario id '{item.sid}' (also in {ids[item.sid]})",
+                    )
+                )
+                continue
+            ids[item.sid] = item.display
+            out.scenarios.append(item.sid)
+            out.tests += item.tests
+            out.test_problems.extend(item.test_problems)
+    _check_sets(lib, ids.keys())
+    out.sets = list(lib.sets)
+    out.problems = lib.problems
+    return out
 
 
 def _add_scenario(lib: Library, item: _Loaded) -> None:
@@ -209,7 +320,7 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
     for node in s.nodes.values():
         if not node.model_reply:
             continue
-        offer = remedy_offer(node.model_reply, channel=s.channel)
+        offer = remedy_terms(node.model_reply, channel=s.channel)  # types, amounts: enough
         for breach in policy_breaches(offer, s.policy):
             out.append(
                 doc.problem(
@@ -242,13 +353,13 @@ def load_set_doc(lib: Library, doc: YamlDoc) -> None:
     lib.docs[f"set:{item.id}"] = doc
 
 
-def _check_sets(lib: Library, known: Collection[str] = ()) -> None:
-    if not lib.scenarios and not known:
+def _check_sets(lib: Library, scenario_ids: Collection[str]) -> None:
+    if not scenario_ids:
         return  # validating sets alone: scenario ids cannot be checked
     for item in lib.sets.values():
         doc = lib.docs[f"set:{item.id}"]
         for i, sid in enumerate(item.scenarios):
-            if sid not in lib.scenarios and sid not in known:
+            if sid not in scenario_ids:
                 lib.problems.append(doc.problem(("scenarios", i), f"unknown scenario '{sid}'"))
 
 
@@ -291,12 +402,16 @@ def test_problems(lib: Library) -> list[YamlProblem]:
     """Run every scenario's self-tests; failures as positioned problems."""
     out = []
     for sid, s in lib.scenarios.items():
-        if sid in lib.broken:
-            continue
-        doc = lib.docs[sid]
-        for i, test in enumerate(s.tests):
-            for failure in run_test(s, test):
-                out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
+        if sid not in lib.broken:
+            out.extend(_scenario_test_problems(s, lib.docs[sid]))
+    return out
+
+
+def _scenario_test_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    out = []
+    for i, test in enumerate(s.tests):
+        for failure in run_test(s, test):
+            out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
     return out
 
 

@@ -29,35 +29,39 @@ Examples:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--no-tests", is_flag=True, help="Skip the scenarios' self-tests.")
-def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for many files [default: the number of cores].",
+)
+def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None) -> None:
     """Check scenario, set and script set files: format, graph, policy, and self-tests.
 
     PATHS are files or folders (default: the built-in library). A YAML file in
     a folder named `scripts` is a script set (the Script drill). Every problem
     is reported as FILE:LINE:COL: message; the exit status is 1 if any.
     """
-    lib = loader.load(list(paths) if paths else None)
+    verdict = loader.check(list(paths) if paths else None, jobs=jobs, run_tests=not no_tests)
     scripts = drill_loader.load_scripts(list(paths) if paths else None)
-    problems = list(lib.problems) + scripts.problems
-    if not no_tests:
-        problems += loader.test_problems(lib)
+    problems = verdict.problems + scripts.problems + verdict.test_problems
     problems.sort(key=lambda p: (p.file, p.line, p.col))
-    tests = sum(len(s.tests) for s in lib.scenarios.values())
     if fmt == "json":
         click.echo(json.dumps({
-            "files": lib.files + scripts.files, "scenarios": sorted(lib.scenarios),
-            "sets": sorted(lib.sets), "script_sets": sorted(scripts.sets),
-            "tests": 0 if no_tests else tests,
+            "files": verdict.files + scripts.files, "scenarios": sorted(verdict.scenarios),
+            "sets": sorted(verdict.sets), "script_sets": sorted(scripts.sets),
+            "tests": 0 if no_tests else verdict.tests,
             "problems": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in problems],
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         for p in problems:
             click.echo(str(p))
-        ran = "" if no_tests else f", {tests} self-tests"
-        verdict = "ok" if not problems else f"{len(problems)} problem(s)"
+        ran = "" if no_tests else f", {verdict.tests} self-tests"
+        verdict_text = "ok" if not problems else f"{len(problems)} problem(s)"
         click.echo(
-            f"{len(lib.scenarios)} scenarios, {len(lib.sets)} sets, "
-            f"{len(scripts.sets)} script sets{ran}: {verdict}",
+            f"{len(verdict.scenarios)} scenarios, {len(verdict.sets)} sets, "
+            f"{len(scripts.sets)} script sets{ran}: {verdict_text}",
             err=True,
         )
     if problems:

@@ -1,0 +1,86 @@
+"""remedy_terms (what ``kefu validate`` lints model replies with) agrees with
+remedy_offer on everything a policy card limits, on many real replies.
+
+It runs the remedy and specific rules only, on a rubric compiled for those
+criteria: a reply's types, amounts and commitment must not change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring import yamldoc
+from scoring.engine import remedy_offer, remedy_terms
+from scoring.model import CHANNELS
+from scoring.rubric import default_rubric, default_rubric_for
+from simulator.scenario import parse_scenario
+from simulator.session import policy_breaches
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _scenarios():
+    out = []
+    for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
+        if {"rubric", "scripts", "sets"} & set(path.parts):
+            continue
+        scenario, _ = parse_scenario(yamldoc.parse(path.read_text(encoding="utf-8"), path.name))
+        if scenario is not None:
+            out.append(scenario)
+    return out
+
+
+SCENARIOS = _scenarios()
+
+
+def _texts() -> list[str]:
+    texts = [n.model_reply for s in SCENARIOS for n in s.nodes.values() if n.model_reply]
+    texts += [t.replies[i] for s in SCENARIOS for t in s.tests for i in range(len(t.replies))]
+    with (ROOT / "tests" / "data" / "dev_replies.jsonl").open(encoding="utf-8") as f:
+        texts += [json.loads(line)["text"] for line in f if line.strip()]
+    for compiled in default_rubric().rules:
+        texts += [*compiled.rule.examples_match, *compiled.rule.examples_no_match]
+    return texts
+
+
+TEXTS = _texts()
+
+
+def test_enough_texts_and_offers():
+    assert len(TEXTS) > 800
+    assert sum(bool(remedy_offer(t).types) for t in TEXTS) > 200
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_types_amounts_and_commitment_agree(channel: str):
+    for text in TEXTS:
+        full, terms = remedy_offer(text, channel=channel), remedy_terms(text, channel=channel)
+        assert (terms.types, terms.amounts, terms.committed) == (
+            full.types,
+            full.amounts,
+            full.committed,
+        ), text
+
+
+def test_policy_breaches_agree_for_every_scenario_policy():
+    offers = {
+        ch: [(remedy_offer(t, channel=ch), remedy_terms(t, channel=ch)) for t in TEXTS]
+        for ch in {s.channel for s in SCENARIOS}
+    }
+    breaches = 0
+    for scenario in SCENARIOS:
+        for full, terms in offers[scenario.channel]:
+            expected = policy_breaches(full, scenario.policy)
+            assert policy_breaches(terms, scenario.policy) == expected, (scenario.id, full)
+            breaches += len(expected)
+    assert breaches > 100  # the comparison saw breaches of both kinds, not only clean replies
+
+
+def test_the_terms_rubric_holds_only_remedy_and_specific_rules():
+    small = default_rubric_for(frozenset({"remedy", "specific"}))
+    assert {c.rule.criterion for c in small.rules} == {"remedy", "specific"}
+    full = [c.rule.id for c in default_rubric().rules if c.rule.criterion in {"remedy", "specific"}]
+    assert [c.rule.id for c in small.rules] == full
