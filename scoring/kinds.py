@@ -297,6 +297,7 @@ def compile_rule(
         pieces = [f"(?:{first})[^{stop}]{{0,{within}}}?(?:{then})"]
     else:
         raise ValueError(f"unknown kind '{kind}' (one of: {', '.join(KINDS)})")
+    pieces = [branch for p in pieces for branch in split_alternatives(p)]
     scope = data.get("scope", "match")
     if scope not in SCOPES:
         raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
@@ -307,6 +308,49 @@ def compile_rule(
         )
     except re.error as exc:
         raise ValueError(f"bad regular expression: {exc}") from None
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """``pattern``'s top-level alternatives: "a|(b|c)d" gives ["a", "(b|c)d"].
+
+    Each alternative then becomes a piece of its own, so the prefilter can tell
+    which alternatives of a long authored pattern can match a reply, and only
+    those run. ``a|b|c`` matches exactly what its alternatives run as an
+    alternation match (``_Alternation``). A pattern that does not split
+    cleanly (every part a valid regex) is kept whole.
+    """
+    parts: list[str] = []
+    depth, start, i, n = 0, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":  # a leading ] is literal
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    if len(parts) == 1 or depth != 0:
+        return [pattern]
+    try:
+        for part in parts:
+            _parser.parse(part)
+    except re.error:
+        return [pattern]
+    return parts
 
 
 def _near_part(phrase: str) -> str:

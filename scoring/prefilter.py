@@ -145,37 +145,65 @@ def _required_literals(pattern: str) -> tuple[Clause, ...]:
     return tuple(useful[:MAX_CLAUSES])
 
 
+_SHIFT = 16  # a candidate piece is the key rule << _SHIFT | piece
+
+
 @dataclass
 class Prefilter:
-    """Rule indices that may fire on a text, from one Aho-Corasick pass."""
+    """Rule indices that may fire on a text, from one Aho-Corasick pass.
+
+    The automaton maps each required literal to a number; ``direct[n]`` holds
+    the keys (rule << 16 | piece) of the pieces that literal alone makes
+    possible, and ``partial[n]`` the (alternative, clause bit) pairs of pieces
+    that need several clauses, possible once ``full[alternative]`` bits are set.
+    """
 
     automaton: object | None
-    needs: tuple[tuple[int, int, int], ...]  # per alternative: (rule, piece, clauses needed)
-    always: tuple[int, ...]
+    direct: tuple[frozenset[int], ...]
+    partial: tuple[tuple[tuple[int, int], ...], ...]
+    full: tuple[tuple[int, int], ...]  # per alternative: (all clause bits, key)
+    always: tuple[int, ...]  # rules none of whose pieces has a required literal
     fuzzy: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    always_keys: frozenset[int] = frozenset()  # pieces without a required literal
 
     def candidates(self, text: str) -> dict[int, tuple[int, ...] | None]:
         """Rules worth running (index into the rule list), each with the
         alternatives (pieces) that can match, or None for all of them."""
-        found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
+        keys = set(self.always_keys)
         if self.automaton is not None:
-            satisfied: dict[int, set[int]] = {}
             # Each distinct literal once, however often it occurs.
-            for targets in {t for _end, t in self.automaton.iter(text)}:  # type: ignore[attr-defined]
-                for alt, clause in targets:
-                    satisfied.setdefault(alt, set()).add(clause)
-            pieces: dict[int, list[int]] = {}
-            for alt, got in satisfied.items():
-                rule, piece, needed = self.needs[alt]
-                if len(got) == needed:
-                    pieces.setdefault(rule, []).append(piece)
-            for rule, chosen in pieces.items():
-                found[rule] = tuple(sorted(chosen))
+            seen = {n for _end, n in self.automaton.iter(text)}  # type: ignore[attr-defined]
+            direct, partial = self.direct, self.partial
+            masks: dict[int, int] = {}
+            for n in seen:
+                keys.update(direct[n])
+                for alt, bit in partial[n]:
+                    masks[alt] = masks.get(alt, 0) | bit
+            full = self.full
+            for alt, mask in masks.items():
+                need, key = full[alt]
+                if mask == need:
+                    keys.add(key)
+        found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
+        ordered = not found
+        rule, chosen = -1, list[int]()
+        for key in sorted(keys):
+            if key >> _SHIFT != rule:
+                if chosen:
+                    found[rule] = tuple(chosen)
+                rule, chosen = key >> _SHIFT, []
+            chosen.append(key & _MASK)
+        if chosen:
+            found[rule] = tuple(chosen)
         for index, halves in self.fuzzy:
             # One wrong character leaves one half of the phrase intact.
             if any(h in text for h in halves):
+                ordered = ordered and index in found
                 found[index] = None
-        return dict(sorted(found.items()))
+        return found if ordered else dict(sorted(found.items()))
+
+
+_MASK = (1 << _SHIFT) - 1
 
 
 def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ()) -> Prefilter:
@@ -189,23 +217,42 @@ def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ())
         if phrases
     )
     automaton = ahocorasick.Automaton()
-    targets: dict[str, list[tuple[int, int]]] = {}
-    needs: list[tuple[int, int, int]] = []
+    direct: dict[str, set[int]] = {}
+    partial: dict[str, list[tuple[int, int]]] = {}
+    full: list[tuple[int, int]] = []
     always: list[int] = []
+    always_keys: set[int] = set()
     for rule, pieces in enumerate(sources):
+        if len(pieces) > _MASK:
+            raise ValueError(f"rule {rule} has more than {_MASK} alternatives")
         alternatives = [required_literals(p) for p in pieces]
-        if not alternatives or not all(alternatives):
+        if not any(alternatives):
             always.append(rule)
             continue
         for piece, clauses in enumerate(alternatives):
-            alt = len(needs)
-            needs.append((rule, piece, len(clauses)))
-            for k, clause in enumerate(clauses):
-                for literal in clause:
-                    targets.setdefault(literal, []).append((alt, k))
-    for literal, where in targets.items():
-        automaton.add_word(literal, tuple(where))
-    if not targets:
-        return Prefilter(None, tuple(needs), tuple(always), halves)
-    automaton.make_automaton()
-    return Prefilter(automaton, tuple(needs), tuple(always), halves)
+            key = rule << _SHIFT | piece
+            if not clauses:
+                always_keys.add(key)
+            elif len(clauses) == 1:
+                for literal in clauses[0]:
+                    direct.setdefault(literal, set()).add(key)
+            else:
+                alt = len(full)
+                full.append(((1 << len(clauses)) - 1, key))
+                for k, clause in enumerate(clauses):
+                    for literal in clause:
+                        partial.setdefault(literal, []).append((alt, 1 << k))
+    literals = sorted(direct.keys() | partial.keys())
+    for n, literal in enumerate(literals):
+        automaton.add_word(literal, n)
+    if literals:
+        automaton.make_automaton()
+    return Prefilter(
+        automaton if literals else None,
+        tuple(frozenset(direct.get(lit, ())) for lit in literals),
+        tuple(tuple(partial.get(lit, ())) for lit in literals),
+        tuple(full),
+        tuple(always),
+        halves,
+        frozenset(always_keys),
+    )
