@@ -25,7 +25,7 @@ from functools import lru_cache
 import ahocorasick
 
 MAX_CLASS = 64  # a character class this small still narrows the search
-MAX_CLAUSES = 3  # the most selective few are enough
+MAX_CLAUSES = 3  # the most selective few are enough (Prefilter checks up to three)
 
 Clause = frozenset[str]
 
@@ -152,16 +152,16 @@ _SHIFT = 16  # a candidate piece is the key rule << _SHIFT | piece
 class Prefilter:
     """Rule indices that may fire on a text, from one Aho-Corasick pass.
 
-    The automaton maps each required literal to a number; ``direct[n]`` holds
-    the keys (rule << 16 | piece) of the pieces that literal alone makes
-    possible, and ``partial[n]`` the (alternative, clause bit) pairs of pieces
-    that need several clauses, possible once ``full[alternative]`` bits are set.
+    The automaton maps each required literal to a number. ``direct[n]`` holds
+    the keys (rule << 16 | piece) of the pieces literal n alone makes
+    possible; ``gated[n]`` the pieces whose most selective clause literal n
+    satisfies, each with its other two clauses (sets of literal numbers, one of
+    each must have been seen; a missing clause is ``{_SEEN}``, always seen).
     """
 
     automaton: object | None
     direct: tuple[frozenset[int], ...]
-    partial: tuple[tuple[tuple[int, int], ...], ...]
-    full: tuple[tuple[int, int], ...]  # per alternative: (all clause bits, key)
+    gated: tuple[tuple[tuple[int, frozenset[int], frozenset[int]], ...], ...]
     always: tuple[int, ...]  # rules none of whose pieces has a required literal
     fuzzy: tuple[tuple[int, tuple[str, ...]], ...] = ()
     always_keys: frozenset[int] = frozenset()  # pieces without a required literal
@@ -173,17 +173,13 @@ class Prefilter:
         if self.automaton is not None:
             # Each distinct literal once, however often it occurs.
             seen = {n for _end, n in self.automaton.iter(text)}  # type: ignore[attr-defined]
-            direct, partial = self.direct, self.partial
-            masks: dict[int, int] = {}
+            seen.add(_SEEN)
+            direct, gated = self.direct, self.gated
             for n in seen:
                 keys.update(direct[n])
-                for alt, bit in partial[n]:
-                    masks[alt] = masks.get(alt, 0) | bit
-            full = self.full
-            for alt, mask in masks.items():
-                need, key = full[alt]
-                if mask == need:
-                    keys.add(key)
+                for key, second, third in gated[n]:
+                    if not (seen.isdisjoint(second) or seen.isdisjoint(third)):
+                        keys.add(key)
         found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
         ordered = not found
         rule, chosen = -1, list[int]()
@@ -204,6 +200,8 @@ class Prefilter:
 
 
 _MASK = (1 << _SHIFT) - 1
+_SEEN = -1  # a literal number every text has: stands for "no further clause"
+_ALWAYS_SEEN = frozenset([_SEEN])
 
 
 def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ()) -> Prefilter:
@@ -218,8 +216,7 @@ def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ())
     )
     automaton = ahocorasick.Automaton()
     direct: dict[str, set[int]] = {}
-    partial: dict[str, list[tuple[int, int]]] = {}
-    full: list[tuple[int, int]] = []
+    gated: dict[str, list[tuple[int, tuple[Clause, ...]]]] = {}
     always: list[int] = []
     always_keys: set[int] = set()
     for rule, pieces in enumerate(sources):
@@ -237,22 +234,32 @@ def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ())
                 for literal in clauses[0]:
                     direct.setdefault(literal, set()).add(key)
             else:
-                alt = len(full)
-                full.append(((1 << len(clauses)) - 1, key))
-                for k, clause in enumerate(clauses):
-                    for literal in clause:
-                        partial.setdefault(literal, []).append((alt, 1 << k))
-    literals = sorted(direct.keys() | partial.keys())
-    for n, literal in enumerate(literals):
+                # Clauses come most selective first: that one triggers the check.
+                for literal in clauses[0]:
+                    gated.setdefault(literal, []).append((key, tuple(clauses[1:])))
+    others = {lit for entries in gated.values() for _key, cl in entries for c in cl for lit in c}
+    literals = sorted(direct.keys() | gated.keys() | others)
+    number = {literal: n for n, literal in enumerate(literals)}
+    for literal, n in number.items():
         automaton.add_word(literal, n)
     if literals:
         automaton.make_automaton()
     return Prefilter(
         automaton if literals else None,
         tuple(frozenset(direct.get(lit, ())) for lit in literals),
-        tuple(tuple(partial.get(lit, ())) for lit in literals),
-        tuple(full),
+        tuple(
+            tuple(_gate(key, others, number) for key, others in gated.get(lit, ()))
+            for lit in literals
+        ),
         tuple(always),
         halves,
         frozenset(always_keys),
     )
+
+
+def _gate(
+    key: int, others: tuple[Clause, ...], number: dict[str, int]
+) -> tuple[int, frozenset[int], frozenset[int]]:
+    """A gated piece: its key and its second and third clauses as literal numbers."""
+    sets = [frozenset(number[x] for x in clause) for clause in others] + [_ALWAYS_SEEN]
+    return key, sets[0], sets[1]
