@@ -49,9 +49,19 @@ _UNIT_SPLIT = {
 }
 
 
-def units(text: str, scope: str) -> list[tuple[int, int]]:
+_UNIT_TRAIL = CLAUSE_END + ". "
+# The last text split, per scope: a reply's clause rules all split the same text.
+_last_units: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
+
+
+def units(text: str, scope: str) -> tuple[tuple[int, int], ...]:
     """Spans of the clauses (or sentences) of ``text``, delimiters included."""
-    return [m.span() for m in _UNIT_SPLIT[scope].finditer(text) if m.end() > m.start()]
+    last = _last_units.get(scope)
+    if last is not None and last[0] is text:  # the very same string object
+        return last[1]
+    spans = tuple(m.span() for m in _UNIT_SPLIT[scope].finditer(text) if m.end() > m.start())
+    _last_units[scope] = (text, spans)
+    return spans
 
 
 def norm_phrase(phrase: str) -> str:
@@ -191,30 +201,38 @@ class Matcher:
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
         """Half-open spans of ``text`` (normalised) where the rule fires."""
+        return iter(self.find(text, only))
+
+    def find(
+        self, text: str, only: tuple[int, ...] | None = None, fuzzy: bool = True
+    ) -> list[tuple[int, int]]:
+        """``spans`` as a list; ``fuzzy=False`` leaves out typo matching."""
         regex = self.narrowed(only)
         if self.scope != "match":
-            yield from self._unit_spans(text, regex)
-            return
-        found = False
+            return self._unit_spans(text, regex)
+        guarded = self.not_after is not None or self.not_before is not None
+        found = []
         for m in regex.finditer(text):
             start, end = m.span()
-            if start == end or self._guarded(text, start, end):
+            if start == end or (guarded and self._guarded(text, start, end)):
                 continue
-            found = True
-            yield start, end
-        if not found and self.fuzzy:
-            yield from self._fuzzy_spans(text)
+            found.append((start, end))
+        if not found and fuzzy and self.fuzzy:
+            return list(self._fuzzy_spans(text))
+        return found
 
-    def _unit_spans(self, text: str, regex: Searcher) -> Iterator[tuple[int, int]]:
+    def _unit_spans(self, text: str, regex: Searcher) -> list[tuple[int, int]]:
+        found = []
         for start, end in units(text, self.scope):
             unit = text[start:end]
             m = regex.search(unit)
             if m is None or self._guarded(text, start + m.start(), start + m.end()):
                 continue
-            core = unit.rstrip(CLAUSE_END + ". ")
+            core = unit.rstrip(_UNIT_TRAIL)
             lead = len(core) - len(core.lstrip())
             if core.strip():
-                yield start + lead, start + len(core)
+                found.append((start + lead, start + len(core)))
+        return found
 
     def _guarded(self, text: str, start: int, end: int) -> bool:
         if self.not_after is not None:
