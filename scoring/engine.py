@@ -32,6 +32,7 @@ from scoring.rubric import CompiledRule, Rubric, default_rubric
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
+_LATIN_WORD = re.compile(r"[a-z]+")
 MAX_FUZZY_CHARS = 2000
 TEMPLATE_RULE = "TPL001"
 CANNED_RULE = "TPL002"
@@ -50,8 +51,9 @@ class _Raw:
 
 def detect_lang(norm: Normalized) -> str:
     """zh, zh-Hant or en, from the reply's own characters."""
-    cjk = len(_CJK.findall(norm.text))
-    latin_words = len(re.findall(r"[a-z]+", norm.text))
+    latin_words = len(_LATIN_WORD.findall(norm.text))
+    # Without Latin words only whether there is any CJK character matters.
+    cjk = len(_CJK.findall(norm.text)) if latin_words else int(bool(_CJK.search(norm.text)))
     if cjk and cjk >= latin_words:
         return "zh-Hant" if norm.traditional else "zh"
     return "en" if latin_words else "zh"
