@@ -63,11 +63,16 @@ def parse_time(value: Any) -> float | None:
 
 
 def _is_grievance(text: str, rubric: Rubric, channel: str) -> bool:
-    norm = normalize(text)
+    norm = normalize(text).text
+    rules = rubric.grievance
+    if rubric.grievance_prefilter is None:
+        candidates: Mapping[int, tuple[int, ...] | None] = dict.fromkeys(range(len(rules)))
+    else:
+        candidates = rubric.grievance_prefilter.candidates(norm)
     return any(
-        next(c.matcher.spans(norm.text), None)
-        for c in rubric.grievance
-        if channel in c.rule.channels
+        rules[i].matcher.find(norm, only)
+        for i, only in candidates.items()
+        if channel in rules[i].rule.channels
     )
 
 

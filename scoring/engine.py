@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from scoring import remedy as remedy_mod
@@ -31,6 +30,7 @@ from scoring.rubric import CompiledRule, Rubric, default_rubric, default_rubric_
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
+_LATIN_WORD = re.compile(r"[a-z]+")
 MAX_FUZZY_CHARS = 2000
 TEMPLATE_RULE = "TPL001"
 CANNED_RULE = "TPL002"
@@ -49,8 +49,9 @@ class _Raw:
 
 def detect_lang(norm: Normalized) -> str:
     """zh, zh-Hant or en, from the reply's own characters."""
-    cjk = len(_CJK.findall(norm.text))
-    latin_words = len(re.findall(r"[a-z]+", norm.text))
+    latin_words = len(_LATIN_WORD.findall(norm.text))
+    # Without Latin words only whether there is any CJK character matters.
+    cjk = len(_CJK.findall(norm.text)) if latin_words else int(bool(_CJK.search(norm.text)))
     if cjk and cjk >= latin_words:
         return "zh-Hant" if norm.traditional else "zh"
     return "en" if latin_words else "zh"
@@ -66,18 +67,22 @@ def _run_rules(
     """Hits of every rule that fires (of ``criteria`` only, if given);
     helper rules only when they can matter."""
     text = norm.text
-    allow_fuzzy = len(text) <= MAX_FUZZY_CHARS
+    fuzzy = len(text) <= MAX_FUZZY_CHARS
     rules = rubric.by_channel[channel]
     hits: list[_Raw] = []
     deferred: list[tuple[CompiledRule, tuple[int, ...] | None]] = []
     for index, only in rubric.prefilters[channel].candidates(text).items():
         compiled = rules[index]
-        if criteria is not None and compiled.rule.criterion not in criteria:
+        rule = compiled.rule
+        if criteria is not None and rule.criterion not in criteria:
             continue
-        if compiled.rule.criterion in _ON_DEMAND:
+        if rule.criterion in _ON_DEMAND:
             deferred.append((compiled, only))
             continue
-        _collect(compiled, only, text, allow_fuzzy, hits)
+        for start, end in compiled.matcher.find(text, only, fuzzy):
+            hits.append(_Raw(rule, start, end))
+    if not deferred:
+        return hits
     # Specifics matter only next to a remedy; ownership only to forgive a soft blame.
     wanted = set()
     if any(h.rule.criterion == "remedy" and h.rule.level == "earn" for h in hits):
@@ -86,25 +91,12 @@ def _run_rules(
         wanted.add("ownership")
     for compiled, only in deferred:
         if compiled.rule.criterion in wanted:
-            _collect(compiled, only, text, allow_fuzzy, hits)
+            for start, end in compiled.matcher.find(text, only, fuzzy):
+                hits.append(_Raw(compiled.rule, start, end))
     return hits
 
 
 _ON_DEMAND = ("specific", "ownership")
-
-
-def _collect(
-    compiled: CompiledRule,
-    only: tuple[int, ...] | None,
-    text: str,
-    allow_fuzzy: bool,
-    hits: list[_Raw],
-) -> None:
-    matcher = compiled.matcher
-    if matcher.fuzzy and not allow_fuzzy:
-        matcher = replace(matcher, fuzzy=())
-    for start, end in matcher.spans(text, only):
-        hits.append(_Raw(compiled.rule, start, end))
 
 
 def _cancel(hits: list[_Raw], text: str) -> tuple[list[_Raw], bool]:

@@ -49,9 +49,19 @@ _UNIT_SPLIT = {
 }
 
 
-def units(text: str, scope: str) -> list[tuple[int, int]]:
+_UNIT_TRAIL = CLAUSE_END + ". "
+# The last text split, per scope: a reply's clause rules all split the same text.
+_last_units: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
+
+
+def units(text: str, scope: str) -> tuple[tuple[int, int], ...]:
     """Spans of the clauses (or sentences) of ``text``, delimiters included."""
-    return [m.span() for m in _UNIT_SPLIT[scope].finditer(text) if m.end() > m.start()]
+    last = _last_units.get(scope)
+    if last is not None and last[0] is text:  # the very same string object
+        return last[1]
+    spans = tuple(m.span() for m in _UNIT_SPLIT[scope].finditer(text) if m.end() > m.start())
+    _last_units[scope] = (text, spans)
+    return spans
 
 
 def norm_phrase(phrase: str) -> str:
@@ -191,30 +201,38 @@ class Matcher:
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
         """Half-open spans of ``text`` (normalised) where the rule fires."""
+        return iter(self.find(text, only))
+
+    def find(
+        self, text: str, only: tuple[int, ...] | None = None, fuzzy: bool = True
+    ) -> list[tuple[int, int]]:
+        """``spans`` as a list; ``fuzzy=False`` leaves out typo matching."""
         regex = self.narrowed(only)
         if self.scope != "match":
-            yield from self._unit_spans(text, regex)
-            return
-        found = False
+            return self._unit_spans(text, regex)
+        guarded = self.not_after is not None or self.not_before is not None
+        found = []
         for m in regex.finditer(text):
             start, end = m.span()
-            if start == end or self._guarded(text, start, end):
+            if start == end or (guarded and self._guarded(text, start, end)):
                 continue
-            found = True
-            yield start, end
-        if not found and self.fuzzy:
-            yield from self._fuzzy_spans(text)
+            found.append((start, end))
+        if not found and fuzzy and self.fuzzy:
+            return list(self._fuzzy_spans(text))
+        return found
 
-    def _unit_spans(self, text: str, regex: Searcher) -> Iterator[tuple[int, int]]:
+    def _unit_spans(self, text: str, regex: Searcher) -> list[tuple[int, int]]:
+        found = []
         for start, end in units(text, self.scope):
             unit = text[start:end]
             m = regex.search(unit)
             if m is None or self._guarded(text, start + m.start(), start + m.end()):
                 continue
-            core = unit.rstrip(CLAUSE_END + ". ")
+            core = unit.rstrip(_UNIT_TRAIL)
             lead = len(core) - len(core.lstrip())
             if core.strip():
-                yield start + lead, start + len(core)
+                found.append((start + lead, start + len(core)))
+        return found
 
     def _guarded(self, text: str, start: int, end: int) -> bool:
         if self.not_after is not None:
@@ -409,6 +427,7 @@ def compile_rule(
         pieces = [f"(?:{first})[^{stop}]{{0,{within}}}?(?:{then})"]
     else:
         raise ValueError(f"unknown kind '{kind}' (one of: {', '.join(KINDS)})")
+    pieces = [branch for p in pieces for branch in split_alternatives(p)]
     scope = data.get("scope", "match")
     if scope not in SCOPES:
         raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
@@ -419,6 +438,49 @@ def compile_rule(
         )
     except re.error as exc:
         raise ValueError(f"bad regular expression: {exc}") from None
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """``pattern``'s top-level alternatives: "a|(b|c)d" gives ["a", "(b|c)d"].
+
+    Each alternative then becomes a piece of its own, so the prefilter can tell
+    which alternatives of a long authored pattern can match a reply, and only
+    those run. ``a|b|c`` matches exactly what its alternatives run as an
+    alternation match (``_Alternation``). A pattern that does not split
+    cleanly (every part a valid regex) is kept whole.
+    """
+    parts: list[str] = []
+    depth, start, i, n = 0, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":  # a leading ] is literal
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    if len(parts) == 1 or depth != 0:
+        return [pattern]
+    try:
+        for part in parts:
+            _parser.parse(part)
+    except re.error:
+        return [pattern]
+    return parts
 
 
 def _near_part(phrase: str) -> str:

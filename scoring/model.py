@@ -38,6 +38,17 @@ class Message:
         return self.en if lang == "en" else self.zh
 
 
+def _localize(message: Message, lang: str) -> str:
+    """``scoring.feedback.localize``, imported only for Traditional Chinese."""
+    if lang == "en":
+        return message.en
+    if lang == "zh-Hant":
+        from scoring.feedback import localize
+
+        return localize(message, lang)
+    return message.zh
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One rubric rule: a built-in kind plus its data (see scenarios/rubric)."""
@@ -78,16 +89,14 @@ class Finding:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form with messages in ``lang``."""
-        from scoring.feedback import localize
-
         out: dict[str, Any] = {
             "rule": self.rule,
             "criterion": self.criterion,
             "level": self.level,
             "span": [self.start, self.end],
             "text": self.text,
-            "message": localize(self.message, lang),
-            "fix": localize(self.fix, lang),
+            "message": _localize(self.message, lang),
+            "fix": _localize(self.fix, lang),
         }
         if self.target:
             out["target"] = self.target
@@ -178,14 +187,12 @@ class CriterionResult:
     note: Message | None = None
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        from scoring.feedback import localize
-
         out: dict[str, Any] = {
             "passed": self.passed,
             "evidence": [e.to_dict(lang) for e in self.evidence],
         }
         if self.note:
-            out["note"] = localize(self.note, lang)
+            out["note"] = _localize(self.note, lang)
         return out
 
 
@@ -222,12 +229,10 @@ class ConversationResult:
     options_offered: tuple[str, ...] = ()
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
-        from scoring.feedback import localize
-
         lang = lang or self.lang
         return {
             "score": self.score,
             "criteria": {k: v.to_dict(lang) for k, v in self.criteria.items()},
             "replies": [r.to_dict(lang) for r in self.replies],
-            "feedback": [localize(m, lang) for m in self.feedback],
+            "feedback": [_localize(m, lang) for m in self.feedback],
         }

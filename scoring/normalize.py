@@ -59,6 +59,10 @@ _CANTONESE_PAIRS = (
     ("仲有", "还有"),
 )
 
+# Cheap checks that spare most replies the translate and the replacements.
+_HAS_CANTONESE = re.compile("[" + "".join(chr(c) for c in _CANTONESE) + "]")
+_HAS_PAIR = re.compile("|".join(re.escape(c) for c, _m in _CANTONESE_PAIRS))
+
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -124,10 +128,12 @@ def normalize(text: str) -> Normalized:
     folded, source = _fold(text)
     if folded.isascii():
         return Normalized(text, folded, source, False)
-    folded = folded.translate(_CANTONESE)  # before t2s, which turns 係 into 系
-    for cantonese, mandarin in _CANTONESE_PAIRS:
-        if cantonese in folded:
-            folded = folded.replace(cantonese, mandarin)
+    if _HAS_CANTONESE.search(folded):
+        folded = folded.translate(_CANTONESE)  # before t2s, which turns 係 into 系
+    if _HAS_PAIR.search(folded):
+        for cantonese, mandarin in _CANTONESE_PAIRS:
+            if cantonese in folded:
+                folded = folded.replace(cantonese, mandarin)
     simplified = _CONVERTER.convert(folded)
     if len(simplified) != len(folded):
         # A phrase-level conversion changed the length; convert per character
@@ -136,5 +142,6 @@ def normalize(text: str) -> Normalized:
     traditional = simplified != folded
     # Chat bubbles merged with spaces: a space between Chinese characters
     # separates clauses like a comma (same length, so offsets are unchanged).
-    simplified = _CJK_SPACE.sub(lambda m: "," * len(m.group()), simplified)
+    if " " in simplified or "\t" in simplified:
+        simplified = _CJK_SPACE.sub(lambda m: "," * len(m.group()), simplified)
     return Normalized(text, simplified, source, traditional)

@@ -25,7 +25,7 @@ from functools import lru_cache
 import ahocorasick
 
 MAX_CLASS = 64  # a character class this small still narrows the search
-MAX_CLAUSES = 3  # the most selective few are enough
+MAX_CLAUSES = 3  # the most selective few are enough (Prefilter checks up to three)
 
 Clause = frozenset[str]
 
@@ -145,37 +145,63 @@ def _required_literals(pattern: str) -> tuple[Clause, ...]:
     return tuple(useful[:MAX_CLAUSES])
 
 
+_SHIFT = 16  # a candidate piece is the key rule << _SHIFT | piece
+
+
 @dataclass
 class Prefilter:
-    """Rule indices that may fire on a text, from one Aho-Corasick pass."""
+    """Rule indices that may fire on a text, from one Aho-Corasick pass.
+
+    The automaton maps each required literal to a number. ``direct[n]`` holds
+    the keys (rule << 16 | piece) of the pieces literal n alone makes
+    possible; ``gated[n]`` the pieces whose most selective clause literal n
+    satisfies, each with its other two clauses (sets of literal numbers, one of
+    each must have been seen; a missing clause is ``{_SEEN}``, always seen).
+    """
 
     automaton: object | None
-    needs: tuple[tuple[int, int, int], ...]  # per alternative: (rule, piece, clauses needed)
-    always: tuple[int, ...]
+    direct: tuple[frozenset[int], ...]
+    gated: tuple[tuple[tuple[int, frozenset[int], frozenset[int]], ...], ...]
+    always: tuple[int, ...]  # rules none of whose pieces has a required literal
     fuzzy: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    always_keys: frozenset[int] = frozenset()  # pieces without a required literal
 
     def candidates(self, text: str) -> dict[int, tuple[int, ...] | None]:
         """Rules worth running (index into the rule list), each with the
         alternatives (pieces) that can match, or None for all of them."""
-        found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
+        keys = set(self.always_keys)
         if self.automaton is not None:
-            satisfied: dict[int, set[int]] = {}
             # Each distinct literal once, however often it occurs.
-            for targets in {t for _end, t in self.automaton.iter(text)}:  # type: ignore[attr-defined]
-                for alt, clause in targets:
-                    satisfied.setdefault(alt, set()).add(clause)
-            pieces: dict[int, list[int]] = {}
-            for alt, got in satisfied.items():
-                rule, piece, needed = self.needs[alt]
-                if len(got) == needed:
-                    pieces.setdefault(rule, []).append(piece)
-            for rule, chosen in pieces.items():
-                found[rule] = tuple(sorted(chosen))
+            seen = {n for _end, n in self.automaton.iter(text)}  # type: ignore[attr-defined]
+            seen.add(_SEEN)
+            direct, gated = self.direct, self.gated
+            for n in seen:
+                keys.update(direct[n])
+                for key, second, third in gated[n]:
+                    if not (seen.isdisjoint(second) or seen.isdisjoint(third)):
+                        keys.add(key)
+        found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
+        ordered = not found
+        rule, chosen = -1, list[int]()
+        for key in sorted(keys):
+            if key >> _SHIFT != rule:
+                if chosen:
+                    found[rule] = tuple(chosen)
+                rule, chosen = key >> _SHIFT, []
+            chosen.append(key & _MASK)
+        if chosen:
+            found[rule] = tuple(chosen)
         for index, halves in self.fuzzy:
             # One wrong character leaves one half of the phrase intact.
             if any(h in text for h in halves):
+                ordered = ordered and index in found
                 found[index] = None
-        return dict(sorted(found.items()))
+        return found if ordered else dict(sorted(found.items()))
+
+
+_MASK = (1 << _SHIFT) - 1
+_SEEN = -1  # a literal number every text has: stands for "no further clause"
+_ALWAYS_SEEN = frozenset([_SEEN])
 
 
 def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ()) -> Prefilter:
@@ -189,23 +215,51 @@ def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ())
         if phrases
     )
     automaton = ahocorasick.Automaton()
-    targets: dict[str, list[tuple[int, int]]] = {}
-    needs: list[tuple[int, int, int]] = []
+    direct: dict[str, set[int]] = {}
+    gated: dict[str, list[tuple[int, tuple[Clause, ...]]]] = {}
     always: list[int] = []
+    always_keys: set[int] = set()
     for rule, pieces in enumerate(sources):
+        if len(pieces) > _MASK:
+            raise ValueError(f"rule {rule} has more than {_MASK} alternatives")
         alternatives = [required_literals(p) for p in pieces]
-        if not alternatives or not all(alternatives):
+        if not any(alternatives):
             always.append(rule)
             continue
         for piece, clauses in enumerate(alternatives):
-            alt = len(needs)
-            needs.append((rule, piece, len(clauses)))
-            for k, clause in enumerate(clauses):
-                for literal in clause:
-                    targets.setdefault(literal, []).append((alt, k))
-    for literal, where in targets.items():
-        automaton.add_word(literal, tuple(where))
-    if not targets:
-        return Prefilter(None, tuple(needs), tuple(always), halves)
-    automaton.make_automaton()
-    return Prefilter(automaton, tuple(needs), tuple(always), halves)
+            key = rule << _SHIFT | piece
+            if not clauses:
+                always_keys.add(key)
+            elif len(clauses) == 1:
+                for literal in clauses[0]:
+                    direct.setdefault(literal, set()).add(key)
+            else:
+                # Clauses come most selective first: that one triggers the check.
+                for literal in clauses[0]:
+                    gated.setdefault(literal, []).append((key, tuple(clauses[1:])))
+    others = {lit for entries in gated.values() for _key, cl in entries for c in cl for lit in c}
+    literals = sorted(direct.keys() | gated.keys() | others)
+    number = {literal: n for n, literal in enumerate(literals)}
+    for literal, n in number.items():
+        automaton.add_word(literal, n)
+    if literals:
+        automaton.make_automaton()
+    return Prefilter(
+        automaton if literals else None,
+        tuple(frozenset(direct.get(lit, ())) for lit in literals),
+        tuple(
+            tuple(_gate(key, others, number) for key, others in gated.get(lit, ()))
+            for lit in literals
+        ),
+        tuple(always),
+        halves,
+        frozenset(always_keys),
+    )
+
+
+def _gate(
+    key: int, others: tuple[Clause, ...], number: dict[str, int]
+) -> tuple[int, frozenset[int], frozenset[int]]:
+    """A gated piece: its key and its second and third clauses as literal numbers."""
+    sets = [frozenset(number[x] for x in clause) for clause in others] + [_ALWAYS_SEEN]
+    return key, sets[0], sets[1]

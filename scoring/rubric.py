@@ -88,6 +88,7 @@ class Rubric:
     prefilters: Mapping[str, Prefilter] = field(default_factory=dict)
     grievance: tuple[CompiledRule, ...] = ()
     canned_normalized: tuple[str, ...] = ()
+    grievance_prefilter: Prefilter | None = None  # over ``grievance``
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with ``rule_id`` (KeyError if none)."""
@@ -317,6 +318,7 @@ def parse_rubric(texts: Mapping[str, str], only: frozenset[str] | None = None) -
         for ch in CHANNELS
     }
     canned = tuple(settings.get("canned_replies", []))
+    grievance = tuple(c for c in rules if c.rule.criterion == "grievance")
     return Rubric(
         rules=tuple(rules),
         weights=settings["weights"],
@@ -333,7 +335,10 @@ def parse_rubric(texts: Mapping[str, str], only: frozenset[str] | None = None) -
             for ch, compiled in by_channel.items()
         },
         canned_normalized=tuple(normalize(c).text for c in canned),
-        grievance=tuple(c for c in rules if c.rule.criterion == "grievance"),
+        grievance=grievance,
+        grievance_prefilter=build_prefilter(
+            [c.matcher.pieces for c in grievance], [c.matcher.fuzzy for c in grievance]
+        ),
     )
 
 

@@ -11,6 +11,8 @@ from scoring.feedback import CRITERION_NAMES, localize
 from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, ReplyResult
 from simulator.qa import Outcome
 
+# The encoder json.dumps(..., ensure_ascii=False) would build for every line.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 CSV_COLUMNS = ("id", "score", *CONVERSATION_CRITERIA, "replies", "first_problem", "error")
 
 
@@ -21,7 +23,7 @@ class JsonlWriter:
         self.out = out
 
     def write(self, outcome: Outcome) -> None:
-        self.out.write(json.dumps(outcome.record, ensure_ascii=False) + "\n")
+        self.out.write(_JSON.encode(outcome.record) + "\n")
 
     def close(self) -> None:
         self.out.flush()
