@@ -91,14 +91,8 @@ def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> li
     """
     skipped: list[str] = []
     for paper in papers:
-        name = f"{SOURCE_PREFIX}{paper.scenario_id}"
-        if paper.scenario_id in lib.scenarios:
-            skipped.append(f"{name}: left out, an installed scenario has this id")
-            continue
-        try:
-            doc = parse(paper.source, name)
-        except YamlError as exc:
-            skipped.extend(str(p) for p in exc.problems)
+        doc = _parse_new(paper.scenario_id, "", lib.scenarios, paper.source, skipped)
+        if doc is None:
             continue
         scenario, problems = parse_scenario(doc, paper=True)
         if scenario is None or problems:
@@ -108,17 +102,27 @@ def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> li
         lib.docs[scenario.id] = doc
         lib.papers[scenario.id] = paper
     for item in sets:
-        name = f"{SOURCE_PREFIX}set:{item.set_id}"
-        if item.set_id in lib.sets:
-            skipped.append(f"{name}: left out, an installed set has this id")
-            continue
-        try:
-            doc = parse(item.source, name)
-        except YamlError as exc:
-            skipped.extend(str(p) for p in exc.problems)
+        doc = _parse_new(item.set_id, "set", lib.sets, item.source, skipped)
+        if doc is None:
             continue
         before = len(lib.problems)
         load_set_doc(lib, doc)
         skipped.extend(str(p) for p in lib.problems[before:])
         del lib.problems[before:]
     return skipped
+
+
+def _parse_new(
+    item_id: str, kind: str, installed: Mapping[str, object], source: str, skipped: list[str]
+) -> YamlDoc | None:
+    """A published scenario's (``kind`` "") or set's text as a document, unless an
+    installed one has its id or it does not parse (said in ``skipped``)."""
+    name = f"{SOURCE_PREFIX}{kind}:{item_id}" if kind else f"{SOURCE_PREFIX}{item_id}"
+    if item_id in installed:
+        skipped.append(f"{name}: left out, an installed {kind or 'scenario'} has this id")
+        return None
+    try:
+        return parse(source, name)
+    except YamlError as exc:
+        skipped.extend(str(p) for p in exc.problems)
+        return None
