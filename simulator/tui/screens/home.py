@@ -60,6 +60,7 @@ class HomeScreen(KefuScreen):
         self.rows: list[AssignmentRow] = []
         self.error: str | None = None
         self.offered_resume = False
+        self.recomposing = False
 
     # -- what is shown ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -134,14 +135,12 @@ class HomeScreen(KefuScreen):
     async def relabel(self) -> None:
         """Re-render in the new language (filters, rows and focus stay)."""
         focused = self.focused.id if self.focused else None
-        await super().relabel()
-        self._fill()
-        if focused:
-            self.query_one(f"#{focused}").focus()
+        await super().relabel()  # recomposes, and so fills in
+        for widget in self.query(f"#{focused}") if focused else ():
+            widget.focus()
 
     async def _library_loaded(self, _: object) -> None:
         await self.recompose()  # the filter choices come from the library
-        self._fill()
         self.query_one("#home-library", DataTable).focus()
         self._maybe_offer_resume()
 
@@ -186,9 +185,23 @@ class HomeScreen(KefuScreen):
             self._fill()
             self._maybe_offer_resume()
 
+    async def recompose(self) -> None:
+        """Rebuild (the library arrived, or the language changed), then fill in.
+
+        The old widgets go and the new ones mount over several turns of the event
+        loop; store rows handed over from the worker thread in between would find a
+        half-built screen, so _fill waits for the end of it.
+        """
+        self.recomposing = True
+        try:
+            await super().recompose()
+        finally:
+            self.recomposing = False
+        self._fill()
+
     def _fill(self) -> None:
-        if not self.query("#home-library"):
-            return  # mid-recompose (the library just arrived): _library_loaded fills in after
+        if self.recomposing or not self.is_attached:
+            return  # recompose fills in once every widget is back
         self._fill_resume()
         self._fill_assignments()
         self._fill_recent()
