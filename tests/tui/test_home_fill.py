@@ -36,7 +36,7 @@ async def test_rows_landing_mid_recompose_are_filled_in(tmp_path: Path) -> None:
         assert isinstance(screen, HomeScreen) and app.library is not None
         store = app.store
         assert store is not None
-        rows = (list(store.assignments_for()), list(store.attempts()), [])
+        assignments, attempts = list(store.assignments_for()), list(store.attempts())
         recompose = asyncio.ensure_future(screen.recompose())
         partial = 0  # times the rows landed while some part was missing
         for _ in range(10_000):
@@ -44,7 +44,9 @@ async def test_rows_landing_mid_recompose_are_filled_in(tmp_path: Path) -> None:
                 break
             present = [bool(screen.query(f"#{id}")) for id in FILLED]
             partial += any(present) and not all(present)
-            screen._rows_loaded(*rows)  # what load_rows hands over from its thread
+            screen._rows_loaded(
+                assignments, attempts, []
+            )  # what load_rows hands over from its thread
             await asyncio.sleep(0)
         else:
             raise AssertionError("the recompose did not finish")
@@ -53,4 +55,4 @@ async def test_rows_landing_mid_recompose_are_filled_in(tmp_path: Path) -> None:
         assert partial, "the recompose never showed a half-mounted Home: the test lost its race"
         library = screen.query_one("#home-library", DataTable)
         assert library.row_count == len(matching(app.library, {}))
-        assert screen.query_one("#home-assignments", DataTable).row_count == len(rows[0])
+        assert screen.query_one("#home-assignments", DataTable).row_count == len(assignments)
