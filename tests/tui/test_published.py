@@ -22,6 +22,7 @@ from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.chat import ChatScreen
 from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.home_rows import matching
 from simulator.tui.screens.supervisor_attempts import TranscriptScreen
 from tests.pg import pg_server  # noqa: F401  (a session fixture)
@@ -61,10 +62,22 @@ async def open_assignment(app: KefuApp, pilot, assignment_id: int) -> ChatScreen
             break
         await pilot.pause(0.02)
     await settle(app, pilot)
-    table = app.screen.query_one("#home-assignments", DataTable)
-    table.focus()
-    table.move_cursor(row=table.get_row_index(str(assignment_id)))
-    await pilot.press("enter")
+    # The library's arrival recomposes Home (moving the focus to the library table):
+    # pick the assignment once Home is whole and the focus has stayed where we put it.
+    for _ in range(50):
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        tables = home.query("#home-assignments").results(DataTable)
+        table = next(iter(tables), None)
+        if home.recomposing or table is None or str(assignment_id) not in table.rows:
+            await pilot.pause(0.02)
+            continue
+        table.focus()
+        table.move_cursor(row=table.get_row_index(str(assignment_id)))
+        await pilot.pause()
+        if app.focused is table:
+            await pilot.press("enter")
+            break
     await settle(app, pilot)
     assert isinstance(app.screen, BriefingScreen)
     await pilot.press("enter")
