@@ -60,7 +60,7 @@ class HomeScreen(KefuScreen):
         self.rows: list[AssignmentRow] = []
         self.error: str | None = None
         self.offered_resume = False
-        self.recomposing = False
+        self.recomposing = 0  # recomposes under way (a language switch can meet the library)
 
     # -- what is shown ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -136,8 +136,9 @@ class HomeScreen(KefuScreen):
         """Re-render in the new language (filters, rows and focus stay)."""
         focused = self.focused.id if self.focused else None
         await super().relabel()  # recomposes, and so fills in
-        for widget in self.query(f"#{focused}") if focused else ():
-            widget.focus()
+        if focused:
+            for widget in self.query(f"#{focused}"):  # it may be gone after the rebuild
+                widget.focus()
 
     async def _library_loaded(self, _: object) -> None:
         await self.recompose()  # the filter choices come from the library
@@ -192,11 +193,11 @@ class HomeScreen(KefuScreen):
         loop; store rows handed over from the worker thread in between would find a
         half-built screen, so _fill waits for the end of it.
         """
-        self.recomposing = True
+        self.recomposing += 1
         try:
             await super().recompose()
         finally:
-            self.recomposing = False
+            self.recomposing -= 1
         self._fill()
 
     def _fill(self) -> None:
