@@ -23,7 +23,7 @@ DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 # F1 floors (apology, listening, remedy, no_blame), rounded down from the figures reached.
 FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout_replies.jsonl": (0.99, 0.98, 1.00, 0.99),
-    "holdout2_replies.jsonl": (0.97, 0.99, 0.99, 0.96),
+    "holdout2_replies.jsonl": (0.97, 0.99, 0.99, 0.97),
     "holdout3_replies.jsonl": (0.97, 0.98, 0.98, 0.97),
     "holdout4_replies.jsonl": (0.96, 0.97, 0.99, 0.98),
     "holdout5_replies.jsonl": (0.99, 0.99, 0.98, 0.98),
@@ -34,7 +34,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # measured unseen at 1.000/.882/.974/.860; studied 2026-12-05: its errors were
     # generalised into phrase families (third parties the buyer is sent to, "you knew /
     # agreed / misheard", improper storage, disowned promises, closing formulas)
-    "holdout10_replies.jsonl": (1.00, 1.00, 0.97, 0.97),
+    "holdout10_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
     # sealed: written blind (2026-12-04), measured unseen, errors never studied
     "holdout11_replies.jsonl": (0.98, 0.97, 0.97, 0.95),
     # written blind in another style the same day; unseen F1 .970/.907/.913/.907, then
