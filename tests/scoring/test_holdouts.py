@@ -27,22 +27,22 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout3_replies.jsonl": (0.97, 0.98, 0.98, 0.97),
     "holdout4_replies.jsonl": (0.96, 0.97, 0.99, 0.98),
     "holdout5_replies.jsonl": (0.99, 0.99, 0.98, 0.98),
-    "holdout6_replies.jsonl": (0.96, 0.97, 0.98, 0.97),
+    "holdout6_replies.jsonl": (0.96, 0.97, 0.98, 0.98),
     "holdout7_replies.jsonl": (1.00, 0.99, 0.98, 0.98),
     "holdout8_replies.jsonl": (1.00, 0.98, 0.98, 1.00),
-    "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.97),
+    "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
     # measured unseen at 1.000/.882/.974/.860; studied 2026-12-05: its errors were
     # generalised into phrase families (third parties the buyer is sent to, "you knew /
     # agreed / misheard", improper storage, disowned promises, closing formulas)
     "holdout10_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
     # sealed: written blind (2026-12-04), measured unseen, errors never studied
-    "holdout11_replies.jsonl": (0.98, 0.97, 0.97, 0.95),
+    "holdout11_replies.jsonl": (0.98, 0.97, 0.97, 0.96),
     # written blind in another style the same day; unseen F1 .970/.907/.913/.907, then
     # studied: its errors were generalised into phrase families (see the rubric's history)
     "holdout12_replies.jsonl": (1.00, 1.00, 1.00, 1.00),
     # written blind 2026-12-05 from CRITERIA.md alone (320 replies); unseen F1
-    # .966/.899/.951/.913 with the rubric of commit e87023a
-    "holdout13_replies.jsonl": (0.96, 0.89, 0.95, 0.91),
+    # .966/.899/.951/.913 with the rubric of commit e87023a; then studied the same day
+    "holdout13_replies.jsonl": (0.98, 0.98, 0.97, 0.99),
 }
 
 
