@@ -49,6 +49,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # written blind 2026-12-05 as a trainer's exam across the 11 categories (300
     # replies); unseen F1 .994/.959/.940/.953 with the rubric of commit c9faaca; then studied
     "holdout15_replies.jsonl": (0.99, 0.98, 0.99, 0.99),
+    # written blind 2026-12-05 as a QA reviewer's sample of agents of every skill level
+    # (300 replies, a quarter public review replies); unseen F1 .969/.945/.915/.915 with
+    # the rubric of commit 342fa14
+    "holdout16_replies.jsonl": (0.96, 0.94, 0.91, 0.91),
 }
 
 
