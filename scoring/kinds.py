@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import re._constants as _constants  # the standard library's regex parser, read-only use
 import re._parser as _parser
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -150,6 +150,37 @@ class _Alternation:
                     ahead[i] = pieces[i].search(string, pos)
 
 
+def _repeat(piece: re.Pattern[str], first: re.Match[str], text: str) -> Iterator[re.Match[str]]:
+    """``piece.finditer(text)`` from its known first match (pieces never match empty)."""
+    m: re.Match[str] | None = first
+    while m is not None:
+        yield m
+        m = piece.search(text, m.end())
+
+
+def _alternate(
+    ahead: list[tuple[re.Pattern[str], re.Match[str]]], text: str
+) -> Iterator[re.Match[str]]:
+    """``_Alternation.finditer`` from each piece's known first match (in piece order)."""
+    pieces = [p for p, _m in ahead]
+    nexts: list[re.Match[str] | None] = [m for _p, m in ahead]
+    while True:
+        best: re.Match[str] | None = None
+        for m in nexts:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+        for i, m in enumerate(nexts):
+            if m is not None and m.start() < pos:
+                nexts[i] = pieces[i].search(text, pos)
+
+
+_UNKNOWN: Any = object()  # a piece not compiled yet
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
     """A compiled rule: one regex plus its guards."""
@@ -207,12 +238,20 @@ class Matcher:
         self, text: str, only: tuple[int, ...] | None = None, fuzzy: bool = True
     ) -> list[tuple[int, int]]:
         """``spans`` as a list; ``fuzzy=False`` leaves out typo matching."""
-        regex = self.narrowed(only)
         if self.scope != "match":
-            return self._unit_spans(text, regex)
+            return self._unit_spans(text, self.narrowed(only))
+        ahead = None if only is None else self._first_matches(text, only)
+        if ahead is None:
+            matches: Iterable[re.Match[str]] = self.narrowed(only).finditer(text)
+        elif not ahead:
+            matches = ()
+        elif len(ahead) == 1:
+            matches = _repeat(ahead[0][0], ahead[0][1], text)
+        else:
+            matches = _alternate(ahead, text)
         guarded = self.not_after is not None or self.not_before is not None
         found = []
-        for m in regex.finditer(text):
+        for m in matches:
             start, end = m.span()
             if start == end or (guarded and self._guarded(text, start, end)):
                 continue
@@ -220,6 +259,30 @@ class Matcher:
         if not found and fuzzy and self.fuzzy:
             return list(self._fuzzy_spans(text))
         return found
+
+    def _first_matches(
+        self, text: str, only: tuple[int, ...]
+    ) -> list[tuple[re.Pattern[str], re.Match[str]]] | None:
+        """Each piece of ``only`` that matches ``text``, with its first match.
+
+        A piece that matches nowhere in the text can never win a position of
+        the alternation, so the pieces that do match find exactly what the
+        narrowed regex finds: most candidate rules end here, after one search
+        per piece. None if a piece can match the empty string (then the
+        narrowed regex runs).
+        """
+        compiled = self._pieces
+        ahead = []
+        for i in only:
+            piece = compiled.get(i, _UNKNOWN)
+            if piece is _UNKNOWN:
+                piece = self._piece(i)
+            if piece is None:
+                return None
+            m = piece.search(text)
+            if m is not None:
+                ahead.append((piece, m))
+        return ahead
 
     def _unit_spans(self, text: str, regex: Searcher) -> list[tuple[int, int]]:
         found = []
