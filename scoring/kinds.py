@@ -240,49 +240,50 @@ class Matcher:
         """``spans`` as a list; ``fuzzy=False`` leaves out typo matching."""
         if self.scope != "match":
             return self._unit_spans(text, self.narrowed(only))
-        ahead = None if only is None else self._first_matches(text, only)
-        if ahead is None:
-            matches: Iterable[re.Match[str]] = self.narrowed(only).finditer(text)
-        elif not ahead:
-            matches = ()
-        elif len(ahead) == 1:
-            matches = _repeat(ahead[0][0], ahead[0][1], text)
+        matches: Iterable[re.Match[str]]
+        if only is None:
+            matches = self.regex.finditer(text)
         else:
-            matches = _alternate(ahead, text)
-        guarded = self.not_after is not None or self.not_before is not None
+            # Each piece of ``only`` that matches, with its first match. A
+            # piece that matches nowhere in the text can never win a position
+            # of the alternation, so the pieces that do find exactly what the
+            # narrowed regex finds: most candidate rules end here, after one
+            # search per piece.
+            compiled = self._pieces
+            ahead: list[tuple[re.Pattern[str], re.Match[str]]] = []
+            for i in only:
+                piece = compiled.get(i, _UNKNOWN)
+                if piece is _UNKNOWN:
+                    piece = self._piece(i)
+                if piece is None:  # it can match the empty string
+                    break
+                m = piece.search(text)
+                if m is not None:
+                    ahead.append((piece, m))
+            else:
+                piece = _UNKNOWN
+            if piece is None:
+                matches = self.narrowed(only).finditer(text)
+            elif not ahead:
+                return list(self._fuzzy_spans(text)) if fuzzy and self.fuzzy else []
+            elif len(ahead) == 1:
+                matches = _repeat(ahead[0][0], ahead[0][1], text)
+            else:
+                matches = _alternate(ahead, text)
         found = []
-        for m in matches:
-            start, end = m.span()
-            if start == end or (guarded and self._guarded(text, start, end)):
-                continue
-            found.append((start, end))
+        if self.not_after is None and self.not_before is None:
+            for m in matches:
+                start, end = m.span()
+                if start != end:
+                    found.append((start, end))
+        else:
+            for m in matches:
+                start, end = m.span()
+                if start != end and not self._guarded(text, start, end):
+                    found.append((start, end))
         if not found and fuzzy and self.fuzzy:
             return list(self._fuzzy_spans(text))
         return found
-
-    def _first_matches(
-        self, text: str, only: tuple[int, ...]
-    ) -> list[tuple[re.Pattern[str], re.Match[str]]] | None:
-        """Each piece of ``only`` that matches ``text``, with its first match.
-
-        A piece that matches nowhere in the text can never win a position of
-        the alternation, so the pieces that do match find exactly what the
-        narrowed regex finds: most candidate rules end here, after one search
-        per piece. None if a piece can match the empty string (then the
-        narrowed regex runs).
-        """
-        compiled = self._pieces
-        ahead = []
-        for i in only:
-            piece = compiled.get(i, _UNKNOWN)
-            if piece is _UNKNOWN:
-                piece = self._piece(i)
-            if piece is None:
-                return None
-            m = piece.search(text)
-            if m is not None:
-                ahead.append((piece, m))
-        return ahead
 
     def _unit_spans(self, text: str, regex: Searcher) -> list[tuple[int, int]]:
         found = []
