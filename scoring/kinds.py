@@ -226,7 +226,7 @@ class Matcher:
         """Piece ``index`` compiled, or None if it can match the empty string."""
         if index not in self._pieces:
             source = f"(?:{self.pieces[index]})"
-            empty = _parsed(source).getwidth()[0] == 0
+            empty = parsed_regex(source).getwidth()[0] == 0
             self._pieces[index] = None if empty else re.compile(lead_guarded(source))
         return self._pieces[index]
 
@@ -395,9 +395,12 @@ def _first_class(items: Any) -> tuple[list[str], bool] | None:
 
 
 @lru_cache(maxsize=8192)
-def _parsed(source: str) -> Any:
-    """``source`` parsed by the standard library's regex parser (read only)."""
+def parsed_regex(source: str) -> Any:
+    """``source`` parsed by the standard library's regex parser (read only;
+    cached, since compiling a rubric reads each piece more than once)."""
     return _parser.parse(source)
+
+
 
 
 @lru_cache(maxsize=8192)
@@ -405,7 +408,7 @@ def _first_chars(source: str) -> tuple[str, ...] | None:
     """Class items every match of ``source`` starts with; None if unknown or if
     it can match the empty string."""
     try:
-        parsed = _parsed(source)
+        parsed = parsed_regex(source)
     except re.error:
         return None
     if parsed.state.flags & ~re.UNICODE:  # global inline flags must stay first

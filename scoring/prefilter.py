@@ -25,6 +25,8 @@ from operator import itemgetter
 
 import ahocorasick
 
+from scoring.kinds import parsed_regex
+
 MAX_CLASS = 64  # a character class this small still narrows the search
 MAX_CLAUSES = 3  # the most selective few are enough (Prefilter checks up to three)
 
@@ -134,9 +136,11 @@ def required_literals(pattern: str) -> list[Clause]:
 @lru_cache(maxsize=8192)
 def _ranked(pattern: str) -> tuple[Clause, ...]:
     """Every clause ``pattern``'s matches satisfy, most selective first."""
-    # Cached: both channels' prefilters share most pieces.
+    # Cached: both channels' prefilters share most pieces. The parse is the
+    # one compiling the rule made (the parser unwraps the group, so the tree
+    # is the pattern's own).
     try:
-        parsed = sre.parse(pattern)
+        parsed = parsed_regex(f"(?:{pattern})")
     except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
         return ()
     return tuple(sorted(set(_literals(parsed)), key=_score, reverse=True))
