@@ -401,8 +401,6 @@ def parsed_regex(source: str) -> Any:
     return _parser.parse(source)
 
 
-
-
 @lru_cache(maxsize=8192)
 def _first_chars(source: str) -> tuple[str, ...] | None:
     """Class items every match of ``source`` starts with; None if unknown or if
