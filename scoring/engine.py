@@ -351,10 +351,17 @@ def _template_findings(
     checks = [(TEMPLATE_RULE, p) for p in earlier] + [
         (CANNED_RULE, c) for c in rubric.canned_normalized
     ]
+    n, cutoff = len(text), rubric.template_threshold
     for rule_id, other in checks:
-        if len(other) < rubric.template_min_chars:
+        m = len(other)
+        if m < rubric.template_min_chars:
             continue
-        if fuzz.ratio(text, other, score_cutoff=rubric.template_threshold):
+        # fuzz.ratio is 100 * (1 - indel / (n + m)) and the indel distance is
+        # at least |n - m|: texts of very different lengths never reach the
+        # cutoff (the margin keeps float rounding on the safe side).
+        if 100.0 * (1.0 - abs(n - m) / (n + m)) < cutoff - 1e-6:
+            continue
+        if fuzz.ratio(text, other, score_cutoff=cutoff):
             msg = _TEMPLATE_MESSAGES[rule_id]
             return [
                 Finding(rule_id, "no_template", "cost", 0, len(norm.original), norm.original, *msg)
