@@ -23,6 +23,7 @@ this keeps such rules linear in the reply's length.
 from __future__ import annotations
 
 import re
+import re._compiler as _compiler  # its info-block helpers, read-only use
 import re._constants as _constants  # the standard library's regex parser, read-only use
 import re._parser as _parser
 from collections.abc import Iterable, Iterator, Mapping
@@ -227,7 +228,12 @@ class Matcher:
         if index not in self._pieces:
             source = f"(?:{self.pieces[index]})"
             empty = parsed_regex(source).getwidth()[0] == 0
-            self._pieces[index] = None if empty else re.compile(lead_guarded(source))
+            if empty:
+                self._pieces[index] = None
+            elif _scanned_natively(source):
+                self._pieces[index] = re.compile(source)
+            else:
+                self._pieces[index] = re.compile(lead_guarded(source))
         return self._pieces[index]
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
@@ -432,6 +438,25 @@ def lead_guarded(source: str) -> str:
     as it is.
     """
     return _behind_lookahead(source, _first_chars(source))
+
+
+def _scanned_natively(source: str) -> bool:
+    """Whether ``re`` itself skips ahead to where matches of ``source`` can start.
+
+    A pattern that begins with a literal, or with a set of literal first
+    characters, gets a prefix or a character set in its compiled info block,
+    and searching scans for it in one tight loop: faster than a leading
+    lookahead (``lead_guarded``), which ``re`` must try at every position and
+    which hides that prefix. Read with the compiler's own helpers; anything
+    unexpected just answers False.
+    """
+    try:
+        parsed = parsed_regex(source)
+        flags = parsed.state.flags
+        prefix, _skip, _all = _compiler._get_literal_prefix(parsed, flags)
+        return bool(prefix) or bool(_compiler._get_charset_prefix(parsed, flags))
+    except Exception:  # noqa: BLE001 - a private helper changed: keep the lookahead
+        return False
 
 
 def _guarded_alternation(pieces: list[str]) -> str:
