@@ -141,10 +141,12 @@ def _score(
 
 def _evidence(replies: Sequence[ReplyScore], criterion: str, level: str) -> tuple[Evidence, ...]:
     return tuple(
-        Evidence(r.turn, f)
-        for r in replies
-        for f in r.result.findings
-        if f.criterion == criterion and f.level == level
+        [
+            Evidence(r.turn, f)
+            for r in replies
+            for f in r.result.findings
+            if f.criterion == criterion and f.level == level
+        ]
     )
 
 

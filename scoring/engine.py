@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from scoring import remedy as remedy_mod
@@ -144,9 +145,11 @@ def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     next sentence: "今天给您补发" and "给您补发,今天发出" both do, while a date
     in an earlier clause ("本来今天到,我们在催了") does not.
     """
+    offers = [h for h in hits if h.rule.criterion == "remedy" and h.rule.level == "earn"]
+    if not offers:
+        return [], []
     sentences = _sentences(text)
     specifics = [h for h in hits if h.rule.criterion == "specific" and h.rule.level == "earn"]
-    offers = [h for h in hits if h.rule.criterion == "remedy" and h.rule.level == "earn"]
     concrete: list[_Raw] = []
     used: dict[int, _Raw] = {}
     for offer in offers:
@@ -327,34 +330,51 @@ def _group(hits: Iterable[_Raw]) -> dict[tuple[str, str], list[_Raw]]:
 
 def _checks(findings: Sequence[Finding], channel: str) -> dict[str, bool]:
     """The extra checks: true means the reply passes it."""
-    names = ["courtesy", "no_template", "no_review_inducement"]
-    if channel == "review_reply":
-        names += list(REVIEW_CRITERIA)
-    return {n: not any(f.criterion == n and f.level == "cost" for f in findings) for n in names}
+    names = _REVIEW_CHECKS if channel == "review_reply" else _CHECKS
+    failed = {f.criterion for f in findings if f.level == "cost"}
+    return {n: n not in failed for n in names}
+
+
+_CHECKS = ("courtesy", "no_template", "no_review_inducement")
+_REVIEW_CHECKS = (*_CHECKS, *REVIEW_CRITERIA)
 
 
 def _template_findings(
     norm: Normalized, rubric: Rubric, context: Mapping[str, Any] | None
 ) -> list[Finding]:
     """A reply near-identical to an earlier reply or to a known canned text."""
-    from rapidfuzz import fuzz  # here: linting model replies never needs it
-
     text = norm.text.strip()
     if len(text) < rubric.template_min_chars:
         return []
+    fuzz = _fuzz()
     earlier = [normalize(p).text.strip() for p in (context or {}).get("previous_replies", ())]
     checks = [(TEMPLATE_RULE, p) for p in earlier] + [
         (CANNED_RULE, c) for c in rubric.canned_normalized
     ]
+    n, cutoff = len(text), rubric.template_threshold
     for rule_id, other in checks:
-        if len(other) < rubric.template_min_chars:
+        m = len(other)
+        if m < rubric.template_min_chars:
             continue
-        if fuzz.ratio(text, other, score_cutoff=rubric.template_threshold):
+        # fuzz.ratio is 100 * (1 - indel / (n + m)) and the indel distance is
+        # at least |n - m|: texts of very different lengths never reach the
+        # cutoff (the margin keeps float rounding on the safe side).
+        if 100.0 * (1.0 - abs(n - m) / (n + m)) < cutoff - 1e-6:
+            continue
+        if fuzz.ratio(text, other, score_cutoff=cutoff):
             msg = _TEMPLATE_MESSAGES[rule_id]
             return [
                 Finding(rule_id, "no_template", "cost", 0, len(norm.original), norm.original, *msg)
             ]
     return []
+
+
+@lru_cache(maxsize=1)
+def _fuzz() -> Any:
+    """rapidfuzz.fuzz, imported on first use: linting model replies never needs it."""
+    from rapidfuzz import fuzz
+
+    return fuzz
 
 
 _TEMPLATE_MESSAGES = {

@@ -23,9 +23,10 @@ this keeps such rules linear in the reply's length.
 from __future__ import annotations
 
 import re
+import re._compiler as _compiler  # its info-block helpers, read-only use
 import re._constants as _constants  # the standard library's regex parser, read-only use
 import re._parser as _parser
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -150,6 +151,37 @@ class _Alternation:
                     ahead[i] = pieces[i].search(string, pos)
 
 
+def _repeat(piece: re.Pattern[str], first: re.Match[str], text: str) -> Iterator[re.Match[str]]:
+    """``piece.finditer(text)`` from its known first match (pieces never match empty)."""
+    m: re.Match[str] | None = first
+    while m is not None:
+        yield m
+        m = piece.search(text, m.end())
+
+
+def _alternate(
+    ahead: list[tuple[re.Pattern[str], re.Match[str]]], text: str
+) -> Iterator[re.Match[str]]:
+    """``_Alternation.finditer`` from each piece's known first match (in piece order)."""
+    pieces = [p for p, _m in ahead]
+    nexts: list[re.Match[str] | None] = [m for _p, m in ahead]
+    while True:
+        best: re.Match[str] | None = None
+        for m in nexts:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+        for i, m in enumerate(nexts):
+            if m is not None and m.start() < pos:
+                nexts[i] = pieces[i].search(text, pos)
+
+
+_UNKNOWN: Any = object()  # a piece not compiled yet
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
     """A compiled rule: one regex plus its guards."""
@@ -195,8 +227,13 @@ class Matcher:
         """Piece ``index`` compiled, or None if it can match the empty string."""
         if index not in self._pieces:
             source = f"(?:{self.pieces[index]})"
-            empty = _parsed(source).getwidth()[0] == 0
-            self._pieces[index] = None if empty else re.compile(lead_guarded(source))
+            empty = parsed_regex(source).getwidth()[0] == 0
+            if empty:
+                self._pieces[index] = None
+            elif _scanned_natively(source):
+                self._pieces[index] = re.compile(source)
+            else:
+                self._pieces[index] = re.compile(lead_guarded(source))
         return self._pieces[index]
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
@@ -207,16 +244,49 @@ class Matcher:
         self, text: str, only: tuple[int, ...] | None = None, fuzzy: bool = True
     ) -> list[tuple[int, int]]:
         """``spans`` as a list; ``fuzzy=False`` leaves out typo matching."""
-        regex = self.narrowed(only)
         if self.scope != "match":
-            return self._unit_spans(text, regex)
-        guarded = self.not_after is not None or self.not_before is not None
+            return self._unit_spans(text, self.narrowed(only))
+        matches: Iterable[re.Match[str]]
+        if only is None:
+            matches = self.regex.finditer(text)
+        else:
+            # Each piece of ``only`` that matches, with its first match. A
+            # piece that matches nowhere in the text can never win a position
+            # of the alternation, so the pieces that do find exactly what the
+            # narrowed regex finds: most candidate rules end here, after one
+            # search per piece.
+            compiled = self._pieces
+            ahead: list[tuple[re.Pattern[str], re.Match[str]]] = []
+            for i in only:
+                piece = compiled.get(i, _UNKNOWN)
+                if piece is _UNKNOWN:
+                    piece = self._piece(i)
+                if piece is None:  # it can match the empty string
+                    break
+                m = piece.search(text)
+                if m is not None:
+                    ahead.append((piece, m))
+            else:
+                piece = _UNKNOWN
+            if piece is None:
+                matches = self.narrowed(only).finditer(text)
+            elif not ahead:
+                return list(self._fuzzy_spans(text)) if fuzzy and self.fuzzy else []
+            elif len(ahead) == 1:
+                matches = _repeat(ahead[0][0], ahead[0][1], text)
+            else:
+                matches = _alternate(ahead, text)
         found = []
-        for m in regex.finditer(text):
-            start, end = m.span()
-            if start == end or (guarded and self._guarded(text, start, end)):
-                continue
-            found.append((start, end))
+        if self.not_after is None and self.not_before is None:
+            for m in matches:
+                start, end = m.span()
+                if start != end:
+                    found.append((start, end))
+        else:
+            for m in matches:
+                start, end = m.span()
+                if start != end and not self._guarded(text, start, end):
+                    found.append((start, end))
         if not found and fuzzy and self.fuzzy:
             return list(self._fuzzy_spans(text))
         return found
@@ -331,8 +401,9 @@ def _first_class(items: Any) -> tuple[list[str], bool] | None:
 
 
 @lru_cache(maxsize=8192)
-def _parsed(source: str) -> Any:
-    """``source`` parsed by the standard library's regex parser (read only)."""
+def parsed_regex(source: str) -> Any:
+    """``source`` parsed by the standard library's regex parser (read only;
+    cached, since compiling a rubric reads each piece more than once)."""
     return _parser.parse(source)
 
 
@@ -341,7 +412,7 @@ def _first_chars(source: str) -> tuple[str, ...] | None:
     """Class items every match of ``source`` starts with; None if unknown or if
     it can match the empty string."""
     try:
-        parsed = _parsed(source)
+        parsed = parsed_regex(source)
     except re.error:
         return None
     if parsed.state.flags & ~re.UNICODE:  # global inline flags must stay first
@@ -367,6 +438,25 @@ def lead_guarded(source: str) -> str:
     as it is.
     """
     return _behind_lookahead(source, _first_chars(source))
+
+
+def _scanned_natively(source: str) -> bool:
+    """Whether ``re`` itself skips ahead to where matches of ``source`` can start.
+
+    A pattern that begins with a literal, or with a set of literal first
+    characters, gets a prefix or a character set in its compiled info block,
+    and searching scans for it in one tight loop: faster than a leading
+    lookahead (``lead_guarded``), which ``re`` must try at every position and
+    which hides that prefix. Read with the compiler's own helpers; anything
+    unexpected just answers False.
+    """
+    try:
+        parsed = parsed_regex(source)
+        flags = parsed.state.flags
+        prefix, _skip, _all = _compiler._get_literal_prefix(parsed, flags)
+        return bool(prefix) or bool(_compiler._get_charset_prefix(parsed, flags))
+    except Exception:  # noqa: BLE001 - a private helper changed: keep the lookahead
+        return False
 
 
 def _guarded_alternation(pieces: list[str]) -> str:

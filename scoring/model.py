@@ -89,14 +89,20 @@ class Finding:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form with messages in ``lang``."""
+        if lang == "zh":
+            message, fix = self.message.zh, self.fix.zh
+        elif lang == "en":
+            message, fix = self.message.en, self.fix.en
+        else:
+            message, fix = _localize(self.message, lang), _localize(self.fix, lang)
         out: dict[str, Any] = {
             "rule": self.rule,
             "criterion": self.criterion,
             "level": self.level,
             "span": [self.start, self.end],
             "text": self.text,
-            "message": _localize(self.message, lang),
-            "fix": _localize(self.fix, lang),
+            "message": message,
+            "fix": fix,
         }
         if self.target:
             out["target"] = self.target
@@ -234,5 +240,5 @@ class ConversationResult:
             "score": self.score,
             "criteria": {k: v.to_dict(lang) for k, v in self.criteria.items()},
             "replies": [r.to_dict(lang) for r in self.replies],
-            "feedback": [_localize(m, lang) for m in self.feedback],
+            "feedback": [m.zh if lang == "zh" else _localize(m, lang) for m in self.feedback],
         }

@@ -21,8 +21,11 @@ import re._parser as sre
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick
+
+from scoring.kinds import parsed_regex
 
 MAX_CLASS = 64  # a character class this small still narrows the search
 MAX_CLAUSES = 3  # the most selective few are enough (Prefilter checks up to three)
@@ -131,13 +134,20 @@ def required_literals(pattern: str) -> list[Clause]:
 
 
 @lru_cache(maxsize=8192)
-def _required_literals(pattern: str) -> tuple[Clause, ...]:
-    # Cached: both channels' prefilters share most pieces.
+def _ranked(pattern: str) -> tuple[Clause, ...]:
+    """Every clause ``pattern``'s matches satisfy, most selective first."""
+    # Cached: both channels' prefilters share most pieces. The parse is the
+    # one compiling the rule made (the parser unwraps the group, so the tree
+    # is the pattern's own).
     try:
-        parsed = sre.parse(pattern)
+        parsed = parsed_regex(f"(?:{pattern})")
     except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
         return ()
-    ranked = sorted(set(_literals(parsed)), key=_score, reverse=True)
+    return tuple(sorted(set(_literals(parsed)), key=_score, reverse=True))
+
+
+def _required_literals(pattern: str) -> tuple[Clause, ...]:
+    ranked = _ranked(pattern)
     # A clause of very common literals ("您", "?") narrows little and makes the
     # automaton report it on nearly every reply: keep one only when nothing
     # better exists.
@@ -145,7 +155,22 @@ def _required_literals(pattern: str) -> tuple[Clause, ...]:
     return tuple(useful[:MAX_CLAUSES])
 
 
+def _gates(pattern: str, trigger: Clause) -> tuple[Clause, ...]:
+    """Clauses besides ``trigger`` that every match of ``pattern`` satisfies,
+    most selective first: checked once the trigger's literal is seen.
+
+    Common literals are kept here: "您 or 你" narrows little as a trigger, but
+    checking it costs next to nothing once a rarer literal has fired.
+    """
+    return tuple(cl for cl in _ranked(pattern) if cl != trigger)[:MAX_GATES]
+
+
+MAX_GATES = 4  # further clauses rarely turn a piece away (Prefilter checks four)
 _SHIFT = 16  # a candidate piece is the key rule << _SHIFT | piece
+
+
+# A gated piece: its key, then the four clauses it needs besides its trigger.
+_Gated = tuple[int, frozenset[int], frozenset[int], frozenset[int], frozenset[int]]
 
 
 @dataclass
@@ -155,16 +180,17 @@ class Prefilter:
     The automaton maps each required literal to a number. ``direct[n]`` holds
     the keys (rule << 16 | piece) of the pieces literal n alone makes
     possible; ``gated[n]`` the pieces whose most selective clause literal n
-    satisfies, each with its other two clauses (sets of literal numbers, one of
+    satisfies, each with its other clauses (sets of literal numbers, one of
     each must have been seen; a missing clause is ``{_SEEN}``, always seen).
     """
 
     automaton: object | None
     direct: tuple[frozenset[int], ...]
-    gated: tuple[tuple[tuple[int, frozenset[int], frozenset[int]], ...], ...]
+    gated: tuple[tuple[_Gated, ...], ...]
     always: tuple[int, ...]  # rules none of whose pieces has a required literal
     fuzzy: tuple[tuple[int, tuple[str, ...]], ...] = ()
     always_keys: frozenset[int] = frozenset()  # pieces without a required literal
+    triggers: frozenset[int] = frozenset()  # literal numbers with direct or gated pieces
 
     def candidates(self, text: str) -> dict[int, tuple[int, ...] | None]:
         """Rules worth running (index into the rule list), each with the
@@ -172,24 +198,29 @@ class Prefilter:
         keys = set(self.always_keys)
         if self.automaton is not None:
             # Each distinct literal once, however often it occurs.
-            seen = {n for _end, n in self.automaton.iter(text)}  # type: ignore[attr-defined]
+            seen = set(map(_second, self.automaton.iter(text)))  # type: ignore[attr-defined]
+            direct, gated, disjoint = self.direct, self.gated, seen.isdisjoint
+            # Literals that only gate (they trigger nothing) need no visit.
+            triggered = seen.intersection(self.triggers)
             seen.add(_SEEN)
-            direct, gated = self.direct, self.gated
-            for n in seen:
+            for n in triggered:
                 keys.update(direct[n])
-                for key, second, third in gated[n]:
-                    if not (seen.isdisjoint(second) or seen.isdisjoint(third)):
+                for key, a, b, c, d in gated[n]:
+                    if not (disjoint(a) or disjoint(b) or disjoint(c) or disjoint(d)):
                         keys.add(key)
         found: dict[int, tuple[int, ...] | None] = dict.fromkeys(self.always)
         ordered = not found
-        rule, chosen = -1, list[int]()
-        for key in sorted(keys):
-            if key >> _SHIFT != rule:
-                if chosen:
+        if keys:
+            shift, mask = _SHIFT, _MASK
+            ordered_keys = sorted(keys)
+            rule = ordered_keys[0] >> shift
+            chosen = [ordered_keys[0] & mask]
+            for key in ordered_keys[1:]:
+                if key >> shift == rule:
+                    chosen.append(key & mask)
+                else:
                     found[rule] = tuple(chosen)
-                rule, chosen = key >> _SHIFT, []
-            chosen.append(key & _MASK)
-        if chosen:
+                    rule, chosen = key >> shift, [key & mask]
             found[rule] = tuple(chosen)
         for index, halves in self.fuzzy:
             # One wrong character leaves one half of the phrase intact.
@@ -200,6 +231,7 @@ class Prefilter:
 
 
 _MASK = (1 << _SHIFT) - 1
+_second = itemgetter(1)  # the literal number of an automaton hit (end, number)
 _SEEN = -1  # a literal number every text has: stands for "no further clause"
 _ALWAYS_SEEN = frozenset([_SEEN])
 
@@ -230,13 +262,14 @@ def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ())
             key = rule << _SHIFT | piece
             if not clauses:
                 always_keys.add(key)
-            elif len(clauses) == 1:
-                for literal in clauses[0]:
+                continue
+            # Clauses come most selective first: that one triggers the check.
+            gates = _gates(pieces[piece], clauses[0])
+            for literal in clauses[0]:
+                if gates:
+                    gated.setdefault(literal, []).append((key, gates))
+                else:
                     direct.setdefault(literal, set()).add(key)
-            else:
-                # Clauses come most selective first: that one triggers the check.
-                for literal in clauses[0]:
-                    gated.setdefault(literal, []).append((key, tuple(clauses[1:])))
     others = {lit for entries in gated.values() for _key, cl in entries for c in cl for lit in c}
     literals = sorted(direct.keys() | gated.keys() | others)
     number = {literal: n for n, literal in enumerate(literals)}
@@ -254,12 +287,12 @@ def build(sources: Sequence[Sequence[str]], fuzzy: Sequence[Sequence[str]] = ())
         tuple(always),
         halves,
         frozenset(always_keys),
+        frozenset(number[lit] for lit in direct.keys() | gated.keys()),
     )
 
 
-def _gate(
-    key: int, others: tuple[Clause, ...], number: dict[str, int]
-) -> tuple[int, frozenset[int], frozenset[int]]:
-    """A gated piece: its key and its second and third clauses as literal numbers."""
-    sets = [frozenset(number[x] for x in clause) for clause in others] + [_ALWAYS_SEEN]
-    return key, sets[0], sets[1]
+def _gate(key: int, others: tuple[Clause, ...], number: dict[str, int]) -> _Gated:
+    """A gated piece: its key and its other clauses as sets of literal numbers."""
+    sets = [frozenset(number[x] for x in clause) for clause in others]
+    a, b, c, d = sets + [_ALWAYS_SEEN] * (MAX_GATES - len(sets))
+    return key, a, b, c, d

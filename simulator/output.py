@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import unicodedata
 from typing import IO, Any
 
@@ -11,8 +10,6 @@ from scoring.feedback import CRITERION_NAMES, localize
 from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, ReplyResult
 from simulator.qa import Outcome
 
-# The encoder json.dumps(..., ensure_ascii=False) would build for every line.
-_JSON = json.JSONEncoder(ensure_ascii=False)
 CSV_COLUMNS = ("id", "score", *CONVERSATION_CRITERIA, "replies", "first_problem", "error")
 
 
@@ -23,7 +20,7 @@ class JsonlWriter:
         self.out = out
 
     def write(self, outcome: Outcome) -> None:
-        self.out.write(_JSON.encode(outcome.record) + "\n")
+        self.out.write(outcome.text + "\n")
 
     def close(self) -> None:
         self.out.flush()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 from scoring import score_conversation
@@ -27,19 +26,62 @@ MAX_REPLY_CHARS = 20_000
 MAX_TURNS = 500
 ROLES = ("buyer", "agent")
 BATCH_LINES = 2000
+# The encoder json.dumps(..., ensure_ascii=False) would build for every line,
+# less the check for circular references (a record is a fresh tree of dicts
+# and lists: the output is the same, for less work per container).
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 class LineError(ValueError):
     """A problem with one input line (message only; the caller adds FILE:LINE)."""
 
 
-@dataclass(frozen=True)
 class Outcome:
-    """The result of one input line: an output record, or an error message."""
+    """The result of one input line: an output record, or an error message.
 
-    line: int
-    record: dict[str, Any]
-    error: str | None = None
+    The record is also available as its JSON text (``text``, what a JSONL line
+    holds); either is made from the other on first use, so results that cross
+    from a worker process travel as text, much cheaper to pass than the dict.
+    """
+
+    __slots__ = ("line", "error", "_record", "_text")
+
+    def __init__(
+        self,
+        line: int,
+        record: dict[str, Any] | None,
+        error: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        if record is None and text is None:
+            raise ValueError("an Outcome needs its record or its text")
+        self.line = line
+        self.error = error
+        self._record = record
+        self._text = text
+
+    @property
+    def record(self) -> dict[str, Any]:
+        if self._record is None:
+            self._record = json.loads(self._text)  # type: ignore[arg-type]
+        return self._record
+
+    @property
+    def text(self) -> str:
+        """The record as one line of JSON (no newline)."""
+        if self._text is None:
+            self._text = _JSON.encode(self._record)
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Outcome(line={self.line!r}, record={self.record!r}, error={self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Outcome):
+            return NotImplemented
+        return (self.line, self.record, self.error) == (other.line, other.record, other.error)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable caches, like the dict it holds
 
 
 def _check_turn(i: int, turn: Any) -> dict[str, Any]:
@@ -123,8 +165,20 @@ def _best_id(text: str) -> Any:
     return data.get("id") if isinstance(data, dict) else None
 
 
-def _score_batch(batch: list[tuple[int, bytes]], lang: str | None) -> list[Outcome]:
-    return [score_line(n, raw, lang) for n, raw in batch]
+def _score_batch(
+    batch: list[tuple[int, bytes]], lang: str | None
+) -> list[tuple[int, str, str | None]]:
+    """Score a batch in a worker: (line, JSON text, error) per line, cheap to send back."""
+    out = []
+    for n, raw in batch:
+        outcome = score_line(n, raw, lang)
+        out.append((outcome.line, outcome.text, outcome.error))
+    return out
+
+
+def _outcomes(rows: list[tuple[int, str, str | None]]) -> Iterator[Outcome]:
+    for line, text, error in rows:
+        yield Outcome(line, None, error, text)
 
 
 def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -164,6 +218,6 @@ def score_stream(
         for batch in _batches(lines, chunk):
             window.append(pool.submit(_score_batch, batch, lang))
             if len(window) >= jobs * 2:  # bounded prefetch keeps memory flat
-                yield from window.pop(0).result()
+                yield from _outcomes(window.pop(0).result())
         for future in window:
-            yield from future.result()
+            yield from _outcomes(future.result())

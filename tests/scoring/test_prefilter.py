@@ -67,3 +67,21 @@ def test_a_narrowed_rule_finds_what_its_compiled_subset_finds():
                 assert (found and found.span()) == (first and first.span())
                 checked += 1
     assert checked > 1000
+
+
+def test_literals_of_a_piece_are_read_from_its_wrapped_parse():
+    """The prefilter reads a piece's literals from the parse of ``(?:piece)``
+    (shared with rule compiling): the parser unwraps the group, so the clauses
+    are the piece's own."""
+    import re._parser as sre
+
+    from scoring.kinds import parsed_regex
+    from scoring.prefilter import _literals
+
+    checked = 0
+    for compiled in default_rubric().rules:
+        for piece in compiled.matcher.pieces:
+            own = _literals(sre.parse(piece))
+            assert _literals(parsed_regex(f"(?:{piece})")) == own, piece
+            checked += 1
+    assert checked > 1000
