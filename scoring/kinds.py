@@ -26,7 +26,7 @@ import re
 import re._compiler as _compiler  # its info-block helpers, read-only use
 import re._constants as _constants  # the standard library's regex parser, read-only use
 import re._parser as _parser
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -136,19 +136,7 @@ class _Alternation:
 
     def finditer(self, string: str) -> Iterator[re.Match[str]]:
         pieces = self.pieces
-        ahead = [piece.search(string) for piece in pieces]
-        while True:
-            best: re.Match[str] | None = None
-            for m in ahead:
-                if m is not None and (best is None or m.start() < best.start()):
-                    best = m
-            if best is None:
-                return
-            yield best
-            pos = best.end()
-            for i, m in enumerate(ahead):
-                if m is not None and m.start() < pos:
-                    ahead[i] = pieces[i].search(string, pos)
+        return _merge(pieces, [piece.search(string) for piece in pieces], string)
 
 
 def _repeat(piece: re.Pattern[str], first: re.Match[str], text: str) -> Iterator[re.Match[str]]:
@@ -163,8 +151,14 @@ def _alternate(
     ahead: list[tuple[re.Pattern[str], re.Match[str]]], text: str
 ) -> Iterator[re.Match[str]]:
     """``_Alternation.finditer`` from each piece's known first match (in piece order)."""
-    pieces = [p for p, _m in ahead]
-    nexts: list[re.Match[str] | None] = [m for _p, m in ahead]
+    return _merge([p for p, _m in ahead], [m for _p, m in ahead], text)
+
+
+def _merge(
+    pieces: Sequence[re.Pattern[str]], nexts: list[re.Match[str] | None], text: str
+) -> Iterator[re.Match[str]]:
+    """Leftmost match of any piece, ties to the earlier piece; each piece's next
+    match (``nexts``, None once it has none) is searched again once the scan passes it."""
     while True:
         best: re.Match[str] | None = None
         for m in nexts:
