@@ -41,7 +41,16 @@ CRITERIA = (
     "grievance",
 )
 SPECIFICS = ("amount", "time", "payer", "tracking", "next_step", "full")
-TARGETS = ("buyer", "courier", "platform", "manufacturer", "colleague", "denial", "buyer_pays")
+TARGETS = (
+    "buyer",
+    "courier",
+    "platform",
+    "manufacturer",
+    "third_party",
+    "colleague",
+    "denial",
+    "buyer_pays",
+)
 REMEDY_TYPES = (
     "refund",
     "partial_refund",
