@@ -15,6 +15,7 @@ from typing import Any
 from scoring.model import CHANNELS, Message
 from scoring.rubric import REMEDY_TYPES, SPECIFICS, TARGETS
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
+from simulator.graph import graph_problems  # here, so forked validation workers inherit it
 
 CATEGORIES = (
     "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
@@ -423,7 +424,5 @@ def parse_scenario(
         file=doc.file,
         line_of={k: doc.where(("nodes", k))[0] for k in nodes},
     )
-    from simulator.graph import graph_problems
-
     r.problems.extend(graph_problems(scenario, doc, paper=paper))
     return scenario, r.problems
