@@ -110,7 +110,9 @@ class _Budget:
 
 def parse(text: str, file: str = "<string>") -> YamlDoc:
     """Parse one YAML document; raise YamlError naming file:line:col."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+    # A character is at most 4 bytes: most texts are far below the limit
+    # without encoding them to count.
+    if len(text) * 4 > MAX_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlError([YamlProblem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
     loader = _Loader(text)
     try:
