@@ -178,16 +178,24 @@ _UNKNOWN: Any = object()  # a piece not compiled yet
 
 @dataclass(frozen=True, slots=True)
 class Matcher:
-    """A compiled rule: one regex plus its guards."""
+    """A compiled rule: one regex (its pieces' alternation) plus its guards."""
 
-    regex: re.Pattern[str]
+    pieces: tuple[str, ...]  # the top-level alternatives ``regex`` joins
     not_after: re.Pattern[str] | None
     not_before: re.Pattern[str] | None
     fuzzy: tuple[str, ...] = ()
     scope: str = "match"
-    pieces: tuple[str, ...] = ()  # the top-level alternatives ``regex`` joins
+    _whole: list[re.Pattern[str]] = field(default_factory=list, compare=False)
     _subsets: dict[tuple[int, ...], Searcher] = field(default_factory=dict, compare=False)
     _pieces: dict[int, re.Pattern[str] | None] = field(default_factory=dict, compare=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The whole rule's regex, compiled on first use (``compile_rule`` compiles
+        it at once unless told the rule is known to compile)."""
+        if not self._whole:
+            self._whole.append(re.compile(_guarded_alternation(list(self.pieces))))
+        return self._whole[0]
 
     def narrowed(self, only: tuple[int, ...] | None) -> Searcher:
         """The regex restricted to alternatives ``only`` (None: all of them).
@@ -492,8 +500,15 @@ def compile_rule(
     homophones: Mapping[str, str],
     not_after: list[str],
     not_before: list[str],
+    *,
+    lazy: bool = False,
 ) -> Matcher:
-    """Compile a rule's data into a Matcher; raises ValueError on bad data."""
+    """Compile a rule's data into a Matcher; raises ValueError on bad data.
+
+    ``lazy``: the rule is known to compile (the shipped rubric, which the tests
+    compile whole), so its whole regex is left until first used: a run that
+    only ever needs a few alternatives of it never pays for the rest.
+    """
     fuzzy: tuple[str, ...] = ()
     if kind == "phrase":
         table = homophones if data.get("typos") else None
@@ -516,10 +531,12 @@ def compile_rule(
     if scope not in SCOPES:
         raise ValueError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
     try:
-        regex = re.compile(_guarded_alternation(pieces))
-        return Matcher(
-            regex, _guard(not_after, True), _guard(not_before, False), fuzzy, scope, tuple(pieces)
+        matcher = Matcher(
+            tuple(pieces), _guard(not_after, True), _guard(not_before, False), fuzzy, scope
         )
+        if not lazy:
+            matcher.regex  # noqa: B018 - compiled now, so a bad pattern is reported now
+        return matcher
     except re.error as exc:
         raise ValueError(f"bad regular expression: {exc}") from None
 
@@ -535,6 +552,7 @@ def split_alternatives(pattern: str) -> list[str]:
     """
     parts: list[str] = []
     depth, start, i, n = 0, 0, 0, len(pattern)
+    closed_nothing = False  # a ")" with no "(" open before it
     while i < n:
         ch = pattern[i]
         if ch == "\\":
@@ -552,6 +570,7 @@ def split_alternatives(pattern: str) -> list[str]:
             depth += 1
         elif ch == ")":
             depth -= 1
+            closed_nothing = closed_nothing or depth < 0
         elif ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
@@ -559,12 +578,25 @@ def split_alternatives(pattern: str) -> list[str]:
     parts.append(pattern[start:])
     if len(parts) == 1 or depth != 0:
         return [pattern]
+    # Each part must be a valid regex of its own. Most are checked with the
+    # cached parse of "(?:part)", the one the prefilter and compiling read, so
+    # each piece is parsed once: the parser accepts "(?:part)" exactly when it
+    # accepts the part, save for a ")" closing nothing (the wrapper's "(" would
+    # take it), global flags at the part's start (allowed only there) and
+    # comments (whose brackets the scan above counts). Those are parsed bare.
+    bare = closed_nothing or "#" in pattern
     try:
         for part in parts:
-            _parser.parse(part)
+            if bare or (part[:2] == "(?" and part[2:3] in _FLAG_START):
+                _parser.parse(part)
+            else:
+                parsed_regex(f"(?:{part})")
     except re.error:
         return [pattern]
     return parts
+
+
+_FLAG_START = "aiLmstux-"  # "(?" then one of these: inline flags, maybe global ones
 
 
 def _near_part(phrase: str) -> str:

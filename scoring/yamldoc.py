@@ -17,6 +17,7 @@ Pure: it takes text and returns values; reading files is the caller's job.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any
@@ -109,7 +110,9 @@ class _Budget:
 
 def parse(text: str, file: str = "<string>") -> YamlDoc:
     """Parse one YAML document; raise YamlError naming file:line:col."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+    # A character is at most 4 bytes: most texts are far below the limit
+    # without encoding them to count.
+    if len(text) * 4 > MAX_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlError([YamlProblem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
     loader = _Loader(text)
     try:
@@ -247,87 +250,107 @@ def _plain(loader: Any) -> tuple[Any, dict[Path, tuple[int, int]]]:
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end, scalar_node = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.ScalarNode
     resolve, construct, bools = loader.resolve, loader.construct_object, loader.bool_values
-    resolvers, always, no_resolvers = _RESOLVERS, _ALWAYS_RESOLVE, ()
+    doc_end, resolvers, always = yaml.DocumentEndEvent, _RESOLVERS, _ALWAYS_RESOLVE
     pos: dict[Path, tuple[int, int]] = {}
     stack: list[tuple[Any, Path, bool]] = []
     root: Any = None
-    container: Any = None  # the open mapping or list (None: the root is next)
+    container: Any = None  # the open mapping or list (None: the root, then the end)
     path: Path = ()
     is_map = False
     key: str | None = None  # in a mapping: the key whose value comes next
     key_at = (0, 0)
+    done = False  # the root value is complete
     while True:
         ev = get()
         kind = type(ev)
-        if is_map and key is None:
-            if kind is map_end:
+        # Where the next value goes, and its position (a mapping value's is its key's).
+        if is_map:
+            if key is None:
+                if kind is scalar:
+                    if ev.tag is not None or ev.anchor is not None:
+                        raise _Unusual
+                    key = ev.value
+                    if key in container:
+                        raise _Unusual
+                    mark = ev.start_mark
+                    key_at = (mark.line + 1, mark.column + 1)
+                    continue
+                if kind is map_end:
+                    container, path, is_map = stack.pop()
+                    continue
+                raise _Unusual
+            child: Path = (*path, key)
+            at = key_at
+        elif container is not None:
+            if kind is seq_end:
                 container, path, is_map = stack.pop()
                 key = None
                 continue
-            if kind is not scalar or ev.tag is not None or ev.anchor is not None:
-                raise _Unusual
-            key = ev.value
-            if key in container:
-                raise _Unusual
+            child = (*path, len(container))
             mark = ev.start_mark
-            key_at = (mark.line + 1, mark.column + 1)
-            continue
-        if kind is scalar or kind is map_start or kind is seq_start:
-            if ev.tag is not None or ev.anchor is not None or len(stack) > MAX_DEPTH:
+            at = (mark.line + 1, mark.column + 1)
+        elif done:
+            if kind is doc_end:
+                break
+            raise _Unusual
+        else:
+            child = ()
+            mark = ev.start_mark
+            at = (mark.line + 1, mark.column + 1)
+        if kind is scalar:
+            if ev.tag is not None or ev.anchor is not None:
                 raise _Unusual
-            if is_map:
-                child: Path = (*path, key)  # type: ignore[arg-type]
-                pos[child] = key_at
-            else:
-                child = (*path, len(container)) if container is not None else ()
-                mark = ev.start_mark
-                pos[child] = (mark.line + 1, mark.column + 1)
-            if kind is scalar:
-                value = ev.value
-                if ev.implicit[0]:  # plain: the resolvers decide (Resolver.resolve's rules)
-                    if always:
-                        tag = resolve(scalar_node, value, ev.implicit)
-                    else:
-                        tag = _STR
-                        for rtag, regex in resolvers.get(value[0] if value else "", no_resolvers):
-                            if regex.match(value):
-                                tag = rtag
-                                break
-                    if tag == _STR:
-                        pass
-                    elif tag == _BOOL_TAG:
-                        value = bools[value.lower()]  # SafeConstructor.construct_yaml_bool
-                    elif tag == _NULL_TAG:
-                        value = None
-                    elif tag == _INT_TAG and _DECIMAL.match(value):
-                        value = int(value)
-                    elif tag in _ALLOWED_TAGS:
-                        node = scalar_node(tag, value, ev.start_mark, ev.end_mark)
-                        value = construct(node, deep=True)
-                    else:
-                        raise _Unusual
-            else:
-                value = {} if kind is map_start else []
-                if len(pos) > MAX_NODES:
+            value = ev.value
+            if ev.implicit[0]:  # plain: the resolvers decide (Resolver.resolve's rules)
+                if always:
+                    tag = resolve(scalar_node, value, ev.implicit)
+                else:
+                    tag = _STR
+                    for rtag, regex in resolvers.get(value[:1], ()):
+                        if regex.match(value):
+                            tag = rtag
+                            break
+                if tag == _STR:
+                    pass
+                elif tag == _BOOL_TAG:
+                    value = bools[value.lower()]  # SafeConstructor.construct_yaml_bool
+                elif tag == _NULL_TAG:
+                    value = None
+                elif tag == _INT_TAG and _DECIMAL.match(value):
+                    value = int(value)
+                elif tag in _ALLOWED_TAGS:
+                    node = scalar_node(tag, value, ev.start_mark, ev.end_mark)
+                    value = construct(node, deep=True)
+                else:
                     raise _Unusual
+            pos[child] = at
             if is_map:
                 container[key] = value
                 key = None
             elif container is not None:
                 container.append(value)
             else:
-                root = value
-            if kind is not scalar:
-                stack.append((container, path, is_map))
-                container, path, is_map = value, child, kind is map_start
+                root, done = value, True
             continue
-        if kind is seq_end:
-            container, path, is_map = stack.pop()
+        if kind is not map_start and kind is not seq_start:
+            raise _Unusual
+        # A container's children would be deeper than MAX_DEPTH: the general
+        # reader decides (an empty one is allowed there).
+        if ev.tag is not None or ev.anchor is not None or len(stack) >= MAX_DEPTH:
+            raise _Unusual
+        if len(pos) > MAX_NODES:
+            raise _Unusual
+        pos[child] = at
+        value = {} if kind is map_start else []
+        if is_map:
+            container[key] = value
             key = None
-            continue
-        if kind is yaml.DocumentEndEvent and not stack and container is None:
-            break
-        raise _Unusual
+        elif container is not None:
+            container.append(value)
+        else:
+            root, done = value, True
+        stack.append((container, path, is_map))
+        container, path, is_map = value, child, kind is map_start
     if type(get()) is not yaml.StreamEndEvent or len(pos) > MAX_NODES:
         raise _Unusual
     return root, pos
@@ -337,10 +360,13 @@ def check_keys(
     doc: YamlDoc,
     path: Path,
     value: dict,
-    allowed: set[str],
-    required: frozenset[str] | set[str] = frozenset(),
+    allowed: Set[str],
+    required: Set[str] = frozenset(),
 ) -> list[YamlProblem]:
     """Unknown keys (with a did-you-mean hint) and missing required keys."""
+    keys = value.keys()
+    if keys <= allowed and required <= keys:
+        return []  # the common case, without building anything
     problems = []
     for key in value:
         if key not in allowed:

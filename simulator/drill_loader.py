@@ -13,11 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scoring.yamldoc import YamlDoc, YamlError, YamlProblem
 from simulator import loader
-from simulator.drill import ScriptSet, expect_failures
-from simulator.drill_parse import parse_script_set
+
+if TYPE_CHECKING:
+    from simulator.drill import ScriptSet
+
+# The drill modules load with the first script set: ``kefu validate`` on a
+# folder of scenarios never needs them.
 
 SCRIPTS = loader.SCRIPTS
 
@@ -56,6 +61,8 @@ def expect_problems(script_set: ScriptSet, doc: YamlDoc) -> list[YamlProblem]:
 
     Call it on a set parsed without problems (items are then in file order).
     """
+    from simulator.drill import expect_failures
+
     out = []
     for i, item in enumerate(script_set.items):
         where = {a: ("lines", j) for j, a in reversed(list(enumerate(item.lines)))}
@@ -74,6 +81,8 @@ def expect_problems(script_set: ScriptSet, doc: YamlDoc) -> list[YamlProblem]:
 
 
 def _load(path: Path) -> tuple[ScriptSet | None, list[YamlProblem], YamlDoc | None]:
+    from simulator.drill_parse import parse_script_set
+
     name = loader._display(path)
     if not path.exists():
         return None, [YamlProblem(name, 1, 1, "no such file")], None

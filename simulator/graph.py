@@ -36,6 +36,7 @@ def graph_problems(s: Scenario, doc: YamlDoc, *, paper: bool = False) -> list[Ya
                     )
                 )
     reachable = _reach(s, s.start)
+    can_end = _can_end(s)
     for node_id in s.nodes:
         if node_id not in reachable:
             problems.append(
@@ -43,7 +44,7 @@ def graph_problems(s: Scenario, doc: YamlDoc, *, paper: bool = False) -> list[Ya
                     ("nodes", node_id), f"node '{node_id}' cannot be reached from '{s.start}'"
                 )
             )
-        elif not (_reach(s, node_id) & set(s.endings)):
+        elif node_id not in can_end:
             problems.append(
                 doc.problem(("nodes", node_id), f"node '{node_id}' has no path to any ending")
             )
@@ -64,6 +65,20 @@ def _reach(s: Scenario, start: str) -> set[str]:
         if cur in s.nodes:
             todo.extend(t.goto for t in s.nodes[cur].on)
     return seen
+
+
+def _can_end(s: Scenario) -> set[str]:
+    """The endings, and the nodes from which some ending can be reached (each node's
+    own ``_reach`` meets an ending), found at once instead of node by node."""
+    good = set(s.endings)
+    grew = True
+    while grew:
+        grew = False
+        for node_id, node in s.nodes.items():
+            if node_id not in good and any(t.goto in good for t in node.on):
+                good.add(node_id)
+                grew = True
+    return good
 
 
 def _closest(name: str, options: set[str]) -> str:

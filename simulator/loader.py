@@ -8,14 +8,11 @@ replies against each scenario's policy card, and runs scenarios' self-tests.
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -27,6 +24,8 @@ from simulator.scenario import Scenario, SelfTest, parse_scenario
 from simulator.session import Session, policy_breaches
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from simulator.store.base import Paper
 
 SET_KEYS = {"id", "title", "purpose", "pass_mark", "scenarios"}
@@ -169,6 +168,8 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
 def _fork_context() -> BaseContext | None:
     """``fork`` where it is safe and available (workers inherit what the parent
     has imported and compiled instead of starting afresh), else the default."""
+    import multiprocessing as mp
+
     if sys.platform == "linux" and "fork" in mp.get_all_start_methods():
         return mp.get_context("fork")
     return None
@@ -178,6 +179,8 @@ def _map_files(fn: Callable[[Path], _T], files: list[Path], jobs: int) -> list[_
     """``fn`` over ``files``, in order: on ``jobs`` processes when there are many files."""
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         return [fn(f) for f in files]
+    from concurrent.futures import ProcessPoolExecutor  # here: one process needs none of it
+
     default_rubric_for(_LINT_CRITERIA)  # compiled once here; forked workers inherit it
     # What exists now is shared with the forked workers: keeping it out of their
     # garbage collections saves time and copy-on-write memory.

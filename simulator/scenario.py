@@ -8,13 +8,14 @@ misspelt keys; ``graph_problems`` adds the checks that need the whole graph.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.model import CHANNELS, Message
 from scoring.rubric import REMEDY_TYPES, SPECIFICS, TARGETS
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
+from simulator.graph import graph_problems  # here, so forked validation workers inherit it
 
 CATEGORIES = (
     "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
@@ -35,6 +36,28 @@ BOOL_CONDITIONS = (
 NUM_CONDITIONS = ("amount_at_least", "amount_at_most", "mood_at_least", "mood_at_most")
 CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", "specific")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_MOOD = re.compile(r"[+-]?\d+")
+# Key sets, built once (the parser checks them for every mapping of every file).
+_MESSAGE_KEYS = frozenset({"zh", "en"})
+_CONDITION_KEYS = frozenset(CONDITIONS)
+_TRANSITION_KEYS = frozenset({"if", "else", "mood", "goto", "why"})
+_GOTO = frozenset({"goto"})
+_NODE_KEYS = frozenset({"say", "model_reply", "on"})
+_PAPER_NODE_REQUIRED = frozenset({"say", "on"})
+_POLICY_KEYS = frozenset({"allowed", "return_postage", "notes"})
+_POLICY_REQUIRED = frozenset({"allowed", "return_postage"})
+_REMEDY_KEYS = frozenset(REMEDY_TYPES)
+_MAX = frozenset({"max"})
+_BUYER_KEYS = frozenset({"name", "temperament", "mood", "patience", "gives_up"})
+_BUYER_REQUIRED = frozenset({"name", "mood"})
+_CHECKS_KEYS = frozenset({"must", "must_not"})
+_CHECK_KEYS = frozenset({"id", "text", "when"})
+_TEST_KEYS = frozenset({"name", "replies", "expect"})
+_EXPECT_KEYS = frozenset({"ending", "mood", "criteria", "checks"})
+_BRIEFING_KEYS = frozenset({"situation", "order", "policy"})
+_BRIEFING_REQUIRED = frozenset({"situation", "policy"})
+_ENDING_KEYS = frozenset({"outcome", "say", "summary"})
+_ENDING_REQUIRED = frozenset({"outcome", "summary"})
 
 TOP_KEYS = {
     "id", "title", "category", "channel", "difficulty", "language", "tags", "response_target_s",
@@ -154,8 +177,8 @@ class _Reader:
         self,
         path: tuple,
         value: Any,
-        allowed: set[str],
-        required: frozenset[str] | set[str] = frozenset(),
+        allowed: Set[str],
+        required: Set[str] = frozenset(),
     ) -> dict:
         if not isinstance(value, dict):
             self.fail(path, "must be a mapping")
@@ -164,6 +187,8 @@ class _Reader:
         return value
 
     def text(self, path: tuple, value: Any) -> str:
+        if type(value) is str and value.strip():
+            return value  # the common case: what the checks below let through as it is
         if (
             not isinstance(value, str | int | float)
             or isinstance(value, bool)
@@ -174,7 +199,7 @@ class _Reader:
         return str(value)
 
     def message(self, path: tuple, value: Any) -> Message:
-        m = self.mapping(path, value, {"zh", "en"}, {"zh", "en"})
+        m = self.mapping(path, value, _MESSAGE_KEYS, _MESSAGE_KEYS)
         return Message(
             self.text((*path, "zh"), m.get("zh", "?")), self.text((*path, "en"), m.get("en", "?"))
         )
@@ -202,7 +227,7 @@ class _Reader:
 
 def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
     """A condition mapping (``if`` / ``when``), checked key by key."""
-    cond = r.mapping(path, value, set(CONDITIONS))
+    cond = r.mapping(path, value, _CONDITION_KEYS)
     for key, v in cond.items():
         p = (*path, key)
         if key in BOOL_CONDITIONS and not isinstance(v, bool):
@@ -221,7 +246,7 @@ def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
 def _mood_delta(r: _Reader, path: tuple, value: Any) -> int:
     if value is None:
         return 0
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+    if isinstance(value, str) and _MOOD.fullmatch(value.strip()):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not -100 <= value <= 100:
         r.fail(path, "mood must be a change such as +20 or -15 (from -100 to +100)")
@@ -230,7 +255,7 @@ def _mood_delta(r: _Reader, path: tuple, value: Any) -> int:
 
 
 def _parse_transition(r: _Reader, path: tuple, raw: Any) -> Transition | None:
-    t = r.mapping(path, raw, {"if", "else", "mood", "goto", "why"}, {"goto"})
+    t = r.mapping(path, raw, _TRANSITION_KEYS, _GOTO)
     if not t:
         return None
     if ("if" in t) == ("else" in t):
@@ -244,8 +269,7 @@ def _parse_transition(r: _Reader, path: tuple, raw: Any) -> Transition | None:
 
 
 def _parse_node(r: _Reader, path: tuple, node_id: str, raw: Any) -> Node:
-    required = {"say", "on"} if r.paper else {"say", "model_reply", "on"}
-    n = r.mapping(path, raw, {"say", "model_reply", "on"}, required)
+    n = r.mapping(path, raw, _NODE_KEYS, _PAPER_NODE_REQUIRED if r.paper else _NODE_KEYS)
     on_raw = n.get("on")
     if not isinstance(on_raw, list) or not on_raw:
         r.fail((*path, "on"), "must be a non-empty list of reactions")
@@ -258,11 +282,11 @@ def _parse_node(r: _Reader, path: tuple, node_id: str, raw: Any) -> Node:
 
 
 def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:
-    p = r.mapping(path, raw, {"allowed", "return_postage", "notes"}, {"allowed", "return_postage"})
-    allowed_raw = r.mapping((*path, "allowed"), p.get("allowed", {}), set(REMEDY_TYPES))
+    p = r.mapping(path, raw, _POLICY_KEYS, _POLICY_REQUIRED)
+    allowed_raw = r.mapping((*path, "allowed"), p.get("allowed", {}), _REMEDY_KEYS)
     allowed: dict[str, float | None] = {}
     for kind, limit in allowed_raw.items():
-        lim = r.mapping((*path, "allowed", kind), limit if limit is not None else {}, {"max"})
+        lim = r.mapping((*path, "allowed", kind), limit if limit is not None else {}, _MAX)
         mx = lim.get("max")
         if mx is not None and (not isinstance(mx, int | float) or isinstance(mx, bool) or mx < 0):
             r.fail((*path, "allowed", kind, "max"), "max must be a non-negative number")
@@ -276,9 +300,7 @@ def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:
 
 
 def _parse_buyer(r: _Reader, path: tuple, raw: Any) -> Buyer:
-    b = r.mapping(
-        path, raw, {"name", "temperament", "mood", "patience", "gives_up"}, {"name", "mood"}
-    )
+    b = r.mapping(path, raw, _BUYER_KEYS, _BUYER_REQUIRED)
     return Buyer(
         name=r.text((*path, "name"), b.get("name")),
         temperament=r.message((*path, "temperament"), b["temperament"])
@@ -291,7 +313,7 @@ def _parse_buyer(r: _Reader, path: tuple, raw: Any) -> Buyer:
 
 
 def _parse_checks(r: _Reader, raw: Any) -> tuple[Check, ...]:
-    c = r.mapping(("checks",), raw, {"must", "must_not"})
+    c = r.mapping(("checks",), raw, _CHECKS_KEYS)
     out = []
     for kind in ("must", "must_not"):
         items = c.get(kind, [])
@@ -300,7 +322,7 @@ def _parse_checks(r: _Reader, raw: Any) -> tuple[Check, ...]:
             continue
         for i, item in enumerate(items):
             p = ("checks", kind, i)
-            m = r.mapping(p, item, {"id", "text", "when"}, {"id", "text", "when"})
+            m = r.mapping(p, item, _CHECK_KEYS, _CHECK_KEYS)
             if m:
                 out.append(
                     Check(
@@ -320,12 +342,10 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
     out = []
     for i, item in enumerate(raw):
         p = ("tests", i)
-        t = r.mapping(p, item, {"name", "replies", "expect"}, {"name", "replies", "expect"})
+        t = r.mapping(p, item, _TEST_KEYS, _TEST_KEYS)
         if not t:
             continue
-        expect = r.mapping(
-            (*p, "expect"), t.get("expect"), {"ending", "mood", "criteria", "checks"}
-        )
+        expect = r.mapping((*p, "expect"), t.get("expect"), _EXPECT_KEYS)
         mood = expect.get("mood")
         if mood is not None and not (
             isinstance(mood, list) and len(mood) == 2 and all(isinstance(x, int) for x in mood)
@@ -356,15 +376,13 @@ def parse_scenario(
     sid = r.text(("id",), d.get("id"))
     if sid and not _ID.match(sid):
         r.fail(("id",), "an id uses lower-case letters, digits and '-' only")
-    brief = r.mapping(
-        ("briefing",), d.get("briefing"), {"situation", "order", "policy"}, {"situation", "policy"}
-    )
+    brief = r.mapping(("briefing",), d.get("briefing"), _BRIEFING_KEYS, _BRIEFING_REQUIRED)
     nodes_raw = r.mapping(("nodes",), d.get("nodes"), set(d.get("nodes") or {}))
     endings_raw = r.mapping(("endings",), d.get("endings"), set(d.get("endings") or {}))
     nodes = {k: _parse_node(r, ("nodes", k), k, v) for k, v in nodes_raw.items()}
     endings = {}
     for k, v in endings_raw.items():
-        e = r.mapping(("endings", k), v, {"outcome", "say", "summary"}, {"outcome", "summary"})
+        e = r.mapping(("endings", k), v, _ENDING_KEYS, _ENDING_REQUIRED)
         endings[k] = Ending(
             k,
             r.choice(("endings", k, "outcome"), e.get("outcome"), OUTCOMES, "outcome"),
@@ -406,7 +424,5 @@ def parse_scenario(
         file=doc.file,
         line_of={k: doc.where(("nodes", k))[0] for k in nodes},
     )
-    from simulator.graph import graph_problems
-
     r.problems.extend(graph_problems(scenario, doc, paper=paper))
     return scenario, r.problems

@@ -6,13 +6,18 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from scoring.feedback import localize
 from simulator import drill_loader, loader
-from simulator.scenario import Scenario
-from simulator.session import Exchange, Session
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
+    from simulator.session import Exchange
+
+# ``run`` and ``play`` import the scorer's feedback and the dialogue engine when
+# they start: ``kefu validate`` needs neither.
 
 _EPILOG_VALIDATE = """\b
 Examples:
@@ -78,6 +83,8 @@ def _load(ref: str) -> Scenario:
 
 
 def _describe(e: Exchange, lang: str) -> str:
+    from scoring.feedback import localize
+
     sign = "+" if e.mood_change > 0 else ""
     why = "; ".join(localize(m, lang) for m in (*e.reasons, *e.breaches))
     crit = " ".join(f"{k}{'✓' if v else '✗'}" for k, v in e.result.criteria.items())
@@ -102,6 +109,8 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
     Example:
       kefu run wrong-size-shoes --replies replies.txt --json
     """
+    from simulator.session import Session
+
     s = _load(scenario)
     try:
         lines = [ln.strip() for ln in replies.read_text(encoding="utf-8").splitlines()]
@@ -152,6 +161,9 @@ def play(scenario: str, seed: int, lang: str) -> None:
 
     Type /quit to stop. Replies are timed against the scenario's target.
     """
+    from scoring.feedback import localize
+    from simulator.session import Session
+
     s = _load(scenario)
     click.echo(f"== {localize(s.title, lang)} ==\n{localize(s.situation, lang)}")
     if s.policy.notes:
