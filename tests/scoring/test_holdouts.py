@@ -29,7 +29,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout5_replies.jsonl": (0.99, 0.99, 0.98, 0.98),
     "holdout6_replies.jsonl": (0.96, 0.97, 0.98, 0.98),
     "holdout7_replies.jsonl": (1.00, 0.99, 0.98, 0.98),
-    "holdout8_replies.jsonl": (1.00, 0.98, 0.98, 1.00),
+    "holdout8_replies.jsonl": (1.00, 1.00, 0.98, 1.00),
     "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
     # measured unseen at 1.000/.882/.974/.860; studied 2026-12-05: its errors were
     # generalised into phrase families (third parties the buyer is sent to, "you knew /
@@ -63,8 +63,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout17_replies.jsonl": (0.97, 0.98, 0.98, 0.98),
     # written blind 2026-12-05 (300 replies: grocery and food delivery, subscriptions and
     # digital goods, live-stream shopping, resale); unseen F1 .937/.909/.857/.893 with the
-    # rubric of commit fc903b9 (after holdout17 was studied)
-    "holdout18_replies.jsonl": (0.93, 0.90, 0.85, 0.89),
+    # rubric of commit fc903b9 (after holdout17 was studied); studied the same day
+    # (remakes and digital re-sends, reversed charges, waived fees, hostile remarks,
+    # "you must have missed it", hand-offs to Apple/Google and freight companies)
+    "holdout18_replies.jsonl": (0.98, 0.98, 0.98, 0.99),
 }
 
 
