@@ -63,6 +63,7 @@ REMEDY_TYPES = (
     "shop_pays_postage",
     "courier_chase",
     "gift",
+    "reissue",
 )
 RULE_FILE_KEYS = {"criterion", "guards", "rules"}
 RULE_KEYS = {

@@ -29,7 +29,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout5_replies.jsonl": (0.99, 0.99, 0.98, 0.98),
     "holdout6_replies.jsonl": (0.96, 0.97, 0.98, 0.98),
     "holdout7_replies.jsonl": (1.00, 0.99, 0.98, 0.98),
-    "holdout8_replies.jsonl": (1.00, 1.00, 0.98, 1.00),
+    "holdout8_replies.jsonl": (1.00, 1.00, 1.00, 1.00),
     "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
     # measured unseen at 1.000/.882/.974/.860; studied 2026-12-05: its errors were
     # generalised into phrase families (third parties the buyer is sent to, "you knew /
@@ -69,8 +69,9 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout18_replies.jsonl": (0.98, 0.98, 0.98, 0.99),
     # written blind 2026-12-05 as a QA week at a multi-channel shop, typed as agents type
     # (typos, emoji, homophone slips); unseen F1 .989/.953/.878/.928 with the rubric of
-    # commit 7e0dfdb (after holdout16-18 were studied)
-    "holdout19_replies.jsonl": (0.98, 0.95, 0.87, 0.92),
+    # commit 7e0dfdb (after holdout16-18 were studied); studied the same day (invoices
+    # reissued, parcels redirected, parts sent, misuse questions, "it's your constitution")
+    "holdout19_replies.jsonl": (0.99, 0.97, 0.97, 0.98),
 }
 
 
