@@ -84,3 +84,18 @@ def test_the_terms_rubric_holds_only_remedy_and_specific_rules():
     assert {c.rule.criterion for c in small.rules} == {"remedy", "specific"}
     full = [c.rule.id for c in default_rubric().rules if c.rule.criterion in {"remedy", "specific"}]
     assert [c.rule.id for c in small.rules] == full
+
+
+def test_a_reissued_document_is_a_remedy_any_policy_allows():
+    """A corrected invoice or key sent again is a committed remedy of its own type,
+    and, like chasing the courier, no policy card needs to list it."""
+    from simulator.scenario import Policy
+
+    text = "抬头录错是我们的问题,今天已重新开了电子发票,已发到您留的邮箱,请查收。"
+    offer = remedy_offer(text)
+    assert offer.types == ("reissue",) and offer.committed
+    assert remedy_terms(text).types == ("reissue",)
+    refund_only = Policy(allowed={"refund": 50.0}, return_postage="shop", notes=None)
+    assert policy_breaches(offer, refund_only) == []
+    reship = remedy_offer("今天给您补发一件,运费我们承担")
+    assert policy_breaches(reship, refund_only)  # the same card still refuses a reship
