@@ -72,6 +72,9 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # commit 7e0dfdb (after holdout16-18 were studied); studied the same day (invoices
     # reissued, parcels redirected, parts sent, misuse questions, "it's your constitution")
     "holdout19_replies.jsonl": (0.99, 0.97, 0.97, 0.98),
+    # written blind 2026-12-05 (30 complaints, each answered about ten ways); unseen F1
+    # .963/.921/.935/.902 with the rubric of commit 9e7e37a; not studied yet
+    "holdout20_replies.jsonl": (0.96, 0.92, 0.93, 0.90),
 }
 
 
