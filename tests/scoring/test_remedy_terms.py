@@ -16,7 +16,7 @@ from scoring import yamldoc
 from scoring.engine import remedy_offer, remedy_terms
 from scoring.model import CHANNELS
 from scoring.rubric import default_rubric, default_rubric_for
-from simulator.scenario import parse_scenario
+from simulator.scenario import Policy, parse_scenario
 from simulator.session import policy_breaches
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,8 +89,6 @@ def test_the_terms_rubric_holds_only_remedy_and_specific_rules():
 def test_a_reissued_document_is_a_remedy_any_policy_allows():
     """A corrected invoice or key sent again is a committed remedy of its own type,
     and, like chasing the courier, no policy card needs to list it."""
-    from simulator.scenario import Policy
-
     text = "抬头录错是我们的问题,今天已重新开了电子发票,已发到您留的邮箱,请查收。"
     offer = remedy_offer(text)
     assert offer.types == ("reissue",) and offer.committed
