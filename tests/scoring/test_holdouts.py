@@ -73,8 +73,16 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # reissued, parcels redirected, parts sent, misuse questions, "it's your constitution")
     "holdout19_replies.jsonl": (0.99, 0.97, 0.97, 0.98),
     # written blind 2026-12-05 (30 complaints, each answered about ten ways); unseen F1
-    # .963/.921/.935/.902 with the rubric of commit 9e7e37a; not studied yet
-    "holdout20_replies.jsonl": (0.96, 0.92, 0.93, 0.90),
+    # .963/.921/.935/.902 with the rubric of commit 9e7e37a; studied 2026-12-05 (second
+    # session): insinuations about the buyer, refusals of responsibility, hand-offs in
+    # Cantonese and English, apologies that only soften "we can't give that"
+    "holdout20_replies.jsonl": (0.98, 0.97, 0.96, 0.94),
+    # written blind 2026-12-05 (30 complaints, about ten replies each, 21 public review
+    # replies); unseen F1 .951/.903/.948/.861 with the rubric of commit bd486e5 (after
+    # holdout20 was studied; the same figures with the rubric before it: that study moved
+    # no line of this set). Its writer reads bare refusals as blame far more often than
+    # the earlier writers. Not studied yet.
+    "holdout21_replies.jsonl": (0.95, 0.90, 0.94, 0.86),
 }
 
 
