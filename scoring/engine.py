@@ -198,7 +198,74 @@ def score_reply(
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r} (one of: {', '.join(CHANNELS)})")
-    rubric = rubric or default_rubric()
+    if rubric is None or rubric is default_rubric():
+        rubric = default_rubric()
+        core = _judged_memo(text, channel) if len(text) <= MEMO_MAX_CHARS else None
+    else:
+        core = None
+    if core is None:
+        core = _judged(text, channel, rubric)
+    norm, findings = core.norm, core.findings
+    previous = (context or {}).get("previous_replies", ())
+    template = _template_findings(norm, rubric, previous) if previous else []
+    if template:
+        findings = tuple(sorted((*findings, *template), key=_finding_order))
+    elif core.canned is not None:
+        findings = tuple(sorted((*findings, core.canned), key=_finding_order))
+    return ReplyResult(
+        text=text,
+        channel=channel,
+        lang=core.lang,
+        criteria=dict(core.criteria),
+        checks=_checks(findings, channel),
+        findings=findings,
+        remedy=core.remedy,
+        blame_targets=core.blame_targets,
+    )
+
+
+# Batch QA of real chat logs meets the same canned replies again and again
+# ("亲,在的", a shop's stock apology): the verdict on a (text, channel) pair
+# under the default rubric is kept, a bounded number of them, so memory stays
+# flat. Long replies are rarely repeated word for word and are not kept.
+MEMO_SIZE = 8192
+MEMO_MAX_CHARS = 600
+
+
+class _Judged:
+    """What a reply earns on its own, before the conversation's template check."""
+
+    __slots__ = ("norm", "criteria", "findings", "canned", "remedy", "blame_targets", "lang")
+
+    def __init__(
+        self,
+        norm: Normalized,
+        criteria: dict[str, bool],
+        findings: tuple[Finding, ...],
+        canned: Finding | None,
+        remedy: RemedyOffer,
+        blame_targets: tuple[str, ...],
+        lang: str,
+    ) -> None:
+        self.norm: Normalized = norm
+        self.criteria: dict[str, bool] = criteria
+        self.findings: tuple[Finding, ...] = findings
+        self.canned: Finding | None = canned
+        self.remedy: RemedyOffer = remedy
+        self.blame_targets: tuple[str, ...] = blame_targets
+        self.lang: str = lang
+
+
+def _finding_order(f: Finding) -> tuple[int, int, str]:
+    return (f.start, f.end, f.rule)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _judged_memo(text: str, channel: str) -> _Judged:
+    return _judged(text, channel, default_rubric())
+
+
+def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     norm = normalize(text)
     hits, polite = _cancel(_run_rules(norm, rubric, channel), norm.text)
     by = _group(hits)
@@ -228,27 +295,17 @@ def score_reply(
         findings.append(_finding(norm, h))
     findings.extend(_finding(norm, s, criterion="remedy", level="earn") for s in specifics)
     findings = _drop_overlapping_earns(findings, rubric)
-    findings.extend(_template_findings(norm, rubric, context))
-    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    findings.sort(key=_finding_order)
     criteria = {
         "apology": bool(by.get(("apology", "earn"))),
         "listening": bool(by.get(("listening", "earn"))),
         "remedy": bool(concrete),
         "no_blame": not costs,
     }
-    checks = _checks(findings, channel)
+    canned = _canned_finding(norm, rubric)
     offer = remedy_mod.extract(norm, concrete, specifics, costs)
     targets = tuple(dict.fromkeys(h.rule.target for h in costs if h.rule.target))
-    return ReplyResult(
-        text=text,
-        channel=channel,
-        lang=detect_lang(norm),
-        criteria=criteria,
-        checks=checks,
-        findings=tuple(findings),
-        remedy=offer,
-        blame_targets=targets,
-    )
+    return _Judged(norm, criteria, tuple(findings), canned, offer, targets, detect_lang(norm))
 
 
 _OFFER_CRITERIA = frozenset({"remedy", "specific", "no_blame", "ownership"})
@@ -339,20 +396,31 @@ _CHECKS = ("courtesy", "no_template", "no_review_inducement")
 _REVIEW_CHECKS = (*_CHECKS, *REVIEW_CRITERIA)
 
 
-def _template_findings(
-    norm: Normalized, rubric: Rubric, context: Mapping[str, Any] | None
-) -> list[Finding]:
-    """A reply near-identical to an earlier reply or to a known canned text."""
+def _template_findings(norm: Normalized, rubric: Rubric, previous: Sequence[str]) -> list[Finding]:
+    """A reply near-identical to one of the agent's earlier replies."""
+    earlier = [normalize(p).text.strip() for p in previous]
+    hit = _near_identical(norm, rubric, earlier)
+    return [_template_finding(norm, TEMPLATE_RULE)] if hit else []
+
+
+def _canned_finding(norm: Normalized, rubric: Rubric) -> Finding | None:
+    """A reply near-identical to a known canned text."""
+    hit = _near_identical(norm, rubric, rubric.canned_normalized)
+    return _template_finding(norm, CANNED_RULE) if hit else None
+
+
+def _template_finding(norm: Normalized, rule_id: str) -> Finding:
+    msg = _TEMPLATE_MESSAGES[rule_id]
+    return Finding(rule_id, "no_template", "cost", 0, len(norm.original), norm.original, *msg)
+
+
+def _near_identical(norm: Normalized, rubric: Rubric, others: Iterable[str]) -> bool:
     text = norm.text.strip()
     if len(text) < rubric.template_min_chars:
-        return []
+        return False
     fuzz = _fuzz()
-    earlier = [normalize(p).text.strip() for p in (context or {}).get("previous_replies", ())]
-    checks = [(TEMPLATE_RULE, p) for p in earlier] + [
-        (CANNED_RULE, c) for c in rubric.canned_normalized
-    ]
     n, cutoff = len(text), rubric.template_threshold
-    for rule_id, other in checks:
+    for other in others:
         m = len(other)
         if m < rubric.template_min_chars:
             continue
@@ -362,11 +430,8 @@ def _template_findings(
         if 100.0 * (1.0 - abs(n - m) / (n + m)) < cutoff - 1e-6:
             continue
         if fuzz.ratio(text, other, score_cutoff=cutoff):
-            msg = _TEMPLATE_MESSAGES[rule_id]
-            return [
-                Finding(rule_id, "no_template", "cost", 0, len(norm.original), norm.original, *msg)
-            ]
-    return []
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # agreed / misheard", improper storage, disowned promises, closing formulas)
     "holdout10_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
     # sealed: written blind (2026-12-04), measured unseen, errors never studied
-    "holdout11_replies.jsonl": (0.98, 0.97, 0.97, 0.96),
+    "holdout11_replies.jsonl": (0.98, 0.97, 0.97, 0.97),
     # written blind in another style the same day; unseen F1 .970/.907/.913/.907, then
     # studied: its errors were generalised into phrase families (see the rubric's history)
     "holdout12_replies.jsonl": (1.00, 1.00, 1.00, 1.00),
@@ -76,13 +76,15 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # .963/.921/.935/.902 with the rubric of commit 9e7e37a; studied 2026-12-05 (second
     # session): insinuations about the buyer, refusals of responsibility, hand-offs in
     # Cantonese and English, apologies that only soften "we can't give that"
-    "holdout20_replies.jsonl": (0.98, 0.97, 0.96, 0.94),
+    "holdout20_replies.jsonl": (0.98, 0.97, 0.96, 0.95),
     # written blind 2026-12-05 (30 complaints, about ten replies each, 21 public review
     # replies); unseen F1 .951/.903/.948/.861 with the rubric of commit bd486e5 (after
     # holdout20 was studied; the same figures with the rubric before it: that study moved
     # no line of this set). Its writer reads bare refusals as blame far more often than
-    # the earlier writers. Not studied yet.
-    "holdout21_replies.jsonl": (0.95, 0.90, 0.94, 0.86),
+    # the earlier writers. Studied the same day: sarcastic and accusing questions ("Did
+    # you even open all the boxes?"), "it's normal at this price", hand-offs to the bank,
+    # the platform's support or a service centre, rebooked visits left alone (see note)
+    "holdout21_replies.jsonl": (0.98, 0.96, 0.96, 0.93),
 }
 
 
