@@ -64,6 +64,7 @@ REMEDY_TYPES = (
     "courier_chase",
     "gift",
     "reissue",
+    "revisit",
 )
 RULE_FILE_KEYS = {"criterion", "guards", "rules"}
 RULE_KEYS = {

@@ -20,7 +20,7 @@ from scoring.model import ConversationResult, Message, RemedyOffer, ReplyResult
 from simulator.scenario import Check, Policy, Scenario
 
 SLOW_MOOD = 10
-ALWAYS_ALLOWED = ("courier_chase", "reissue")
+ALWAYS_ALLOWED = ("courier_chase", "reissue", "revisit")
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # the earlier writers. Studied the same day: sarcastic and accusing questions ("Did
     # you even open all the boxes?"), "it's normal at this price", hand-offs to the bank,
     # the platform's support or a service centre, rebooked visits left alone (see note)
-    "holdout21_replies.jsonl": (0.98, 0.96, 0.96, 0.93),
+    "holdout21_replies.jsonl": (0.98, 0.96, 0.98, 0.93),
 }
 
 

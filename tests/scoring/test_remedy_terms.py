@@ -97,3 +97,16 @@ def test_a_reissued_document_is_a_remedy_any_policy_allows():
     assert policy_breaches(offer, refund_only) == []
     reship = remedy_offer("今天给您补发一件,运费我们承担")
     assert policy_breaches(reship, refund_only)  # the same card still refuses a reship
+
+
+def test_a_rebooked_visit_is_a_remedy_any_policy_allows():
+    """An installation or repair visit booked again at a stated time is a committed
+    remedy of type revisit; like a reissued invoice, no policy card needs to list it."""
+    text = "师傅那边临时有事,给您改约明天下午3点,师傅出发前会先打电话给您。"
+    offer = remedy_offer(text)
+    assert offer.types == ("revisit",) and offer.committed
+    assert remedy_terms(text).types == ("revisit",)
+    refund_only = Policy(allowed={"refund": 50.0}, return_postage="shop", notes=None)
+    assert policy_breaches(offer, refund_only) == []
+    pickup = remedy_offer("明天安排快递上门取件,运费我们出")
+    assert "revisit" not in pickup.types  # a courier collecting a return is not a visit
