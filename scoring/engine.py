@@ -256,6 +256,21 @@ class _Judged:
         self.lang: str = lang
 
 
+# The shop pays the buyer back for what they front: postage refunded, reimbursed,
+# returned with the goods ("收到后连同运费一起退给您", "we'll reimburse it").
+_REIMBURSED = re.compile(
+    r"(收到|到了|到货|确认|之后|以后|后面|随后|到时|receive|arrive|once|after)[^。!?;\n]{0,40}(退|返|补|报销|汇还|refund|reimburs)"
+    r"|(运费|邮费|快递费|postage|shipping)[^。!?;\n]{0,24}(退|返|报销|补给|汇还|refund|reimburs)"
+    r"|(退|返|补|报销)(给)?(您|你|还)?[^,。!?;\n]{0,6}(运费|邮费)|reimburs|\brefund(ed)? (the |your |it)"
+)
+
+
+def _pays_for_good(costs: Sequence[_Raw], text: str) -> bool:
+    """The buyer is asked to pay for the shop's own mistake and is never paid
+    back: CRITERIA.md calls that no remedy at all (and it fails no_blame)."""
+    return any(c.rule.target == "buyer_pays" for c in costs) and not _REIMBURSED.search(text)
+
+
 def _finding_order(f: Finding) -> tuple[int, int, str]:
     return (f.start, f.end, f.rule)
 
@@ -277,6 +292,8 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     asks = [h for h in by.get(("listening", "earn"), []) if not h.rule.soft]
     owned = bool(concrete or polite or by.get(("ownership", "earn")) or asks)
     costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
+    if concrete and _pays_for_good(costs, norm.text):
+        concrete, specifics = [], []
     if costs:
         # A question in the same clause as blame is accusing, not listening
         # ("您是不是没按说明书装?").
@@ -322,24 +339,33 @@ def remedy_offer(text: str, *, channel: str = "chat", rubric: Rubric | None = No
     hits, _ = _cancel(_run_rules(norm, rubric, channel, _OFFER_CRITERIA), norm.text)
     concrete, specifics = _remedy_hits(hits, norm.text)
     costs = [h for h in hits if h.rule.criterion == "no_blame" and h.rule.level == "cost"]
+    if concrete and _pays_for_good(costs, norm.text):
+        concrete, specifics = [], []
     return remedy_mod.extract(norm, concrete, specifics, costs)
 
 
-_TERMS_CRITERIA = frozenset({"remedy", "specific"})
+_TERMS_CRITERIA = frozenset({"remedy", "specific", "no_blame"})
+# Of the blame rules only those that make the buyer pay: paying for the shop's own
+# mistake, never paid back, voids the remedy (see _pays_for_good).
+_TERMS_RULES = frozenset({"remedy", "specific", "no_blame:buyer_pays"})
 
 
 def remedy_terms(text: str, *, channel: str = "chat", rubric: Rubric | None = None) -> RemedyOffer:
     """The remedy types, amounts and commitment ``text`` offers: what a policy card limits.
 
     Equal to ``remedy_offer(text)`` in ``types``, ``amounts`` and ``committed``,
-    for less: only remedy and specific rules run (blame and ownership rules
-    decide the payer alone, and cancellations stay within a criterion). The
-    payer, time frames and tracking numbers are not read (None and empty).
+    for less: only remedy and specific rules run, with the blame rules that make
+    the buyer pay (the other blame rules and ownership decide the payer alone,
+    and cancellations stay within a criterion). The payer, time frames and
+    tracking numbers are not read (None and empty).
     """
-    rubric = rubric or default_rubric_for(_TERMS_CRITERIA)
+    rubric = rubric or default_rubric_for(_TERMS_RULES)
     norm = normalize(text)
     hits, _ = _cancel(_run_rules(norm, rubric, channel, _TERMS_CRITERIA), norm.text)
     concrete, specifics = _remedy_hits(hits, norm.text)
+    costs = [h for h in hits if h.rule.target == "buyer_pays" and h.rule.level == "cost"]
+    if concrete and _pays_for_good(costs, norm.text):
+        concrete, specifics = [], []
     amounts = [h for h in specifics if h.rule.specific == "amount"]
     offer = remedy_mod.extract(norm, concrete, amounts, ())
     return replace(offer, payer=None)

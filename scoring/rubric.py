@@ -243,8 +243,12 @@ def _parse_rule_file(
         return []
     problems.extend(check_keys(doc, (), data, RULE_FILE_KEYS, {"criterion", "rules"}))
     criterion = _choice(doc, ("criterion",), data.get("criterion"), CRITERIA, problems, "criterion")
-    if only is not None and criterion not in only:
+    # ``only`` names criteria, or "criterion:target" for the cost rules of one
+    # blame target (with that criterion's cancel rules, which may void them).
+    targets = {e.split(":", 1)[1] for e in only or () if e.startswith(f"{criterion}:")}
+    if only is not None and criterion not in only and not targets:
         return []
+    partial = only is not None and criterion not in only
     guards = data.get("guards") or {}
     if not isinstance(guards, dict):
         problems.append(doc.problem(("guards",), "must be a mapping"))
@@ -259,6 +263,10 @@ def _parse_rule_file(
         return []
     out = []
     for i, raw in enumerate(rules):
+        if partial and not (
+            isinstance(raw, dict) and (raw.get("level") == "cancel" or raw.get("target") in targets)
+        ):
+            continue
         compiled = _parse_rule(
             doc, ("rules", i), raw, criterion, guards, homophones, problems, lazy
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import yamldoc
+from scoring import score_reply, yamldoc
 from scoring.engine import remedy_offer, remedy_terms
 from scoring.model import CHANNELS
 from scoring.rubric import default_rubric, default_rubric_for
@@ -110,3 +110,19 @@ def test_a_rebooked_visit_is_a_remedy_any_policy_allows():
     assert policy_breaches(offer, refund_only) == []
     pickup = remedy_offer("明天安排快递上门取件,运费我们出")
     assert "revisit" not in pickup.types  # a courier collecting a return is not a visit
+
+
+def test_buyer_paying_for_the_shops_mistake_is_no_remedy():
+    """CRITERIA.md: postage for the shop's own error, never refunded, is not a remedy
+    (and fails no_blame); fronted and refunded later, the exchange still counts."""
+    never = score_reply("發錯顏色真的很抱歉,您先自己付運費寄回來,我們收到再換。")
+    assert not never.criteria["remedy"] and not never.criteria["no_blame"]
+    assert not remedy_offer("發錯顏色真的很抱歉,您先自己付運費寄回來,我們收到再換。").committed
+    fronted = score_reply(
+        "发错颜色很抱歉,运费您先垫一下,我们收到后连同运费一起退给您,新的今天发出。"
+    )
+    assert fronted.criteria["remedy"] and not fronted.criteria["no_blame"]
+    english = score_reply(
+        "Sorry! Please pay the return postage first; we'll refund it once it arrives."
+    )
+    assert english.criteria["remedy"] and not english.criteria["no_blame"]
