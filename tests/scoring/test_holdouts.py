@@ -85,6 +85,11 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # you even open all the boxes?"), "it's normal at this price", hand-offs to the bank,
     # the platform's support or a service centre, rebooked visits left alone (see note)
     "holdout21_replies.jsonl": (0.98, 0.96, 0.98, 0.93),
+    # written blind 2026-12-05 as a QA lead's month of logs at ten kinds of shop; unseen
+    # F1 .972/.933/.859/.912 with the rubric of commit ce7ba53, and .976/.933/.859/.912
+    # with the rubric before the holdout20/21 studies: those studies moved nothing here.
+    # Not studied yet.
+    "holdout22_replies.jsonl": (0.97, 0.93, 0.85, 0.91),
 }
 
 
