@@ -89,7 +89,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # F1 .972/.933/.859/.912 with the rubric of commit ce7ba53, and .976/.933/.859/.912
     # with the rubric before the holdout20/21 studies: those studies moved nothing here.
     # Not studied yet.
-    "holdout22_replies.jsonl": (0.97, 0.93, 0.85, 0.91),
+    "holdout22_replies.jsonl": (0.97, 0.93, 0.93, 0.91),
 }
 
 
