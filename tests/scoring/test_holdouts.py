@@ -88,8 +88,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # written blind 2026-12-05 as a QA lead's month of logs at ten kinds of shop; unseen
     # F1 .972/.933/.859/.912 with the rubric of commit ce7ba53, and .976/.933/.859/.912
     # with the rubric before the holdout20/21 studies: those studies moved nothing here.
-    # Not studied yet.
-    "holdout22_replies.jsonl": (0.97, 0.93, 0.93, 0.91),
+    # Studied the same day (remedy phrasing across shop kinds, hand-offs to the bank,
+    # customs, a manager or "the ticketing team", "you get what you pay for", "points
+    # counted, can't be missing", "I can't reverse it" behind an apology word).
+    "holdout22_replies.jsonl": (0.99, 0.96, 0.93, 0.96),
 }
 
 
