@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from scoring import remedy as remedy_mod
-from scoring.engine import score_reply
+from scoring.engine import MEMO_MAX_CHARS, MEMO_SIZE, score_reply
 from scoring.feedback import conversation_feedback
 from scoring.model import (
     CONVERSATION_CRITERIA,
@@ -63,6 +64,18 @@ def parse_time(value: Any) -> float | None:
 
 
 def _is_grievance(text: str, rubric: Rubric, channel: str) -> bool:
+    if rubric is default_rubric() and len(text) <= MEMO_MAX_CHARS:
+        return _is_grievance_memo(text, channel)
+    return _grievance(text, rubric, channel)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _is_grievance_memo(text: str, channel: str) -> bool:
+    # Buyers' openers repeat in real logs as canned replies do ("在吗", "还没发货?").
+    return _grievance(text, default_rubric(), channel)
+
+
+def _grievance(text: str, rubric: Rubric, channel: str) -> bool:
     norm = normalize(text).text
     rules = rubric.grievance
     if rubric.grievance_prefilter is None:

@@ -20,9 +20,12 @@ def test_lazy_rules_compile_to_the_eager_regexes():
 
 
 def test_every_shipped_rule_compiles():
-    # What lets default_rubric_for leave its regexes for later.
-    for compiled in default_rubric().rules:
-        assert compiled.matcher.regex.pattern
+    # What lets default_rubric and default_rubric_for leave regexes for later:
+    # the eager parse raises on any rule whose regex does not compile.
+    eager = parse_rubric(resources.rubric_texts())
+    assert [c.rule for c in eager.rules] == [c.rule for c in default_rubric().rules]
+    for compiled, lazy in zip(eager.rules, default_rubric().rules, strict=True):
+        assert compiled.matcher.regex.pattern == lazy.matcher.regex.pattern
 
 
 def test_a_bad_pattern_is_still_reported_at_once():

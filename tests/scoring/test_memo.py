@@ -66,3 +66,17 @@ def test_long_replies_are_judged_without_the_memo() -> None:
 
 def test_memo_is_bounded() -> None:
     assert engine._judged_memo.cache_info().maxsize == engine.MEMO_SIZE
+
+
+def test_grievance_memo_agrees_with_a_fresh_rubric() -> None:
+    from scoring import conversation
+
+    fresh = parse_rubric(resources.rubric_texts())
+    buyers = ["怎么还没发货?都一个星期了!", "在吗", "衣服破了個洞,什麼品質啊", "Thanks, got it!"]
+    for text in buyers:
+        for channel in ("chat", "review_reply"):
+            kept = conversation._is_grievance(text, conversation.default_rubric(), channel)
+            assert kept == conversation._is_grievance(text, fresh, channel)
+    assert conversation._is_grievance("怎么还没发货?都一个星期了!", fresh, "chat") is True
+    assert conversation._is_grievance("Thanks, got it!", fresh, "chat") is False
+    assert conversation._is_grievance_memo.cache_info().maxsize == engine.MEMO_SIZE
