@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from scoring import remedy as remedy_mod
-from scoring.kinds import CLAUSE_END, units
+from scoring.kinds import CLAUSE_END, SENTENCE_END, units
 from scoring.model import (
     CHANNELS,
     REVIEW_CRITERIA,
@@ -138,6 +138,25 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
+# "If it has not arrived by Friday, we reship": the condition's clause holds
+# the commitment's deadline.
+# (English sentences end at ". ", which is no clause boundary: the condition
+# may follow one inside the clause.)
+_IF_CLAUSE = re.compile(
+    r"(?:^|(?<=\. ))\s*(?:如果|若是|若|要是|假如|万一|倘若|(?:if|in case|should)\b)"
+)
+
+
+def _deadline_start(text: str, lo: int) -> int:
+    """``lo``, or the start of the clause before it when that clause is the
+    condition of a fallback ("如果周五还没到,直接补发")."""
+    if lo == 0 or text[lo - 1] in SENTENCE_END:
+        return lo
+    prev = _clause_start(text, lo - 1)
+    m = _IF_CLAUSE.search(text[prev:lo])
+    return prev + m.start() if m else lo
+
+
 def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     """Remedy mentions that carry a specific, and those specifics.
 
@@ -154,7 +173,7 @@ def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     used: dict[int, _Raw] = {}
     for offer in offers:
         idx = next((i for i, (s, e) in enumerate(sentences) if s <= offer.start < e), 0)
-        lo = _clause_start(text, offer.start)
+        lo = _deadline_start(text, _clause_start(text, offer.start))
         hi = sentences[min(idx + 1, len(sentences) - 1)][1] if sentences else offer.end
         near = [s for s in specifics if lo <= s.start < hi]
         if near or offer.rule.specific:  # e.g. "运费我们承担" names who pays itself

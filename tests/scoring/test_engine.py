@@ -68,6 +68,10 @@ def test_listening(text, expected):
         ("如果检测出来是质量问题再给您退款", False),  # inspection-conditional
         ("我帮您问问", False),
         ("您可以重启一下试试", False),  # usage instructions only
+        # A fallback's deadline sits in its condition's clause.
+        ("已经在催快递了。如果明天中午还没找到,我们直接重新出货", True),
+        ("I've opened a trace. If it hasn't moved by Friday, we'll send a replacement.", True),
+        ("本来今天到,我们在催了", False),  # a date in an earlier clause, no condition
     ],
 )
 def test_remedy(text, expected):
