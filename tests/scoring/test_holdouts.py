@@ -92,6 +92,11 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # customs, a manager or "the ticketing team", "you get what you pay for", "points
     # counted, can't be missing", "I can't reverse it" behind an apology word).
     "holdout22_replies.jsonl": (0.99, 0.96, 0.93, 0.96),
+    # written blind 2026-12-06 (fresh food, furniture, tickets, courses, pharmacy,
+    # travel, printing...); unseen F1 .963/.860/.865/.899 with the rubric of commit
+    # 3e5473e. Its writer does not count questions that only carry out a fix already
+    # decided (address, time slot, card text) as listening: earlier writers did, 51 of 57.
+    "holdout23_replies.jsonl": (0.96, 0.86, 0.87, 0.89),
 }
 
 
