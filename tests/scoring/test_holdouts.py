@@ -96,7 +96,9 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # travel, printing...); unseen F1 .963/.860/.865/.899 with the rubric of commit
     # 3e5473e. Its writer does not count questions that only carry out a fix already
     # decided (address, time slot, card text) as listening: earlier writers did, 51 of 57.
-    "holdout23_replies.jsonl": (0.96, 0.86, 0.87, 0.89),
+    # Studied the same day: the shop bearing the buyer's costs, remakes, parts sent,
+    # fallbacks with a deadline, hand-offs to organisers and contractors, accusing guesses.
+    "holdout23_replies.jsonl": (0.97, 0.90, 0.97, 0.93),
 }
 
 
