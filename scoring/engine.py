@@ -139,9 +139,8 @@ def _clause_start(text: str, pos: int) -> int:
 
 
 # "If it has not arrived by Friday, we reship": the condition's clause holds
-# the commitment's deadline.
-# (English sentences end at ". ", which is no clause boundary: the condition
-# may follow one inside the clause.)
+# the commitment's deadline. English sentences end at ". ", no clause
+# boundary, so the condition may also start after one inside the clause.
 _IF_CLAUSE = re.compile(
     r"(?:^|(?<=\. ))\s*(?:如果|若是|若|要是|假如|万一|倘若|(?:if|in case|should)\b)"
 )
