@@ -146,12 +146,20 @@ _IF_CLAUSE = re.compile(
 )
 
 
+# "今日5点rider会嚟收返,同时送返正确的order": a clause joined to the one before
+# shares its time.
+_JOINED_CLAUSE = re.compile(r"\s*(同时|并且|一并|顺便|一起|连同)")
+
+
 def _deadline_start(text: str, lo: int) -> int:
-    """``lo``, or the start of the clause before it when that clause is the
-    condition of a fallback ("如果周五还没到,直接补发")."""
+    """``lo``, or an earlier start when the clause before it is the condition
+    of a fallback ("如果周五还没到,直接补发") or the remedy's clause is joined
+    to it ("今天下午来收回,同时送上正确的")."""
     if lo == 0 or text[lo - 1] in SENTENCE_END:
         return lo
     prev = _clause_start(text, lo - 1)
+    if _JOINED_CLAUSE.match(text, lo):
+        return prev
     m = _IF_CLAUSE.search(text[prev:lo])
     return prev + m.start() if m else lo
 

@@ -72,6 +72,7 @@ def test_listening(text, expected):
         ("已经在催快递了。如果明天中午还没找到,我们直接重新出货", True),
         ("I've opened a trace. If it hasn't moved by Friday, we'll send a replacement.", True),
         ("本来今天到,我们在催了", False),  # a date in an earlier clause, no condition
+        ("今天下午5点骑手上门收回,同时送上正确的订单", True),  # a joined clause shares its time
     ],
 )
 def test_remedy(text, expected):
