@@ -103,7 +103,9 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # appliances, Taiwan skincare, a Hong Kong supermarket, Malaysian gadgets, cross-border
     # furniture); unseen F1 .958/.872/.858/.876 with the rubric after the holdout23 study,
     # and .955/.872/.862/.876 with the rubric before it: that study moved almost nothing here.
-    "holdout24_replies.jsonl": (0.95, 0.87, 0.85, 0.87),
+    # Studied the same day. Its writer reads factual policy statements without help
+    # ("页面写的是…", "系统自动取消") as no blame, where earlier writers mostly read blame.
+    "holdout24_replies.jsonl": (0.96, 0.90, 0.92, 0.92),
 }
 
 
