@@ -106,6 +106,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # Studied the same day. Its writer reads factual policy statements without help
     # ("页面写的是…", "系统自动取消") as no blame, where earlier writers mostly read blame.
     "holdout24_replies.jsonl": (0.96, 0.90, 0.92, 0.92),
+    # written blind 2026-12-06: 25 hard complaints, each answered by trainees and veterans
+    # (12 replies each); unseen F1 .948/.868/.923/.885 with the rubric after the holdout24
+    # study, the same with the rubric before it, and .940/.868/.918/.885 before holdout23.
+    "holdout25_replies.jsonl": (0.94, 0.86, 0.92, 0.88),
 }
 
 
