@@ -288,6 +288,7 @@ _REIMBURSED = re.compile(
     r"(收到|到了|到货|确认|之后|以后|后面|随后|到时|receive|arrive|once|after)[^。!?;\n]{0,40}(退|返|补|报销|汇还|refund|reimburs)"
     r"|(运费|邮费|快递费|postage|shipping)[^。!?;\n]{0,24}(退|返|报销|补给|汇还|refund|reimburs)"
     r"|(退|返|补|报销)(给)?(您|你|还)?[^,。!?;\n]{0,6}(运费|邮费)|reimburs|\brefund(ed)? (the |your |it)"
+    r"|(退|返|补)(给)?(您|你)\s*\d+(\.\d+)?\s*(元|块|蚊)"  # part of it paid back
 )
 
 
