@@ -109,7 +109,9 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # written blind 2026-12-06: 25 hard complaints, each answered by trainees and veterans
     # (12 replies each); unseen F1 .948/.868/.923/.885 with the rubric after the holdout24
     # study, the same with the rubric before it, and .940/.868/.918/.885 before holdout23.
-    "holdout25_replies.jsonl": (0.94, 0.86, 0.92, 0.88),
+    # Studied the same day (payment-provider and partner hand-offs, colleagues blamed,
+    # "sorry, but", conditional regrets, money back on the card, refunds "in process").
+    "holdout25_replies.jsonl": (0.97, 0.92, 0.97, 0.94),
 }
 
 
