@@ -112,6 +112,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # Studied the same day (payment-provider and partner hand-offs, colleagues blamed,
     # "sorry, but", conditional regrets, money back on the card, refunds "in process").
     "holdout25_replies.jsonl": (0.97, 0.92, 0.97, 0.94),
+    # written blind 2026-12-06 as agents' screenshots posted for review from many platforms;
+    # unseen F1 .966/.854/.914/.905 with the rubric after the holdout23-25 studies, and
+    # .963/.859/.914/.905 with the rubric from before them: three studies moved it by < .01.
+    "holdout26_replies.jsonl": (0.96, 0.85, 0.91, 0.90),
 }
 
 
