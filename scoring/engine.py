@@ -290,6 +290,7 @@ _REIMBURSED = re.compile(
     r"|(退|返|补|报销)(给)?(您|你|还)?[^,。!?;\n]{0,6}(运费|邮费)|reimburs|\brefund(ed)? (the |your |it)"
     r"|(退|返|补)(给)?(您|你)\s*\d+(\.\d+)?\s*(元|块|蚊)"  # part of it paid back
     r"|refund\s*(给|俾|返)\s*(你|您)|\b(we'll|we will|i'll|i will) refund (you|it)\b"
+    r"|refund\s*(the\s*)?(postage|shipping)"
 )
 
 
