@@ -115,7 +115,9 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # written blind 2026-12-06 as agents' screenshots posted for review from many platforms;
     # unseen F1 .966/.854/.914/.905 with the rubric after the holdout23-25 studies, and
     # .963/.859/.914/.905 with the rubric from before them: three studies moved it by < .01.
-    "holdout26_replies.jsonl": (0.96, 0.85, 0.91, 0.90),
+    # Studied the same day (hand-offs to partners and insurers, accusing guesses,
+    # postage "on your side", shipments phrased every way).
+    "holdout26_replies.jsonl": (0.96, 0.87, 0.96, 0.94),
 }
 
 
