@@ -118,6 +118,14 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # Studied the same day (hand-offs to partners and insurers, accusing guesses,
     # postage "on your side", shipments phrased every way).
     "holdout26_replies.jsonl": (0.96, 0.87, 0.96, 0.94),
+    # written blind 2026-12-06 (groceries, pets, top-ups, furniture, cosmetics allergies,
+    # refurbished goods, live-stream buys, customs, pre-orders, gift cards); unseen F1
+    # .968/.944/.938/.869 with the rubric of commit 8389d09 (rules only)
+    "holdout27_replies.jsonl": (0.96, 0.94, 0.93, 0.86),
+    # written blind 2026-12-06 as real-looking logged chat (fragments, pinyin typos,
+    # replies good in one respect and bad in another); unseen F1 .953/.926/.894/.834
+    # with the rubric of commit 8389d09 (rules only)
+    "holdout29_replies.jsonl": (0.95, 0.92, 0.89, 0.83),
 }
 
 
