@@ -11,13 +11,14 @@ target, listening before the remedy, options offered, template replies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from scoring import remedy as remedy_mod
 from scoring.kinds import CLAUSE_END, SENTENCE_END, units
+from scoring.learned import LearnedModel
 from scoring.model import (
     CHANNELS,
     REVIEW_CRITERIA,
@@ -64,10 +65,14 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _run_rules(
-    norm: Normalized, rubric: Rubric, channel: str, criteria: frozenset[str] | None = None
+    norm: Normalized,
+    rubric: Rubric,
+    channel: str,
+    criteria: frozenset[str] | None = None,
+    demand: frozenset[str] = frozenset(),
 ) -> list[_Raw]:
     """Hits of every rule that fires (of ``criteria`` only, if given);
-    helper rules only when they can matter."""
+    helper rules only when they can matter (or are in ``demand``)."""
     text = norm.text
     fuzzy = len(text) <= MAX_FUZZY_CHARS
     rules = rubric.by_channel[channel]
@@ -86,7 +91,7 @@ def _run_rules(
     if not deferred:
         return hits
     # Specifics matter only next to a remedy; ownership only to forgive a soft blame.
-    wanted = set()
+    wanted = set(demand)
     if any(h.rule.criterion == "remedy" and h.rule.level == "earn" for h in hits):
         wanted.add("specific")
     if any(h.rule.soft and h.rule.level == "cost" for h in hits):
@@ -341,17 +346,136 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
         findings.append(_finding(norm, h))
     findings.extend(_finding(norm, s, criterion="remedy", level="earn") for s in specifics)
     findings = _drop_overlapping_earns(findings, rubric)
-    findings.sort(key=_finding_order)
     criteria = {
         "apology": bool(by.get(("apology", "earn"))),
         "listening": bool(by.get(("listening", "earn"))),
         "remedy": bool(concrete),
         "no_blame": not costs,
     }
+    if rubric.learned is not None:
+        criteria, findings = _second_opinion(
+            rubric.learned, norm, criteria, findings, lambda: _admits_fault(norm, rubric, channel)
+        )
+    findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)
     offer = remedy_mod.extract(norm, concrete, specifics, costs)
     targets = tuple(dict.fromkeys(h.rule.target for h in costs if h.rule.target))
     return _Judged(norm, criteria, tuple(findings), canned, offer, targets, detect_lang(norm))
+
+
+LEARNED_RULE = "ML-{}"
+# What the trainee reads when the learned model overrules the rules: where it
+# finds a criterion no rule matched (the words that weighed most), where it
+# doubts what a rule matched, and the same for blame.
+_LEARNED_EARN = Message(
+    "用词和标注为合格的回复相近(模型判断,没有规则直接命中)",
+    "Worded like replies labeled as earning this (the learned model's call; no rule matched)",
+)
+_LEARNED_EARN_FIX = Message(
+    "说得更明确些,让买家一看就懂", "Say it more plainly so the buyer cannot miss it"
+)
+_LEARNED_DOUBT = Message(
+    "规则读到了这几个字,但整句读下来不算数(模型判断)",
+    "A rule matched these words, but the reply as a whole does not bear it out (the learned model's call)",
+)
+_LEARNED_BLAME = Message(
+    "用词和标注为推卸责任的回复相近(模型判断,没有规则直接命中)",
+    "Worded like replies labeled as shifting blame (the learned model's call; no rule matched)",
+)
+_LEARNED_BLAME_FIX = Message(
+    "不要让买家觉得责任在他或别人身上;说明原因的同时由店铺承担解决",
+    "Don't leave the buyer feeling the fault is theirs or someone else's; explain and own the fix",
+)
+_LEARNED_CLEARED = Message(
+    "这里像在推卸,但整句读下来是在说明原因并承担解决(模型判断)",
+    "This reads like blame, but the reply as a whole explains and owns the fix (the learned model's call)",
+)
+
+
+def _second_opinion(
+    model: LearnedModel,
+    norm: Normalized,
+    rules: dict[str, bool],
+    findings: list[Finding],
+    admits_fault: Callable[[], bool],
+) -> tuple[dict[str, bool], list[Finding]]:
+    """The rules' verdicts, overruled where the learned model is sure of the
+    opposite (scoring/learned.py), with findings that say so and where.
+
+    A reply in which the shop owns the fault in so many words ("是我们发错了",
+    "we should have told you") keeps the apology and the no_blame the rules
+    gave it: n-grams cannot read the negation in "这不是您的问题" and take it
+    for blame, and a sorry that owns the fault is no non-apology."""
+    verdict = model.vote(norm.text, rules)
+    guarded = [c for c in _FAULT_GUARDED if rules[c] and not verdict[c]]
+    if guarded and admits_fault():
+        for c in guarded:
+            verdict[c] = True
+    if verdict == rules:
+        return rules, findings
+    out = findings
+    for c, now in verdict.items():
+        if now == rules[c]:
+            continue
+        # The side of the criterion the model leans to: earning it, or (no_blame) blame.
+        if c == "no_blame" and now:
+            out = [
+                replace(f, level="note", message=_LEARNED_CLEARED)
+                if f.criterion == c and f.level == "cost"
+                else f
+                for f in out
+            ]
+        elif c == "no_blame":
+            out = out + _learned_findings(
+                model, norm, c, "cost", _LEARNED_BLAME, _LEARNED_BLAME_FIX
+            )
+        elif now:
+            out = out + _learned_findings(model, norm, c, "earn", _LEARNED_EARN, _LEARNED_EARN_FIX)
+        else:
+            out = [
+                replace(f, level="note", message=_LEARNED_DOUBT)
+                if f.criterion == c and f.level == "earn"
+                else f
+                for f in out
+            ]
+    return verdict, out
+
+
+_OWNERSHIP = frozenset({"ownership"})
+_FAULT_GUARDED = ("apology", "no_blame")
+
+
+def _admits_fault(norm: Normalized, rubric: Rubric, channel: str) -> bool:
+    """The reply names the fault as the shop's own (ownership rules with target shop)."""
+    hits = _run_rules(norm, rubric, channel, _OWNERSHIP, demand=_OWNERSHIP)
+    return any(h.rule.target == "shop" for h in hits)
+
+
+def _learned_findings(
+    model: LearnedModel,
+    norm: Normalized,
+    criterion: str,
+    level: str,
+    message: Message,
+    fix: Message,
+) -> list[Finding]:
+    toward = level == "earn"
+    out = []
+    for s, e in model.evidence(norm.text, criterion, toward):
+        start, end = norm.span(s, e)
+        out.append(
+            Finding(
+                rule=LEARNED_RULE.format(criterion),
+                criterion=criterion,
+                level=level,
+                start=start,
+                end=end,
+                text=norm.original[start:end],
+                message=message,
+                fix=fix,
+            )
+        )
+    return out
 
 
 _OFFER_CRITERIA = frozenset({"remedy", "specific", "no_blame", "ownership"})

@@ -28,3 +28,8 @@ def rubric_texts() -> dict[str, str]:
     """Every rubric YAML file's name and text."""
     folder = data_root() / "rubric"
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.yaml"))}
+
+
+def learned_model_text() -> str:
+    """The learned model's weights (JSON), built by benchmarks/train_learned.py."""
+    return (data_root() / "rubric" / "learned.json").read_text(encoding="utf-8")

@@ -8,14 +8,16 @@ the package (see resources.py). Rule ids are stable and never reused.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from scoring import resources
 from scoring.kinds import KINDS, Matcher, compile_rule
+from scoring.learned import LearnedModel, from_dict
 from scoring.model import (
     CHANNELS,
     CONVERSATION_CRITERIA,
@@ -50,6 +52,7 @@ TARGETS = (
     "colleague",
     "denial",
     "buyer_pays",
+    "shop",  # ownership rules: the shop names the fault as its own
 )
 REMEDY_TYPES = (
     "refund",
@@ -100,6 +103,8 @@ class Rubric:
     grievance: tuple[CompiledRule, ...] = ()
     canned_normalized: tuple[str, ...] = ()
     grievance_prefilter: Prefilter | None = None  # over ``grievance``
+    # The learned second opinion (scoring/learned.py): the shipped rubric has one.
+    learned: LearnedModel | None = None
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with ``rule_id`` (KeyError if none)."""
@@ -377,7 +382,19 @@ def default_rubric() -> Rubric:
     rules piece by piece, so a run pays only for the ones it needs. The tests
     compile the shipped rubric eagerly, so none can fail later.
     """
-    return parse_rubric(resources.rubric_texts(), lazy=True)
+    rubric = parse_rubric(resources.rubric_texts(), lazy=True)
+    return replace(rubric, learned=learned_model())
+
+
+@lru_cache(maxsize=1)
+def learned_model() -> LearnedModel:
+    """The shipped learned model (scenarios/rubric/learned.json)."""
+    try:
+        return from_dict(json.loads(resources.learned_model_text()))
+    except (OSError, ValueError) as exc:
+        raise RubricError(
+            [YamlProblem("learned.json", 1, 1, f"the learned model cannot be read: {exc}")]
+        ) from exc
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,235 @@
+"""A learned second opinion on the four reply criteria.
+
+The rules decide and explain a verdict with the trainee's own words. Beside
+them sits a small model learned from every labeled reply the project holds:
+one logistic regression per criterion over the character 1- to 3-grams of the
+normalised reply (Traditional folded to Simplified, full-width folded, lower
+case) plus English words and word pairs. It reads phrasings no rule was
+written for.
+
+The two are combined by a fixed rule, not averaged: the rules' verdict
+stands unless the model is sure of the opposite, that is its logit is past
+the criterion's threshold (``overrule``), fitted on replies the rules had
+never seen (benchmarks/train_learned.py). When the model overrules, the
+n-grams that weighed most toward its verdict are the evidence.
+
+The weights ship as ``scenarios/rubric/learned.json``; ``benchmarks/
+train_learned.py`` rebuilds it from the labeled sets. Pure: no file access
+here (``scoring.rubric`` reads the file).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.model import REPLY_CRITERIA
+
+FORMAT = "kefu-learned/1"
+_WORD = re.compile(r"[a-z][a-z']*")
+_LATIN_RUN = re.compile(r"[a-z][a-z']*|\s+")
+
+
+def features(norm_text: str) -> set[str]:
+    """The model's features of a normalised reply: character 1- to 3-grams
+    (Chinese, digits, punctuation), English words (``W:``) and word pairs (``B:``)."""
+    out: set[str] = set()
+    # Character n-grams over the text with English words blanked out: in
+    # English, letter n-grams ("s a", ". ") carry style, not meaning, and the
+    # model learned the writers' habits from them. Words carry English.
+    text = _LATIN_RUN.sub(" ", norm_text)
+    n = len(text)
+    for i in range(n):
+        for gram in (text[i], text[i : i + 2], text[i : i + 3]):
+            if " " not in gram:
+                out.add(gram)
+    words = _WORD.findall(norm_text)
+    for w in words:
+        out.add("W:" + w)
+    for a, b in zip(words, words[1:], strict=False):
+        out.add("B:" + a + " " + b)
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(
+    samples: Sequence[tuple[Sequence[str], bool]],
+    *,
+    epochs: int = 8,
+    rate: float = 0.1,
+    l2: float = 1e-5,
+    seed: int = 1,
+) -> tuple[float, dict[str, float]]:
+    """Logistic regression by stochastic gradient descent with a fixed shuffle
+    seed: the same samples give the same (bias, weights)."""
+    weights: dict[str, float] = {}
+    bias = 0.0
+    rng = random.Random(seed)
+    order = list(range(len(samples)))
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for i in order:
+            feats, label = samples[i]
+            x = scale(len(feats))
+            z = bias + x * sum(weights.get(k, 0.0) for k in feats)
+            g = _sigmoid(z) - (1.0 if label else 0.0)
+            bias -= rate * g
+            for k in feats:
+                w = weights.get(k, 0.0)
+                weights[k] = w - rate * (g * x + l2 * w)
+    return bias, weights
+
+
+def scale(count: int) -> float:
+    """Each feature's value in a reply with ``count`` features: the vector has
+    unit length, so a long reply's logit is not inflated by its length."""
+    return 1.0 / math.sqrt(count) if count else 0.0
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """Per-criterion weights and the thresholds at which the model overrules.
+
+    ``overrule[c] = (keep, make)``: a rule verdict of True stands unless the
+    logit is at or below ``keep``; a rule verdict of False stands unless the
+    logit is above ``make``.
+    """
+
+    criteria: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]
+    overrule: Mapping[str, tuple[float, float]]
+
+    def logits(self, norm_text: str) -> dict[str, float]:
+        """The model's logit per criterion (above 0: it thinks the reply earns it).
+
+        Summed exactly (``math.fsum``), so the order features come in cannot
+        move a verdict that sits on a threshold."""
+        feats = features(norm_text)
+        x = scale(len(feats))
+        found = [w for w in map(self.weights.get, feats) if w is not None]
+        return {
+            c: self.bias[i] + x * math.fsum(w[i] for w in found)
+            for i, c in enumerate(self.criteria)
+        }
+
+    def vote(self, norm_text: str, rules: Mapping[str, bool]) -> dict[str, bool]:
+        """The combined verdict: the rules' unless the model is sure otherwise."""
+        z = self.logits(norm_text)
+        out = dict(rules)
+        for c, (keep, make) in self.overrule.items():
+            if c in out and c in z:
+                out[c] = z[c] > keep if out[c] else z[c] > make
+        return out
+
+    def evidence(self, norm_text: str, criterion: str, toward: bool) -> list[tuple[int, int]]:
+        """Spans of ``norm_text`` (start, end) that weighed most toward ``toward``
+        on ``criterion``: the clauses holding the three weightiest n-grams (an
+        n-gram alone, where its clause is long), merged where they touch."""
+        idx = self.criteria.index(criterion)
+        sign = 1.0 if toward else -1.0
+        best: dict[str, float] = {}
+        for f in features(norm_text):
+            w = self.weights.get(f)
+            if w is not None and w[idx] * sign > 0:
+                best[f] = w[idx] * sign
+        spans: list[tuple[int, int]] = []
+        for gram in sorted(best, key=lambda g: (-best[g], -len(g), g))[:3]:
+            start, end = _locate(norm_text, gram)
+            if start < 0:
+                continue
+            lo, hi = _clause(norm_text, start, end)
+            spans.append((lo, hi) if hi - lo <= MAX_CLAUSE else (start, end))
+        return _merge(spans)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "criteria": list(self.criteria),
+            "bias": [round(b, 4) for b in self.bias],
+            "overrule": {c: list(t) for c, t in self.overrule.items()},
+            "weights": {k: [round(v, 4) for v in w] for k, w in sorted(self.weights.items())},
+        }
+
+
+MAX_CLAUSE = 60
+_CLAUSE_END = set(",.!?;:，。！？；：、…\n")
+
+
+def _locate(text: str, gram: str) -> tuple[int, int]:
+    """Where a feature first occurs in ``text`` ((-1, -1) if nowhere)."""
+    if gram.startswith(("W:", "B:")):
+        m = re.search(r"(?<![a-z'])" + re.escape(gram[2:]) + r"(?![a-z'])", text)
+        return (m.start(), m.end()) if m else (-1, -1)
+    start = text.find(gram)
+    return (start, start + len(gram)) if start >= 0 else (-1, -1)
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around text[start:end], without its punctuation or spaces."""
+    lo = start
+    while lo > 0 and text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    hi = end
+    while hi < len(text) and text[hi] not in _CLAUSE_END:
+        hi += 1
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return (lo, hi) if lo < hi else (start, end)
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+_KEYS = {"format", "criteria", "bias", "overrule", "weights", "trained_on"}
+
+
+class LearnedModelError(ValueError):
+    """The weights file is not a model this version reads."""
+
+
+def from_dict(data: Any) -> LearnedModel:
+    """A model from its JSON form; LearnedModelError says what is wrong."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise LearnedModelError(f"not a {FORMAT} model")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise LearnedModelError(f"unknown key(s): {', '.join(unknown)}")
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list) or not set(criteria) <= set(REPLY_CRITERIA) or not criteria:
+        raise LearnedModelError("criteria must list reply criteria")
+    n = len(criteria)
+    bias, weights, overrule = data.get("bias"), data.get("weights"), data.get("overrule")
+    if not isinstance(bias, list) or len(bias) != n:
+        raise LearnedModelError(f"bias must hold {n} numbers")
+    if not isinstance(weights, dict) or not all(
+        isinstance(w, list) and len(w) == n for w in weights.values()
+    ):
+        raise LearnedModelError(f"each weight must hold {n} numbers")
+    if not isinstance(overrule, dict) or not all(
+        c in criteria and isinstance(t, list) and len(t) == 2 and t[0] <= t[1]
+        for c, t in overrule.items()
+    ):
+        raise LearnedModelError("overrule must map criteria to [keep, make] with keep <= make")
+    return LearnedModel(
+        criteria=tuple(criteria),
+        bias=tuple(float(b) for b in bias),
+        weights={k: tuple(float(v) for v in w) for k, w in weights.items()},
+        overrule={c: (float(t[0]), float(t[1])) for c, t in overrule.items()},
+    )
