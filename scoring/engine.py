@@ -354,7 +354,11 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     }
     if rubric.learned is not None:
         criteria, findings = _second_opinion(
-            rubric.learned, norm, criteria, findings, lambda: _admits_fault(norm, rubric, channel)
+            rubric.learned,
+            norm,
+            criteria,
+            findings,
+            lambda: _admits_fault(norm, rubric, channel),
         )
     findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)

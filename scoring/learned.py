@@ -73,17 +73,20 @@ def fit(
     bias = 0.0
     rng = random.Random(seed)
     order = list(range(len(samples)))
-    for _ in range(epochs):
+    for epoch in range(epochs):
         rng.shuffle(order)
+        # a step that shrinks each epoch, so the last pass settles instead of
+        # ending wherever the last few replies pushed it
+        step = rate / (1 + epoch)
         for i in order:
             feats, label = samples[i]
             x = scale(len(feats))
             z = bias + x * sum(weights.get(k, 0.0) for k in feats)
             g = _sigmoid(z) - (1.0 if label else 0.0)
-            bias -= rate * g
+            bias -= step * g
             for k in feats:
                 w = weights.get(k, 0.0)
-                weights[k] = w - rate * (g * x + l2 * w)
+                weights[k] = w - step * (g * x + l2 * w)
     return bias, weights
 
 
