@@ -30,6 +30,7 @@ from typing import Any
 from scoring.model import REPLY_CRITERIA
 
 FORMAT = "kefu-learned/1"
+MAX_CHARS = 2000
 _WORD = re.compile(r"[a-z][a-z']*")
 _LATIN_RUN = re.compile(r"[a-z][a-z']*|\s+")
 
@@ -42,11 +43,10 @@ def features(norm_text: str) -> set[str]:
     # English, letter n-grams ("s a", ". ") carry style, not meaning, and the
     # model learned the writers' habits from them. Words carry English.
     text = _LATIN_RUN.sub(" ", norm_text)
-    n = len(text)
-    for i in range(n):
-        for gram in (text[i], text[i : i + 2], text[i : i + 3]):
-            if " " not in gram:
-                out.add(gram)
+    out = set(text)
+    out.update([text[i : i + 2] for i in range(len(text) - 1)])
+    out.update([text[i : i + 3] for i in range(len(text) - 2)])
+    out = {g for g in out if " " not in g}
     words = _WORD.findall(norm_text)
     for w in words:
         out.add("W:" + w)
@@ -118,15 +118,20 @@ class LearnedModel:
         feats = features(norm_text)
         x = scale(len(feats))
         found = [w for w in map(self.weights.get, feats) if w is not None]
+        columns = list(zip(*found, strict=True)) if found else [()] * len(self.criteria)
         return {
-            c: self.bias[i] + x * math.fsum(w[i] for w in found)
-            for i, c in enumerate(self.criteria)
+            c: self.bias[i] + x * math.fsum(columns[i]) for i, c in enumerate(self.criteria)
         }
 
     def vote(self, norm_text: str, rules: Mapping[str, bool]) -> dict[str, bool]:
-        """The combined verdict: the rules' unless the model is sure otherwise."""
-        z = self.logits(norm_text)
+        """The combined verdict: the rules' unless the model is sure otherwise.
+
+        Past MAX_CHARS the model abstains: it learned from chat replies, the
+        longest a few hundred characters, and knows nothing of essays."""
         out = dict(rules)
+        if len(norm_text) > MAX_CHARS:
+            return out
+        z = self.logits(norm_text)
         for c, (keep, make) in self.overrule.items():
             if c in out and c in z:
                 out[c] = z[c] > keep if out[c] else z[c] > make

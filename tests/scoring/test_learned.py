@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from scoring import score_reply
-from scoring.learned import FORMAT, LearnedModel, LearnedModelError, features, fit, from_dict
+from scoring.learned import (
+    FORMAT,
+    MAX_CHARS,
+    LearnedModel,
+    LearnedModelError,
+    features,
+    fit,
+    from_dict,
+)
 from scoring.model import REPLY_CRITERIA
 from scoring.rubric import default_rubric, learned_model
 
@@ -59,6 +67,9 @@ def test_logits_and_vote_respect_both_thresholds():
     assert model.vote("怪", rules)["no_blame"] is False
     # A criterion without thresholds is never overruled.
     assert model.vote("亲", rules)["apology"] is True
+    # Past MAX_CHARS the model abstains.
+    assert model.vote("退" * (MAX_CHARS + 1), rules) == rules
+    assert model.vote("退" * MAX_CHARS, rules)["remedy"] is True
 
 
 def test_evidence_points_at_the_weightiest_ngrams():
