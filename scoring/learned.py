@@ -119,9 +119,7 @@ class LearnedModel:
         x = scale(len(feats))
         found = [w for w in map(self.weights.get, feats) if w is not None]
         columns = list(zip(*found, strict=True)) if found else [()] * len(self.criteria)
-        return {
-            c: self.bias[i] + x * math.fsum(columns[i]) for i, c in enumerate(self.criteria)
-        }
+        return {c: self.bias[i] + x * math.fsum(columns[i]) for i, c in enumerate(self.criteria)}
 
     def vote(self, norm_text: str, rules: Mapping[str, bool]) -> dict[str, bool]:
         """The combined verdict: the rules' unless the model is sure otherwise.
