@@ -363,7 +363,9 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)
     offer = remedy_mod.extract(norm, concrete, specifics, costs)
-    targets = tuple(dict.fromkeys(h.rule.target for h in costs if h.rule.target))
+    # Blame the learned model cleared names no target (scenario checks read them).
+    blamed = costs if not criteria["no_blame"] else []
+    targets = tuple(dict.fromkeys(h.rule.target for h in blamed if h.rule.target))
     return _Judged(norm, criteria, tuple(findings), canned, offer, targets, detect_lang(norm))
 
 

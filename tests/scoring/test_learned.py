@@ -205,9 +205,11 @@ def test_model_seeing_blame_adds_a_cost_unless_the_shop_owns_the_fault():
 def test_model_clearing_blame_keeps_the_words_as_a_note():
     rubric = _with(_toy({"no_blame": (-99.0, -50.0)}))
     text = "这是快递的问题,您去找快递"
-    assert score_reply(text, rubric=replace(rubric, learned=None)).criteria["no_blame"] is False
+    plain = score_reply(text, rubric=replace(rubric, learned=None))
+    assert plain.criteria["no_blame"] is False and "courier" in plain.blame_targets
     result = score_reply(text, rubric=rubric)
     assert result.criteria["no_blame"] is True
+    assert result.blame_targets == ()
     assert not [f for f in result.findings if f.criterion == "no_blame" and f.level == "cost"]
     assert [f for f in result.findings if f.criterion == "no_blame" and f.level == "note"]
 
