@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scoring.learned import LearnedModel, features, fit, scale  # noqa: E402
+from scoring.learned import LearnedModel, combine, features, fit, scale  # noqa: E402
 from scoring.model import REPLY_CRITERIA  # noqa: E402
 from scoring.normalize import normalize  # noqa: E402
 
@@ -95,10 +95,6 @@ def _f1(pairs: list[tuple[bool, bool]]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _combined(rule: bool, z: float, keep: float, make: float) -> bool:
-    return z > keep if rule else z > make
-
-
 def fit_thresholds(
     points: list[tuple[bool, float, bool]], keeps: list[float] | None = None
 ) -> tuple[float, float]:
@@ -106,7 +102,7 @@ def fit_thresholds(
     within TOLERANCE of the best: the F1 curve is flat near its top, and a model
     that overrules less often errs less on phrasings no labeled set holds."""
     scored = [
-        (_f1([(_combined(r, z, keep, make), y) for r, z, y in points]), keep, make)
+        (_f1([(combine(r, z, keep, make), y) for r, z, y in points]), keep, make)
         for keep in (GRID if keeps is None else keeps)
         for make in GRID
         if keep <= -MARGIN and make >= MARGIN
@@ -189,7 +185,7 @@ def main() -> None:
         keep, make = overrule[c]
         rules = _f1([(r, y) for r, _, y in pooled])
         model = _f1([(z > 0, y) for _, z, y in pooled])
-        both = _f1([(_combined(r, z, keep, make), y) for r, z, y in pooled])
+        both = _f1([(combine(r, z, keep, make), y) for r, z, y in pooled])
         print(
             f"{c:10s} overrule keep<={keep:+.2f} make>{make:+.2f}  pooled F1: "
             f"rules {rules:.3f}  model {model:.3f}  combined {both:.3f}"
@@ -200,11 +196,11 @@ def main() -> None:
             pooled = [p for s in sorted(points[c]) for p in points[c][s]]
             keep, make = overrule[c]
             row_k = " ".join(
-                f"{k:+.0f}:{_f1([(_combined(r, z, k, make), y) for r, z, y in pooled]):.3f}"
+                f"{k:+.0f}:{_f1([(combine(r, z, k, make), y) for r, z, y in pooled]):.3f}"
                 for k in range(-6, 1)
             )
             row_m = " ".join(
-                f"{m:+.0f}:{_f1([(_combined(r, z, keep, m), y) for r, z, y in pooled]):.3f}"
+                f"{m:+.0f}:{_f1([(combine(r, z, keep, m), y) for r, z, y in pooled]):.3f}"
                 for m in range(0, 9)
             )
             print(f"  {c:10s} keep {row_k}\n  {'':10s} make {row_m}")
@@ -216,7 +212,7 @@ def main() -> None:
             keep, make = overrule[c]
             cells.append(
                 f"{_f1([(r, y) for r, _, y in pts]):.3f}/{_f1([(z > 0, y) for _, z, y in pts]):.3f}"
-                f"/{_f1([(_combined(r, z, keep, make), y) for r, z, y in pts]):.3f}"
+                f"/{_f1([(combine(r, z, keep, make), y) for r, z, y in pts]):.3f}"
             )
         print(f"  {s:10s} " + "  ".join(cells))
 

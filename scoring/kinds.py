@@ -50,7 +50,7 @@ _UNIT_SPLIT = {
 }
 
 
-_UNIT_TRAIL = CLAUSE_END + ". "
+UNIT_TRAIL = CLAUSE_END + ". "  # what closes a unit: stripped to its words
 # The last text split, per scope: a reply's clause rules all split the same text.
 _last_units: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
 
@@ -300,7 +300,7 @@ class Matcher:
             m = regex.search(unit)
             if m is None or self._guarded(text, start + m.start(), start + m.end()):
                 continue
-            core = unit.rstrip(_UNIT_TRAIL)
+            core = unit.rstrip(UNIT_TRAIL)
             lead = len(core) - len(core.lstrip())
             if core.strip():
                 found.append((start + lead, start + len(core)))

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scoring.kinds import UNIT_TRAIL, units
 from scoring.model import REPLY_CRITERIA
 
 FORMAT = "kefu-learned/1"
@@ -38,7 +39,6 @@ _LATIN_RUN = re.compile(r"[a-z][a-z']*|\s+")
 def features(norm_text: str) -> set[str]:
     """The model's features of a normalised reply: character 1- to 3-grams
     (Chinese, digits, punctuation), English words (``W:``) and word pairs (``B:``)."""
-    out: set[str] = set()
     # Character n-grams over the text with English words blanked out: in
     # English, letter n-grams ("s a", ". ") carry style, not meaning, and the
     # model learned the writers' habits from them. Words carry English.
@@ -90,6 +90,13 @@ def fit(
     return bias, weights
 
 
+def combine(rule: bool, logit: float, keep: float, make: float) -> bool:
+    """The verdict when the rules say ``rule`` and the model's logit is ``logit``:
+    a True stands unless the logit is at or below ``keep``, a False unless it is
+    above ``make``."""
+    return logit > keep if rule else logit > make
+
+
 def scale(count: int) -> float:
     """Each feature's value in a reply with ``count`` features: the vector has
     unit length, so a long reply's logit is not inflated by its length."""
@@ -132,7 +139,7 @@ class LearnedModel:
         z = self.logits(norm_text)
         for c, (keep, make) in self.overrule.items():
             if c in out and c in z:
-                out[c] = z[c] > keep if out[c] else z[c] > make
+                out[c] = combine(out[c], z[c], keep, make)
         return out
 
     def evidence(self, norm_text: str, criterion: str, toward: bool) -> list[tuple[int, int]]:
@@ -151,7 +158,9 @@ class LearnedModel:
             start, end = _locate(norm_text, gram)
             if start < 0:
                 continue
-            lo, hi = _clause(norm_text, start, end)
+            lo, hi = _clause(norm_text, start)
+            # the clause, stretched over an n-gram that runs across its end
+            lo, hi = min(lo, start), max(hi, end)
             spans.append((lo, hi) if hi - lo <= MAX_CLAUSE else (start, end))
         return _merge(spans)
 
@@ -166,7 +175,6 @@ class LearnedModel:
 
 
 MAX_CLAUSE = 60
-_CLAUSE_END = set(",.!?;:，。！？；：、…\n")
 
 
 def _locate(text: str, gram: str) -> tuple[int, int]:
@@ -178,19 +186,15 @@ def _locate(text: str, gram: str) -> tuple[int, int]:
     return (start, start + len(gram)) if start >= 0 else (-1, -1)
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around text[start:end], without its punctuation or spaces."""
-    lo = start
-    while lo > 0 and text[lo - 1] not in _CLAUSE_END:
-        lo -= 1
-    hi = end
-    while hi < len(text) and text[hi] not in _CLAUSE_END:
-        hi += 1
-    while lo < hi and text[lo].isspace():
-        lo += 1
-    while hi > lo and text[hi - 1].isspace():
-        hi -= 1
-    return (lo, hi) if lo < hi else (start, end)
+def _clause(text: str, pos: int) -> tuple[int, int]:
+    """The clause holding text[pos], without its closing punctuation or spaces
+    (clauses split as the rules split them, ``scoring.kinds.units``)."""
+    for lo, hi in units(text, "clause"):
+        if lo <= pos < hi:
+            core = text[lo:hi].rstrip(UNIT_TRAIL)
+            skip = len(core) - len(core.lstrip())
+            return lo + skip, lo + len(core)
+    return pos, pos + 1
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

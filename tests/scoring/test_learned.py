@@ -78,6 +78,10 @@ def test_evidence_points_at_the_weightiest_ngrams():
     # the clause holding the weightiest n-gram
     assert [text[s:e] for s, e in model.evidence(text, "remedy", True)] == ["我们给您退货退款"]
     assert model.evidence(text, "no_blame", False) == []
+    # an n-gram that is only punctuation, or runs across a clause's end, is covered whole
+    punct = _toy({})
+    punct = LearnedModel(REPLY_CRITERIA, punct.bias, {"。谢": (0.0, 0.0, 9.0, 0.0)}, {})
+    assert [text[s:e] for s, e in punct.evidence(text, "remedy", True)] == ["我们给您退货退款。谢"]
     long = "好的" + "我们" * 40 + "退"
     assert [long[s:e] for s, e in model.evidence(long, "remedy", True)] == ["退"]
 
