@@ -390,11 +390,24 @@ def default_rubric() -> Rubric:
 def learned_model() -> LearnedModel:
     """The shipped learned model (scenarios/rubric/learned.json)."""
     try:
-        return from_dict(json.loads(resources.learned_model_text()))
-    except (OSError, ValueError) as exc:
-        raise RubricError(
-            [YamlProblem("learned.json", 1, 1, f"the learned model cannot be read: {exc}")]
-        ) from exc
+        text = resources.learned_model_text()
+    except OSError as exc:
+        raise _unreadable(exc) from exc
+    return parse_learned(text)
+
+
+def parse_learned(text: str) -> LearnedModel:
+    """A learned model from the text of learned.json; RubricError says what is wrong."""
+    try:
+        return from_dict(json.loads(text))
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: Exception) -> RubricError:
+    return RubricError(
+        [YamlProblem("learned.json", 1, 1, f"the learned model cannot be read: {exc}")]
+    )
 
 
 @lru_cache(maxsize=4)

@@ -237,3 +237,13 @@ def test_shipped_scorer_overrules_on_real_phrasings_and_explains():
             assert said, (text, c)
             assert all(text[f.start : f.end] == f.text for f in said)
     assert overruled > 0
+
+
+@pytest.mark.parametrize("text", ["{", '{"format": "other"}', "[]", "\ufffd\x00"])
+def test_a_broken_model_file_is_a_rubric_error_naming_the_file(text):
+    from scoring.rubric import RubricError, parse_learned
+
+    with pytest.raises(RubricError) as info:
+        parse_learned(text)
+    assert "learned.json:1:1" in str(info.value)
+    assert "the learned model cannot be read" in str(info.value)
