@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from scoring import derived
 from scoring.normalize import normalize, to_simplified
 
 KINDS = ("phrase", "pattern", "near")
@@ -228,14 +229,8 @@ class Matcher:
     def _piece(self, index: int) -> re.Pattern[str] | None:
         """Piece ``index`` compiled, or None if it can match the empty string."""
         if index not in self._pieces:
-            source = f"(?:{self.pieces[index]})"
-            empty = parsed_regex(source).getwidth()[0] == 0
-            if empty:
-                self._pieces[index] = None
-            elif _scanned_natively(source):
-                self._pieces[index] = re.compile(source)
-            else:
-                self._pieces[index] = re.compile(lead_guarded(source))
+            source = piece_source(f"(?:{self.pieces[index]})")
+            self._pieces[index] = None if source is None else re.compile(source)
         return self._pieces[index]
 
     def spans(self, text: str, only: tuple[int, ...] | None = None) -> Iterator[tuple[int, int]]:
@@ -442,6 +437,28 @@ def lead_guarded(source: str) -> str:
     return _behind_lookahead(source, _first_chars(source))
 
 
+def piece_source(source: str) -> str | None:
+    """What to compile for the piece ``source``: itself when ``re`` scans for
+    its start natively, else behind its first characters' lookahead; None if
+    it can match the empty string (such a piece is never run)."""
+    # Remembered as the lookahead's characters ("" for none, None for empty).
+    lead = derived.SOURCES.get(source, _UNKNOWN)
+    if lead is _UNKNOWN:
+        if parsed_regex(source).getwidth()[0] == 0:
+            lead = None
+        elif _scanned_natively(source):
+            lead = ""
+        else:
+            lead = "".join(_first_chars(source) or ())
+        derived.SOURCES[source] = lead
+    if lead is None:
+        return None
+    return _behind_lookahead(source, (lead,)) if lead else source
+
+
+_UNKNOWN = object()
+
+
 def _scanned_natively(source: str) -> bool:
     """Whether ``re`` itself skips ahead to where matches of ``source`` can start.
 
@@ -546,7 +563,27 @@ def split_alternatives(pattern: str) -> list[str]:
 
     Each alternative then becomes a piece of its own, so the prefilter can tell
     which alternatives of a long authored pattern can match a reply, and only
-    those run. ``a|b|c`` matches exactly what its alternatives run as an
+    those run (answers are remembered in ``derived.SPLITS``).
+    """
+    cuts = derived.SPLITS.get(pattern)
+    if cuts is None:
+        parts = _split_alternatives(pattern)
+        cuts = derived.SPLITS[pattern] = tuple(_cuts(parts))
+        return parts
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _cuts(parts: list[str]) -> Iterator[int]:
+    """The positions of the "|" between ``parts`` in the pattern they split."""
+    at = -1
+    for part in parts[:-1]:
+        at += len(part) + 1
+        yield at
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """``split_alternatives`` worked out. ``a|b|c`` matches exactly what its alternatives run as an
     alternation match (``_Alternation``). A pattern that does not split
     cleanly (every part a valid regex) is kept whole.
     """

@@ -20,11 +20,11 @@ import re._constants as c  # the standard library's regex parser, read-only use
 import re._parser as sre
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 
 import ahocorasick
 
+from scoring import derived
 from scoring.kinds import parsed_regex
 
 MAX_CLASS = 64  # a character class this small still narrows the search
@@ -133,17 +133,29 @@ def required_literals(pattern: str) -> list[Clause]:
     return list(_required_literals(pattern))
 
 
-@lru_cache(maxsize=8192)
 def _ranked(pattern: str) -> tuple[Clause, ...]:
-    """Every clause ``pattern``'s matches satisfy, most selective first."""
-    # Cached: both channels' prefilters share most pieces. The parse is the
-    # one compiling the rule made (the parser unwraps the group, so the tree
-    # is the pattern's own).
+    """The most selective clauses ``pattern``'s matches satisfy, best first
+    (ties in a fixed order, so the answer is the same in every process)."""
+    # Remembered in derived.RANKED: both channels' prefilters share most
+    # pieces, and the shipped rubric's answers are worked out ahead. The parse
+    # is the one compiling the rule made (the parser unwraps the group, so the
+    # tree is the pattern's own).
+    known = derived.RANKED.get(pattern)
+    if known is not None:
+        return known
     try:
         parsed = parsed_regex(f"(?:{pattern})")
     except Exception:  # noqa: BLE001 - an unparseable pattern just always runs
-        return ()
-    return tuple(sorted(set(_literals(parsed)), key=_score, reverse=True))
+        known = ()
+    else:
+        ranked = sorted(
+            set(_literals(parsed)), key=lambda cl: (_score(cl), sorted(cl)), reverse=True
+        )
+        # The prefilter reads no further: a trigger among the first
+        # MAX_CLAUSES (rarer literals sort first) and MAX_GATES more.
+        known = tuple(ranked[: MAX_GATES + 1])
+    derived.RANKED[pattern] = known
+    return known
 
 
 def _required_literals(pattern: str) -> tuple[Clause, ...]:

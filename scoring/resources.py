@@ -33,3 +33,8 @@ def rubric_texts() -> dict[str, str]:
 def learned_model_text() -> str:
     """The learned model's weights (JSON), built by benchmarks/train_learned.py."""
     return (data_root() / "rubric" / "learned.json").read_text(encoding="utf-8")
+
+
+def derived_text() -> str:
+    """What compiling the shipped rubric derives from its regexes (see scoring.derived)."""
+    return (data_root() / "rubric" / "derived.json").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from scoring import resources
+from scoring import derived, resources
 from scoring.kinds import KINDS, Matcher, compile_rule
 from scoring.learned import LearnedModel, from_dict
 from scoring.model import (
@@ -382,6 +382,7 @@ def default_rubric() -> Rubric:
     rules piece by piece, so a run pays only for the ones it needs. The tests
     compile the shipped rubric eagerly, so none can fail later.
     """
+    _install_derived()
     rubric = parse_rubric(resources.rubric_texts(), lazy=True)
     return replace(rubric, learned=learned_model())
 
@@ -418,4 +419,15 @@ def default_rubric_for(criteria: frozenset[str]) -> Rubric:
     shipped rubric whole, so none can fail later): ``kefu validate``'s lint
     needs only a few of them.
     """
+    _install_derived()
     return parse_rubric(resources.rubric_texts(), only=criteria, lazy=True)
+
+
+@lru_cache(maxsize=1)
+def _install_derived() -> bool:
+    """Look up what the shipped rubric's regexes imply instead of parsing them
+    (scoring.derived); without the file the answers are worked out as before."""
+    try:
+        return derived.install(resources.derived_text())
+    except OSError:
+        return False
