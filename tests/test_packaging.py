@@ -45,12 +45,14 @@ def test_wheel_install_finds_its_data(tmp_path):
         [
             str(py),
             "-c",
-            "from scoring import resources, score_reply; "
-            "print(resources.data_root().parent.name, score_reply('非常抱歉').criteria['apology'])",
+            "from scoring import resources, rubric, score_reply; "
+            "print(resources.data_root().parent.name, score_reply('非常抱歉').criteria['apology'], "
+            "rubric._install_derived())",
         ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert out.stdout.split() == ["_data", "True"]
+    # The last word: the precomputed parse tables matched the installed code's fingerprint.
+    assert out.stdout.split() == ["_data", "True", "True"]
