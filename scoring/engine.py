@@ -417,6 +417,8 @@ def _second_opinion(
     if guarded and admits_fault():
         for c in guarded:
             verdict[c] = True
+    if rules["apology"] and not verdict["apology"] and _plain_apology(norm.original, findings):
+        verdict["apology"] = True
     if verdict == rules:
         return rules, findings
     out = findings
@@ -449,6 +451,31 @@ def _second_opinion(
 
 _OWNERSHIP = frozenset({"ownership"})
 _FAULT_GUARDED = ("apology", "no_blame")
+# An explicit, formal apology ("再次向您道歉", "we apologise for the delay")
+# in a sentence of its own, with no "but", "if" or denial beside it, is an
+# apology even when a refusal follows (CRITERIA.md, "Regret, then a refusal"):
+# the n-gram model, which reads the whole reply, may not talk it away.
+_FORMAL_APOLOGY = re.compile(r"道歉|致歉|歉意|apologi[sz]e|apolog(?:y|ies)", re.IGNORECASE)
+_HEDGED = re.compile(
+    r"\b(?:but|however|if|nothing|no need|why)\b|不过|但|如果|若|假如|可是|只是|没什么|没有什么|"
+    r"不会|不用|凭什么|为什么|要是",
+    re.IGNORECASE,
+)
+_SENTENCE_SPLIT = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
+
+
+def _plain_apology(original: str, findings: Sequence[Finding]) -> bool:
+    """Some apology the rules found is formal and stands in a sentence free of hedges."""
+    for f in findings:
+        if f.criterion != "apology" or f.level != "earn" or not _FORMAL_APOLOGY.search(f.text):
+            continue
+        starts = [m.end() for m in _SENTENCE_SPLIT.finditer(original, 0, f.start)]
+        start = starts[-1] if starts else 0
+        stop = _SENTENCE_SPLIT.search(original, f.end)
+        sentence = original[start : stop.start() if stop else len(original)]
+        if not _HEDGED.search(sentence):
+            return True
+    return False
 
 
 def _admits_fault(norm: Normalized, rubric: Rubric, channel: str) -> bool:

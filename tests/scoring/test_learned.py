@@ -197,6 +197,27 @@ def test_model_doubting_an_apology_turns_the_earn_into_a_note():
     assert "learned model" in notes[0].message.en
 
 
+def test_model_cannot_doubt_a_formal_apology_in_a_sentence_of_its_own():
+    """CRITERIA.md, "Regret, then a refusal": the apology sentence counts."""
+    rubric = _with(_toy({"apology": (-5.0, 99.0)}))  # every text has 亲: the model doubts
+    rules_only = replace(rubric, learned=None)
+    kept = (
+        "亲,非常理解您的心情,再次向您道歉。50元超出了我能申请的范围,5元券今天发您",
+        "亲 We apologise for the delay. Your refund is on its way.",
+    )
+    doubted = (
+        "亲,我们向您道歉,不过这个真的不能退",  # hedged in the same sentence
+        "亲 Apologies if the box wasn't up to your standards.",
+        "亲,非常抱歉",  # not a formal apology
+    )
+    for text in kept + doubted:
+        assert score_reply(text, rubric=rules_only).criteria["apology"] is True, text
+    for text in kept:
+        assert score_reply(text, rubric=rubric).criteria["apology"] is True, text
+    for text in doubted:
+        assert score_reply(text, rubric=rubric).criteria["apology"] is False, text
+
+
 def test_model_seeing_blame_adds_a_cost_unless_the_shop_owns_the_fault():
     rubric = _with(_toy({"no_blame": (-2.0, 99.0)}))
     blamed = score_reply("这个怪不了别人", rubric=rubric)
