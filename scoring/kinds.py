@@ -563,7 +563,10 @@ def split_alternatives(pattern: str) -> list[str]:
 
     Each alternative then becomes a piece of its own, so the prefilter can tell
     which alternatives of a long authored pattern can match a reply, and only
-    those run (answers are remembered in ``derived.SPLITS``).
+    those run. ``a|b|c`` matches exactly what its alternatives run as an
+    alternation match (``_Alternation``). A pattern that does not split
+    cleanly (every part a valid regex) is kept whole. Answers are remembered
+    in ``derived.SPLITS`` as the positions of the cutting "|"s.
     """
     cuts = derived.SPLITS.get(pattern)
     if cuts is None:
@@ -583,10 +586,7 @@ def _cuts(parts: list[str]) -> Iterator[int]:
 
 
 def _split_alternatives(pattern: str) -> list[str]:
-    """``split_alternatives`` worked out. ``a|b|c`` matches exactly what its alternatives run as an
-    alternation match (``_Alternation``). A pattern that does not split
-    cleanly (every part a valid regex) is kept whole.
-    """
+    """``split_alternatives`` worked out from the pattern text."""
     parts: list[str] = []
     depth, start, i, n = 0, 0, 0, len(pattern)
     closed_nothing = False  # a ")" with no "(" open before it
