@@ -57,7 +57,7 @@ MARGIN = 1.0
 # an extracted refund would contradict itself.
 ONLY_ADDS = {"remedy"}
 NEVER = -1000.0
-EPOCHS, RATE, L2 = 8, 3.0, 5e-4
+EPOCHS, RATE, L2 = 12, 3.0, 2e-4
 _CONFIG: dict = {}
 
 _SAMPLES: dict[str, list[tuple[tuple[str, ...], dict[str, bool]]]] = {}

@@ -14,12 +14,15 @@ the honest ones, are printed by benchmarks/train_learned.py.
 Retraining on new sets moves these in-sample figures both ways (a new writer's
 conventions pull the fit away from an older writer's), so when the model is
 retrained a floor may be re-based to the figure reached, by at most what the
-retraining moved it, and the commit lists every floor so moved. On 2026-12-06
-(third session) retraining with holdout30-33 moved seven: holdout3, 7, 9, 26
-no_blame and holdout20 listening by .01, holdout20 no_blame by .01 and
-holdout21 no_blame by .02 (.98 -> .96: that writer reads bare refusals as
-blame, the new writers mostly do not). Sealed holdout11 went from
-.989/.986/.992/.976 to .989/.986/.992/.980.
+retraining moved it, and the commit lists every floor so moved. In the third
+session of 2026-12-06 retraining with holdout30-33 and new training settings
+(12 epochs, L2 2e-4: leave-set-out pooled F1 .977/.946/.946/.928 against
+.977/.947/.941/.921) moved these by .01-.02: no_blame of holdout3, 7, 9, 20,
+26 and 21 (.98 -> .96: that writer reads bare refusals as blame, the new
+writers mostly do not); listening of holdout15, 18, 19, 20, 22, 31, 32, 33;
+remedy of holdout22 and 32. Sealed holdout11 listening went .986 -> .972 (one
+reply), while sealed holdout34/35 rose from .989/.962/.959/.904 to
+.990/.968/.961/.916.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # agreed / misheard", improper storage, disowned promises, closing formulas)
     "holdout10_replies.jsonl": (1.00, 1.00, 0.99, 0.99),
     # sealed: written blind (2026-12-04), measured unseen, errors never studied
-    "holdout11_replies.jsonl": (0.98, 0.98, 0.99, 0.97),
+    "holdout11_replies.jsonl": (0.98, 0.97, 0.99, 0.97),
     # written blind in another style the same day; unseen F1 .970/.907/.913/.907, then
     # studied: its errors were generalised into phrase families (see the rubric's history)
     "holdout12_replies.jsonl": (1.00, 1.00, 1.00, 1.00),
@@ -66,7 +69,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout14_replies.jsonl": (0.99, 0.99, 0.99, 0.99),
     # written blind 2026-12-05 as a trainer's exam across the 11 categories (300
     # replies); unseen F1 .994/.959/.940/.953 with the rubric of commit c9faaca; then studied
-    "holdout15_replies.jsonl": (0.99, 0.99, 0.99, 0.99),
+    "holdout15_replies.jsonl": (0.99, 0.98, 0.99, 0.99),
     # written blind 2026-12-05 as a QA reviewer's sample of agents of every skill level
     # (300 replies, a quarter public review replies); unseen F1 .969/.945/.915/.915 with
     # the rubric of commit 342fa14; studied 2026-12-05 (third parties, mocking remarks,
@@ -84,12 +87,12 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # rubric of commit fc903b9 (after holdout17 was studied); studied the same day
     # (remakes and digital re-sends, reversed charges, waived fees, hostile remarks,
     # "you must have missed it", hand-offs to Apple/Google and freight companies)
-    "holdout18_replies.jsonl": (0.99, 0.99, 1.00, 0.99),
+    "holdout18_replies.jsonl": (0.99, 0.98, 1.00, 0.99),
     # written blind 2026-12-05 as a QA week at a multi-channel shop, typed as agents type
     # (typos, emoji, homophone slips); unseen F1 .989/.953/.878/.928 with the rubric of
     # commit 7e0dfdb (after holdout16-18 were studied); studied the same day (invoices
     # reissued, parcels redirected, parts sent, misuse questions, "it's your constitution")
-    "holdout19_replies.jsonl": (0.99, 0.99, 0.97, 0.98),
+    "holdout19_replies.jsonl": (0.99, 0.98, 0.97, 0.98),
     # written blind 2026-12-05 (30 complaints, each answered about ten ways); unseen F1
     # .963/.921/.935/.902 with the rubric of commit 9e7e37a; studied 2026-12-05 (second
     # session): insinuations about the buyer, refusals of responsibility, hand-offs in
@@ -109,7 +112,7 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # Studied the same day (remedy phrasing across shop kinds, hand-offs to the bank,
     # customs, a manager or "the ticketing team", "you get what you pay for", "points
     # counted, can't be missing", "I can't reverse it" behind an apology word).
-    "holdout22_replies.jsonl": (0.99, 0.99, 0.98, 0.99),
+    "holdout22_replies.jsonl": (0.99, 0.98, 0.97, 0.99),
     # written blind 2026-12-06 (fresh food, furniture, tickets, courses, pharmacy,
     # travel, printing...); unseen F1 .963/.860/.865/.899 with the rubric of commit
     # 3e5473e. Its writer does not count questions that only carry out a fix already
@@ -160,15 +163,15 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # written blind the same day, imitating agents of many shops and platforms; unseen F1
     # .957/.917/.888/.878 with the rules of commit 57217af, .969/.960/.908/.936 with the
     # learned model of 4b8f4bb as well; not studied
-    "holdout31_replies.jsonl": (0.97, 0.97, 0.94, 0.95),
+    "holdout31_replies.jsonl": (0.97, 0.96, 0.94, 0.95),
     # written blind the same day as a QA sample of trainee agents' first month; unseen F1
     # .981/.868/.856/.824 with the rules of commit 57217af, .990/.903/.901/.884 with the
     # learned model of 4b8f4bb as well; not studied
-    "holdout32_replies.jsonl": (0.99, 0.94, 0.92, 0.91),
+    "holdout32_replies.jsonl": (0.99, 0.93, 0.91, 0.91),
     # written blind the same day: 30 complaints, ten replies each; unseen F1
     # .981/.953/.893/.855 with the rules of commit 57217af, .991/.960/.932/.888 with the
     # learned model of 4b8f4bb as well; not studied
-    "holdout33_replies.jsonl": (0.99, 0.98, 0.93, 0.89),
+    "holdout33_replies.jsonl": (0.99, 0.97, 0.93, 0.89),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the
