@@ -417,7 +417,7 @@ def _second_opinion(
     if guarded and admits_fault():
         for c in guarded:
             verdict[c] = True
-    if rules["apology"] and not verdict["apology"] and _plain_apology(norm.original, findings):
+    if rules["apology"] and not verdict["apology"] and _plain_apology(norm, findings):
         verdict["apology"] = True
     if verdict == rules:
         return rules, findings
@@ -458,22 +458,24 @@ _FAULT_GUARDED = ("apology", "no_blame")
 _FORMAL_APOLOGY = re.compile(r"道歉|致歉|歉意|apologi[sz]e|apolog(?:y|ies)", re.IGNORECASE)
 _HEDGED = re.compile(
     r"\b(?:but|however|if|nothing|no need|why)\b|不过|但|如果|若|假如|可是|只是|没什么|没有什么|"
-    r"不会|不用|凭什么|为什么|要是",
-    re.IGNORECASE,
+    r"不会|不用|凭什么|为什么|要是"
 )
-_SENTENCE_SPLIT = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
 
 
-def _plain_apology(original: str, findings: Sequence[Finding]) -> bool:
-    """Some apology the rules found is formal and stands in a sentence free of hedges."""
-    for f in findings:
-        if f.criterion != "apology" or f.level != "earn" or not _FORMAL_APOLOGY.search(f.text):
-            continue
-        starts = [m.end() for m in _SENTENCE_SPLIT.finditer(original, 0, f.start)]
-        start = starts[-1] if starts else 0
-        stop = _SENTENCE_SPLIT.search(original, f.end)
-        sentence = original[start : stop.start() if stop else len(original)]
-        if not _HEDGED.search(sentence):
+def _plain_apology(norm: Normalized, findings: Sequence[Finding]) -> bool:
+    """Some apology the rules found is formal and stands in a sentence free of
+    hedges (sentences as the rules cut them, read in the normalised text, so a
+    Traditional 不過 hedges like 不过)."""
+    formal = [
+        f
+        for f in findings
+        if f.criterion == "apology" and f.level == "earn" and _FORMAL_APOLOGY.search(f.text)
+    ]
+    if not formal:
+        return False
+    for start, end in units(norm.text, "sentence"):
+        lo, hi = norm.span(start, end)
+        if any(lo <= f.start < hi for f in formal) and not _HEDGED.search(norm.text[start:end]):
             return True
     return False
 

@@ -208,6 +208,7 @@ def test_model_cannot_doubt_a_formal_apology_in_a_sentence_of_its_own():
     )
     doubted = (
         "亲,我们向您道歉,不过这个真的不能退",  # hedged in the same sentence
+        "親,我們向您道歉,不過這個真的不能退",  # Traditional hedges too
         "亲 Apologies if the box wasn't up to your standards.",
         "亲,非常抱歉",  # not a formal apology
     )
