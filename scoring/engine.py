@@ -362,6 +362,10 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
         )
     findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)
+    # The offer is what the words promise, as the rules read them; where the
+    # learned model doubts that the promise is a concrete remedy, the verdict
+    # changes, not the promise ("马上赔您50元,您别给差评就行" is no remedy
+    # under CRITERIA.md, and still a cash payout the shop's policy forbids).
     offer = remedy_mod.extract(norm, concrete, specifics, costs)
     # Blame the learned model cleared names no target (scenario checks read them).
     blamed = costs if not criteria["no_blame"] else []

@@ -90,6 +90,24 @@ def fit(
     return bias, weights
 
 
+def fit_averaged(
+    samples: Sequence[tuple[Sequence[str], bool]],
+    *,
+    seeds: Sequence[int] = (1, 2, 3),
+    **settings: Any,
+) -> tuple[float, dict[str, float]]:
+    """``fit`` once per shuffle seed, the weights averaged: a linear model
+    still, so it costs nothing more to run, and a reply on a threshold no
+    longer flips with the order the replies happened to be shuffled in."""
+    runs = [fit(samples, seed=seed, **settings) for seed in seeds]
+    bias = math.fsum(b for b, _ in runs) / len(runs)
+    weights: dict[str, list[float]] = {}
+    for _, learned in runs:
+        for k, w in learned.items():
+            weights.setdefault(k, []).append(w)
+    return bias, {k: math.fsum(ws) / len(runs) for k, ws in weights.items()}
+
+
 def combine(rule: bool, logit: float, keep: float, make: float) -> bool:
     """The verdict when the rules say ``rule`` and the model's logit is ``logit``:
     a True stands unless the logit is at or below ``keep``, a False unless it is

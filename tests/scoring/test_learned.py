@@ -17,6 +17,7 @@ from scoring.learned import (
     LearnedModelError,
     features,
     fit,
+    fit_averaged,
     from_dict,
 )
 from scoring.model import REPLY_CRITERIA
@@ -45,6 +46,20 @@ def test_fit_learns_and_is_deterministic():
     assert first == fit(samples, epochs=5)
     bias, weights = first
     assert weights["good"] > 0.5 > -0.5 > weights["bad"]
+
+
+def test_fit_averaged_is_the_mean_of_one_fit_per_seed():
+    samples = [((f"x{i}", "good", f"n{i % 3}"), True) for i in range(12)] + [
+        ((f"y{i}", "bad", f"n{i % 3}"), False) for i in range(12)
+    ]
+    runs = [fit(samples, epochs=3, seed=s) for s in (1, 2)]
+    assert runs[0] != runs[1]  # the shuffle order moves the weights
+    bias, weights = fit_averaged(samples, seeds=(1, 2), epochs=3)
+    assert bias == pytest.approx((runs[0][0] + runs[1][0]) / 2)
+    assert weights.keys() == runs[0][1].keys() | runs[1][1].keys()
+    for k, w in weights.items():
+        assert w == pytest.approx((runs[0][1].get(k, 0.0) + runs[1][1].get(k, 0.0)) / 2)
+    assert fit_averaged(samples, seeds=(1, 2), epochs=3) == (bias, weights)
 
 
 def _toy(overrule: dict[str, tuple[float, float]]) -> LearnedModel:
@@ -186,6 +201,22 @@ def test_model_finding_a_remedy_adds_evidence_in_the_original_text():
     found = [f for f in result.findings if f.rule == "ML-remedy"]
     assert found and all(f.level == "earn" for f in found)
     assert [text[f.start : f.end] for f in found] == [f.text for f in found] == ["這個我們給您退"]
+
+
+def test_model_doubting_a_remedy_keeps_the_offer_for_policy_checks():
+    """The model's doubt changes the verdict, not the offer: what the words
+    promise is still checked against a shop's policy."""
+    rubric = _with(_toy({"remedy": (-0.5, 99.0)}))  # no 退: logit -1, the model doubts
+    text = "亲,给您补发一件新的,明天就发出"
+    plain = score_reply(text, rubric=replace(rubric, learned=None))
+    assert plain.criteria["remedy"] is True
+    assert plain.remedy.committed and "reship" in plain.remedy.types
+    result = score_reply(text, rubric=rubric)
+    assert result.criteria["remedy"] is False
+    assert result.remedy == plain.remedy
+    notes = [f for f in result.findings if f.criterion == "remedy"]
+    assert notes and all(f.level == "note" for f in notes)
+    assert "learned model" in notes[0].message.en
 
 
 def test_model_doubting_an_apology_turns_the_earn_into_a_note():
