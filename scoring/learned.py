@@ -97,8 +97,8 @@ def fit_averaged(
     **settings: Any,
 ) -> tuple[float, dict[str, float]]:
     """``fit`` once per shuffle seed, the weights averaged: a linear model
-    still, so it costs nothing more to run, and a reply on a threshold no
-    longer flips with the order the replies happened to be shuffled in."""
+    still, so it costs nothing more to run, and a reply near a threshold
+    depends less on the order the replies happened to be shuffled in."""
     runs = [fit(samples, seed=seed, **settings) for seed in seeds]
     bias = math.fsum(b for b, _ in runs) / len(runs)
     weights: dict[str, list[float]] = {}
