@@ -2,8 +2,9 @@
 
 Matching runs on a normalised copy of the reply: compatibility forms folded
 (full-width letters, digits and punctuation to half-width), lower case,
-Traditional Chinese converted to Simplified with OpenCC ``t2s``, and
-whitespace runs kept as single characters. ``Normalized.source`` maps every
+Traditional Chinese converted to Simplified with OpenCC ``t2s`` (written
+Cantonese and 妳 folded first), texting English spelled out (u, ur, pls, tmr),
+and whitespace runs kept as single characters. ``Normalized.source`` maps every
 normalised character back to the index of the original character it came
 from, so evidence spans always point at the trainee's own characters.
 """
@@ -58,6 +59,12 @@ _CANTONESE_PAIRS = (
     ("不使", "不用"),
     ("仲有", "还有"),
 )
+
+# 妳 (you, to a woman; common in Taiwan) and 祢 (you, to a deity) are 你 to the
+# rubric; OpenCC t2s keeps them, so "退妳100元" would miss every rule written
+# with 你 and 您.
+_PRONOUNS = str.maketrans({"妳": "你", "祢": "你"})
+_HAS_PRONOUN = re.compile("[妳祢]")
 
 # Cheap checks that spare most replies the translate and the replacements.
 _HAS_CANTONESE = re.compile("[" + "".join(chr(c) for c in _CANTONESE) + "]")
@@ -118,6 +125,42 @@ def _fold(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(parts), tuple(source)
 
 
+# Texting English spelled out, so "refund ur $20 tmr" reads like "refund your
+# $20 tomorrow" to every rule. A word only where no letter, digit or apostrophe
+# touches it, and not "u" of U盘 (a USB stick), "u.s." or "u-turn".
+_TEXTING = {
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "tmr": "tomorrow",
+    "tmrw": "tomorrow",
+}
+_TEXTING_WORD = re.compile(r"(?<![a-z0-9'])(?:u|ur|pls|plz|thx|tmrw?)(?![a-z0-9'盘]|[.-][a-z])")
+
+
+def _spell_out(text: str, source: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """Replace texting words (``_TEXTING``); every letter of a replacement maps
+    back to the first character of the word it replaces, the rest unchanged."""
+    parts: list[str] = []
+    mapped: list[int] = []
+    last = 0
+    for m in _TEXTING_WORD.finditer(text):
+        start, end = m.span()
+        parts.append(text[last:start])
+        mapped.extend(source[last:start])
+        word = _TEXTING[m.group()]
+        parts.append(word)
+        # the replacement's letters cover the original word: first letters map
+        # one to one, any extra letters to the word's last character
+        mapped.extend(source[start + min(i, end - start - 1)] for i in range(len(word)))
+        last = end
+    parts.append(text[last:])
+    mapped.extend(source[last:])
+    return "".join(parts), tuple(mapped)
+
+
 def to_simplified(text: str) -> str:
     """OpenCC t2s conversion (character and phrase level)."""
     return _CONVERTER.convert(text)
@@ -126,6 +169,8 @@ def to_simplified(text: str) -> str:
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching; see the module docstring."""
     folded, source = _fold(text)
+    if _TEXTING_WORD.search(folded):
+        folded, source = _spell_out(folded, source)
     if folded.isascii():
         return Normalized(text, folded, source, False)
     if _HAS_CANTONESE.search(folded):
@@ -134,6 +179,8 @@ def normalize(text: str) -> Normalized:
         for cantonese, mandarin in _CANTONESE_PAIRS:
             if cantonese in folded:
                 folded = folded.replace(cantonese, mandarin)
+    if _HAS_PRONOUN.search(folded):
+        folded = folded.translate(_PRONOUNS)
     simplified = _CONVERTER.convert(folded)
     if len(simplified) != len(folded):
         # A phrase-level conversion changed the length; convert per character

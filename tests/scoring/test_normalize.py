@@ -45,3 +45,27 @@ def test_emoji_survive_and_map():
     assert "😭" in n.text
     i = n.text.index("我们")
     assert n.original[slice(*n.span(i, i + 2))] == "我们"
+
+
+def test_ni_addressed_to_a_woman_reads_as_ni():
+    # Taiwan writes 妳 to a woman; OpenCC t2s keeps it, the rubric is written with 你
+    n = normalize("退妳100元,晚上轉給妳")
+    assert n.text == "退你100元,晚上转给你"
+    assert n.original[slice(*n.span(0, 2))] == "退妳"
+
+
+def test_texting_words_are_spelled_out_and_map_to_the_original():
+    n = normalize("$59 back to UR card, ships tmrw pls")
+    assert n.text == "$59 back to your card, ships tomorrow please"
+    i = n.text.index("your")
+    assert n.original[slice(*n.span(i, i + 4))] == "UR"
+    i = n.text.index("tomorrow")
+    assert n.original[slice(*n.span(i, i + 8))] == "tmrw"
+    assert normalize("can u send 张图给u看").text == "can you send 张图给you看"
+
+
+def test_texting_look_alikes_are_left_alone():
+    # U盘 is a USB stick; u.s. and u-turn are words of their own; "sun" and "pure"
+    # only contain the letters
+    for text in ("U盘坏了", "u.s. shipping", "a u-turn", "sun is out", "pure wool", "ur2"):
+        assert normalize(text).text == text.lower()
