@@ -48,6 +48,15 @@ n-grams are taken; the model may also call blame at a logit of -0.75 (was
 (2,100 replies) went from .974/.966/.970/.932 pooled to .975/.968/.971/.938.
 The retrain moved eight in-sample floors by .01-.02: listening of holdout23,
 26, 27 (.99 -> .97), 37, 39, 41 and 43, and apology of holdout26.
+
+Four more, holdout52-55, were written while that scorer (ce9904a) was
+shipped and measured unseen at .971/.967/.980/.933 pooled (the scorer of the
+session's start, b9b0e6f, scored .970/.966/.975/.928 on them). Their misses
+were studied for rules. A retrain that learned from them scored
+.974/.955/.961/.937 leave-set-out over 32 sets (against .975/.953/.959/.937
+over 28) but took sealed holdout46's remedy to .974, below its floor, and the
+sealed pool's remedy from .971 to .969, so the model of ce9904a stays and
+holdout52-55 are sealed from it.
 """
 
 from __future__ import annotations
@@ -260,6 +269,24 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # installation, cold chain, fresh food) naming installers, farms and couriers;
     # unseen .988/.915/.962/.912 (rules alone .962/.900/.935/.831), then trained on
     "holdout51_replies.jsonl": (0.99, 0.95, 0.98, 0.97),
+    # sealed from the model (never trained on): written blind 2026-12-06 (fifth session)
+    # while commit ce9904a was HEAD, as business buyers and bulk orders; measured unseen
+    # with that scorer at .956/.959/.971/.919 (rules alone .946/.940/.847/.852). Its
+    # misses were then studied for rule fixes (2d48a4b), so these floors are in-sample
+    # for the rules
+    "holdout52_replies.jsonl": (0.95, 0.96, 0.97, 0.91),
+    # sealed from the model: written blind the same day, multi-issue complaints;
+    # unseen with the scorer of ce9904a at .972/.980/.988/.947 (rules alone
+    # .965/.965/.963/.894), then studied for rule fixes
+    "holdout53_replies.jsonl": (0.98, 0.97, 0.99, 0.94),
+    # sealed from the model: written blind the same day, cross-border sellers writing
+    # in a second language; unseen with the scorer of ce9904a at .983/.967/.984/.936
+    # (rules alone .960/.948/.950/.881), then studied for rule fixes
+    "holdout54_replies.jsonl": (0.98, 0.96, 0.98, 0.93),
+    # sealed from the model: written blind the same day, escalations and formal
+    # complaint handling; unseen with the scorer of ce9904a at .972/.961/.975/.928
+    # (rules alone .961/.948/.949/.866), then studied for rule fixes
+    "holdout55_replies.jsonl": (0.97, 0.96, 0.97, 0.92),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the
