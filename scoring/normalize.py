@@ -26,8 +26,13 @@ _EXTRA_FOLD = str.maketrans({"\u3002": "。", "\uff61": "。", "\u3000": " ", "\
 # Written Cantonese (Hong Kong replies) folded to the Mandarin characters the
 # rubric is written in, one character for one so offsets stay exact:
 # 唔好意思 -> 不好意思, 唔關我哋事 -> 不关我们事, 冇做錯 -> 没做错.
+# The same table folds 妳 (you, to a woman; common in Taiwan) and 祢 (you, to a
+# deity) to 你: OpenCC t2s keeps them, and "退妳100元" would miss every rule
+# written with 你 and 您.
 _CANTONESE = str.maketrans(
     {
+        "妳": "你",
+        "祢": "你",
         "唔": "不",
         "冇": "没",
         "係": "是",
@@ -59,12 +64,6 @@ _CANTONESE_PAIRS = (
     ("不使", "不用"),
     ("仲有", "还有"),
 )
-
-# 妳 (you, to a woman; common in Taiwan) and 祢 (you, to a deity) are 你 to the
-# rubric; OpenCC t2s keeps them, so "退妳100元" would miss every rule written
-# with 你 and 您.
-_PRONOUNS = str.maketrans({"妳": "你", "祢": "你"})
-_HAS_PRONOUN = re.compile("[妳祢]")
 
 # Cheap checks that spare most replies the translate and the replacements.
 _HAS_CANTONESE = re.compile("[" + "".join(chr(c) for c in _CANTONESE) + "]")
@@ -179,8 +178,6 @@ def normalize(text: str) -> Normalized:
         for cantonese, mandarin in _CANTONESE_PAIRS:
             if cantonese in folded:
                 folded = folded.replace(cantonese, mandarin)
-    if _HAS_PRONOUN.search(folded):
-        folded = folded.translate(_PRONOUNS)
     simplified = _CONVERTER.convert(folded)
     if len(simplified) != len(folded):
         # A phrase-level conversion changed the length; convert per character
