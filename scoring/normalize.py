@@ -136,12 +136,17 @@ _TEXTING = {
     "tmr": "tomorrow",
     "tmrw": "tomorrow",
 }
-_TEXTING_WORD = re.compile(r"(?<![a-z0-9'])(?:u|ur|pls|plz|thx|tmrw?)(?![a-z0-9'盘]|[.-][a-z])")
+_TEXTING_WORD = re.compile(
+    r"(?<![a-z0-9'])(?:"
+    + "|".join(sorted(_TEXTING, key=len, reverse=True))
+    + r")(?![a-z0-9'盘]|[.-][a-z])"
+)
 
 
 def _spell_out(text: str, source: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
-    """Replace texting words (``_TEXTING``); every letter of a replacement maps
-    back to the first character of the word it replaces, the rest unchanged."""
+    """Replace texting words (``_TEXTING``), keeping the offset map: the
+    replacement's letters map one to one onto the word's, any extra letters
+    onto its last character; the rest of the text keeps its map."""
     parts: list[str] = []
     mapped: list[int] = []
     last = 0
