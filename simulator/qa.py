@@ -20,7 +20,8 @@ from typing import Any
 
 from scoring import score_conversation
 from scoring.conversation import parse_time
-from scoring.model import CHANNELS, LANGS
+from scoring.feedback import localize
+from scoring.model import CHANNELS, LANGS, ConversationResult, Finding, ReplyResult
 
 MAX_REPLY_CHARS = 20_000
 MAX_TURNS = 500
@@ -42,9 +43,12 @@ class Outcome:
     The record is also available as its JSON text (``text``, what a JSONL line
     holds); either is made from the other on first use, so results that cross
     from a worker process travel as text, much cheaper to pass than the dict.
+    A scored line keeps its ConversationResult instead, and makes the record
+    or the text from it, whichever is asked for (JSONL output never builds the
+    record: see ``encode_result``).
     """
 
-    __slots__ = ("line", "error", "_record", "_text")
+    __slots__ = ("line", "error", "_record", "_text", "_scored")
 
     def __init__(
         self,
@@ -52,25 +56,34 @@ class Outcome:
         record: dict[str, Any] | None,
         error: str | None = None,
         text: str | None = None,
+        scored: tuple[Any, ConversationResult, str | None] | None = None,
     ) -> None:
-        if record is None and text is None:
-            raise ValueError("an Outcome needs its record or its text")
+        if record is None and text is None and scored is None:
+            raise ValueError("an Outcome needs its record, its text or its result")
         self.line = line
         self.error = error
         self._record = record
         self._text = text
+        self._scored = scored
 
     @property
     def record(self) -> dict[str, Any]:
         if self._record is None:
-            self._record = json.loads(self._text)  # type: ignore[arg-type]
+            if self._scored is not None:
+                ident, result, lang = self._scored
+                self._record = {"id": ident, **result.to_dict(lang)}
+            else:
+                self._record = json.loads(self._text)  # type: ignore[arg-type]
         return self._record
 
     @property
     def text(self) -> str:
         """The record as one line of JSON (no newline)."""
         if self._text is None:
-            self._text = _JSON.encode(self._record)
+            if self._scored is not None and self._record is None:
+                self._text = encode_result(*self._scored)
+            else:
+                self._text = _JSON.encode(self.record)
         return self._text
 
     def __repr__(self) -> str:
@@ -82,6 +95,69 @@ class Outcome:
         return (self.line, self.record, self.error) == (other.line, other.record, other.error)
 
     __hash__ = None  # type: ignore[assignment]  # mutable caches, like the dict it holds
+
+
+# JSON text of the parts of a result that repeat from line to line, so that a
+# canned reply scored a thousand times is encoded once. Findings are frozen
+# values and key their own entries; a reply's result holds dicts, so it is
+# keyed by what its JSON is made of: its findings (which decide its checks,
+# with the channel), its verdicts, its remedy and its blame targets. Both
+# caches are emptied when full: memory stays flat however long the log.
+_CACHE_MAX = 8192
+_finding_json: dict[tuple[Finding, str], str] = {}
+_reply_json: dict[tuple[Any, ...], str] = {}
+
+
+def _finding_body(finding: Finding, lang: str) -> str:
+    """``finding.to_dict(lang)`` as JSON, without its braces."""
+    key = (finding, lang)
+    body = _finding_json.get(key)
+    if body is None:
+        if len(_finding_json) >= _CACHE_MAX:
+            _finding_json.clear()
+        body = _finding_json[key] = _JSON.encode(finding.to_dict(lang))[1:-1]
+    return body
+
+
+def _reply_body(result: ReplyResult, lang: str) -> str:
+    """``result.to_dict(lang)`` as JSON, without its braces."""
+    key = (
+        lang,
+        result.channel,
+        *result.criteria.items(),
+        result.findings,
+        result.remedy,
+        result.blame_targets,
+    )
+    body = _reply_json.get(key)
+    if body is None:
+        if len(_reply_json) >= _CACHE_MAX:
+            _reply_json.clear()
+        body = _reply_json[key] = _JSON.encode(result.to_dict(lang))[1:-1]
+    return body
+
+
+def encode_result(ident: Any, result: ConversationResult, lang: str | None) -> str:
+    """``{"id": ident, **result.to_dict(lang)}`` as one line of JSON, exactly
+    as the encoder would write it, from cached pieces where they repeat."""
+    lang = lang or result.lang
+    enc = _JSON.encode
+    criteria = []
+    for name, crit in result.criteria.items():
+        evidence = ", ".join(
+            f'{{"turn": {e.turn}, {_finding_body(e.finding, lang)}}}' for e in crit.evidence
+        )
+        head = f'{enc(name)}: {{"passed": {"true" if crit.passed else "false"}, '
+        tail = f', "note": {enc(localize(crit.note, lang))}}}' if crit.note else "}"
+        criteria.append(f'{head}"evidence": [{evidence}]{tail}')
+    replies = ", ".join(
+        f'{{"turn": {r.turn}, {_reply_body(r.result, lang)}}}' for r in result.replies
+    )
+    feedback = enc([localize(m, lang) for m in result.feedback])
+    return (
+        f'{{"id": {enc(ident)}, "score": {enc(result.score)}, '
+        f'"criteria": {{{", ".join(criteria)}}}, "replies": [{replies}], "feedback": {feedback}}}'
+    )
 
 
 def _check_turn(i: int, turn: Any) -> dict[str, Any]:
@@ -154,7 +230,7 @@ def score_line(line_no: int, raw: bytes, lang: str | None) -> Outcome:
     result = score_conversation(
         conv["turns"], channel=conv["channel"], response_target_s=conv["response_target_s"]
     )
-    return Outcome(line_no, {"id": conv["id"], **result.to_dict(lang)})
+    return Outcome(line_no, None, scored=(conv["id"], result, lang))
 
 
 def _best_id(text: str) -> Any:
