@@ -3,7 +3,7 @@
 Matching runs on a normalised copy of the reply: compatibility forms folded
 (full-width letters, digits and punctuation to half-width), lower case,
 Traditional Chinese converted to Simplified with OpenCC ``t2s`` (written
-Cantonese and 妳 folded first), texting English spelled out (u, ur, pls, tmr),
+Cantonese and 妳 folded first), texting English spelled out (u, ur, pls, tmr, sry),
 and whitespace runs kept as single characters. ``Normalized.source`` maps every
 normalised character back to the index of the original character it came
 from, so evidence spans always point at the trainee's own characters.
@@ -124,7 +124,7 @@ def _fold(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(parts), tuple(source)
 
 
-# Texting English spelled out, so "refund ur $20 tmr" reads like "refund your
+# Texting English spelled out, so "sry, refund ur $20 tmr" reads like "sorry, refund your
 # $20 tomorrow" to every rule. A word only where no letter, digit or apostrophe
 # touches it, and not "u" of U盘 (a USB stick), "u.s." or "u-turn".
 _TEXTING = {
@@ -135,6 +135,13 @@ _TEXTING = {
     "thx": "thanks",
     "tmr": "tomorrow",
     "tmrw": "tomorrow",
+    "tomorow": "tomorrow",
+    "sry": "sorry",
+    "srry": "sorry",
+    "sori": "sorry",
+    "soory": "sorry",
+    "sowwy": "sorry",
+    "soz": "sorry",
 }
 _TEXTING_WORD = re.compile(
     r"(?<![a-z0-9'])(?:"

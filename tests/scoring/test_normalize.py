@@ -62,10 +62,14 @@ def test_texting_words_are_spelled_out_and_map_to_the_original():
     i = n.text.index("tomorrow")
     assert n.original[slice(*n.span(i, i + 8))] == "tmrw"
     assert normalize("can u send 张图给u看").text == "can you send 张图给you看"
+    n = normalize("Sry!! sori 要你等咗咁耐, soz")
+    assert n.text.count("sorry") == 3
+    i = n.text.index("sorry")
+    assert n.original[slice(*n.span(i, i + 5))] == "Sry"
 
 
 def test_texting_look_alikes_are_left_alone():
     # U盘 is a USB stick; u.s. and u-turn are words of their own; "sun" and "pure"
     # only contain the letters
-    for text in ("U盘坏了", "u.s. shipping", "a u-turn", "sun is out", "pure wool", "ur2"):
+    for text in ("U盘坏了", "u.s. shipping", "a u-turn", "sun is out", "pure wool", "ur2", "sryan"):
         assert normalize(text).text == text.lower()
