@@ -14,7 +14,7 @@ batches (flat memory on millions of lines) and spread over ``jobs`` processes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -108,15 +108,19 @@ _finding_json: dict[tuple[Finding, str], str] = {}
 _reply_json: dict[tuple[Any, ...], str] = {}
 
 
+def _cached(cache: dict[Any, str], key: Any, record: Callable[[], dict[str, Any]]) -> str:
+    """The JSON of ``record()`` without its braces, from ``cache`` under ``key``."""
+    body = cache.get(key)
+    if body is None:
+        if len(cache) >= _CACHE_MAX:
+            cache.clear()
+        body = cache[key] = _JSON.encode(record())[1:-1]
+    return body
+
+
 def _finding_body(finding: Finding, lang: str) -> str:
     """``finding.to_dict(lang)`` as JSON, without its braces."""
-    key = (finding, lang)
-    body = _finding_json.get(key)
-    if body is None:
-        if len(_finding_json) >= _CACHE_MAX:
-            _finding_json.clear()
-        body = _finding_json[key] = _JSON.encode(finding.to_dict(lang))[1:-1]
-    return body
+    return _cached(_finding_json, (finding, lang), lambda: finding.to_dict(lang))
 
 
 def _reply_body(result: ReplyResult, lang: str) -> str:
@@ -129,12 +133,7 @@ def _reply_body(result: ReplyResult, lang: str) -> str:
         result.remedy,
         result.blame_targets,
     )
-    body = _reply_json.get(key)
-    if body is None:
-        if len(_reply_json) >= _CACHE_MAX:
-            _reply_json.clear()
-        body = _reply_json[key] = _JSON.encode(result.to_dict(lang))[1:-1]
-    return body
+    return _cached(_reply_json, key, lambda: result.to_dict(lang))
 
 
 def encode_result(ident: Any, result: ConversationResult, lang: str | None) -> str:
