@@ -57,6 +57,15 @@ were studied for rules. A retrain that learned from them scored
 over 28) but took sealed holdout46's remedy to .974, below its floor, and the
 sealed pool's remedy from .971 to .969, so the model of ce9904a stays and
 holdout52-55 are sealed from it.
+
+In the sixth session (2026-12-07) four more, holdout56-59, were written while
+21e910b was HEAD and measured unseen at .970/.968/.966/.922 pooled (rules
+alone .953/.947/.928/.858), then studied for rules. A retrain that also
+learned from them (and read texting "sry"/"sori" as "sorry") scored
+.975/.955/.960/.937 leave-set-out over 32 sets and .976/.968/.971/.939 on the
+sealed pool (against .975/.968/.971/.938 for the model of ce9904a with the same
+rules), but took sealed holdout44's remedy to .949, below its floor, so it was
+not kept either: the model of ce9904a stays and holdout56-59 are sealed from it.
 """
 
 from __future__ import annotations
@@ -287,23 +296,25 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # complaint handling; unseen with the scorer of ce9904a at .972/.961/.975/.928
     # (rules alone .961/.948/.949/.866), then studied for rule fixes
     "holdout55_replies.jsonl": (0.97, 0.96, 0.97, 0.92),
-    # written blind 2026-12-07 (sixth session) while commit 21e910b was HEAD, on who is
-    # at fault (couriers, platforms, makers, warehouses, colleagues, the buyer's own
-    # slip) in every shade from owning the fix to quiet blame; measured unseen with that
-    # scorer at .964/.983/.967/.929 (rules alone .951/.954/.921/.836)
-    "holdout56_replies.jsonl": (0.96, 0.98, 0.96, 0.92),
-    # written blind the same day, Taiwan and Hong Kong shops (蝦皮, 超商取貨, written
-    # Cantonese 我哋/唔好意思, Hong Kong code-switching); unseen .968/.946/.987/.939
-    # (rules alone .944/.927/.961/.879)
-    "holdout57_replies.jsonl": (0.96, 0.94, 0.98, 0.93),
-    # written blind the same day, very short replies typed under load (half of them
-    # 1-15 characters: "已退", "发我图", pinyin initials, bursts); unseen
-    # .967/.954/.959/.917 (rules alone .980/.936/.908/.865)
-    "holdout58_replies.jsonl": (0.96, 0.95, 0.95, 0.91),
-    # written blind the same day, promotions and price disputes (保价, coupons, 定金,
-    # price errors, missing gifts, points); unseen .981/.987/.949/.901 (rules alone
-    # .942/.970/.920/.850)
-    "holdout59_replies.jsonl": (0.98, 0.98, 0.94, 0.90),
+    # sealed from the model: written blind 2026-12-07 (sixth session) while commit
+    # 21e910b was HEAD, on who is at fault (couriers, platforms, makers, warehouses,
+    # colleagues, the buyer's own slip) in every shade from owning the fix to quiet
+    # blame; measured unseen with that scorer at .964/.983/.967/.929 (rules alone
+    # .951/.954/.921/.836), then studied for rule fixes (1352c16..9190d46)
+    "holdout56_replies.jsonl": (0.97, 0.98, 0.96, 0.94),
+    # sealed from the model: written blind the same day, Taiwan and Hong Kong shops
+    # (蝦皮, 超商取貨, written Cantonese 我哋/唔好意思, Hong Kong code-switching); unseen
+    # .968/.946/.987/.939 (rules alone .944/.927/.961/.879), then studied for rule fixes
+    "holdout57_replies.jsonl": (0.97, 0.95, 0.99, 0.94),
+    # sealed from the model: written blind the same day, very short replies typed under
+    # load (half of them 1-15 characters: "已退", "发我图", pinyin initials, bursts);
+    # unseen .967/.954/.959/.917 (rules alone .980/.936/.908/.865), then studied for
+    # rule fixes
+    "holdout58_replies.jsonl": (0.97, 0.96, 0.97, 0.92),
+    # sealed from the model: written blind the same day, promotions and price disputes
+    # (保价, coupons, 定金, price errors, missing gifts, points); unseen
+    # .981/.987/.949/.901 (rules alone .942/.970/.920/.850), then studied for rule fixes
+    "holdout59_replies.jsonl": (0.98, 0.98, 0.96, 0.91),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the
