@@ -84,35 +84,35 @@ DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 # F1 floors (apology, listening, remedy, no_blame), rounded down from the figures reached.
 FLOORS: dict[str, tuple[float, float, float, float]] = {
     "holdout_replies.jsonl": (0.99, 0.99, 1.00, 0.99),
-    "holdout2_replies.jsonl": (0.98, 0.99, 0.99, 0.98),
-    "holdout3_replies.jsonl": (0.98, 0.98, 0.99, 0.97),
-    "holdout4_replies.jsonl": (0.97, 0.99, 0.99, 0.99),
-    "holdout5_replies.jsonl": (0.99, 0.99, 0.98, 0.99),
-    "holdout6_replies.jsonl": (0.98, 0.98, 0.98, 0.99),
-    "holdout7_replies.jsonl": (1.00, 0.99, 0.98, 0.98),
+    "holdout2_replies.jsonl": (0.98, 1.00, 0.99, 0.98),
+    "holdout3_replies.jsonl": (0.98, 0.98, 0.99, 0.98),
+    "holdout4_replies.jsonl": (0.97, 0.99, 1.00, 0.99),
+    "holdout5_replies.jsonl": (1.00, 1.00, 0.98, 0.99),
+    "holdout6_replies.jsonl": (0.99, 0.98, 0.99, 0.99),
+    "holdout7_replies.jsonl": (1.00, 0.99, 0.98, 0.99),
     # remedy 1.00 until 2026-12-06: the learned second opinion adds a remedy to h8-036
     # ("如果是我们发错了,今天就给您换", conditional on the shop's error, which a rule
     # cancels); a guard keeping cancelled remedies away cost more on other sets
     "holdout8_replies.jsonl": (1.00, 1.00, 0.98, 1.00),
-    "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.98),
+    "holdout9_replies.jsonl": (1.00, 1.00, 0.97, 0.99),
     # measured unseen at 1.000/.882/.974/.860; studied 2026-12-05: its errors were
     # generalised into phrase families (third parties the buyer is sent to, "you knew /
     # agreed / misheard", improper storage, disowned promises, closing formulas)
-    "holdout10_replies.jsonl": (1.00, 1.00, 0.99, 0.99),
+    "holdout10_replies.jsonl": (1.00, 1.00, 1.00, 1.00),
     # sealed: written blind (2026-12-04), measured unseen, errors never studied
-    "holdout11_replies.jsonl": (0.98, 0.97, 0.99, 0.97),
+    "holdout11_replies.jsonl": (0.98, 0.98, 0.99, 0.97),
     # written blind in another style the same day; unseen F1 .970/.907/.913/.907, then
     # studied: its errors were generalised into phrase families (see the rubric's history)
     "holdout12_replies.jsonl": (1.00, 1.00, 1.00, 1.00),
     # written blind 2026-12-05 from CRITERIA.md alone (320 replies); unseen F1
     # .966/.899/.951/.913 with the rubric of commit e87023a; then studied the same day
-    "holdout13_replies.jsonl": (0.99, 0.99, 0.98, 0.99),
+    "holdout13_replies.jsonl": (1.00, 0.99, 0.99, 0.99),
     # written blind 2026-12-05 as messy real-chat samples (300 replies); unseen F1
     # .974/.944/.906/.931 with the rubric as of "holdout13 studied"; then studied
-    "holdout14_replies.jsonl": (0.99, 0.99, 0.99, 0.99),
+    "holdout14_replies.jsonl": (0.99, 1.00, 1.00, 0.99),
     # written blind 2026-12-05 as a trainer's exam across the 11 categories (300
     # replies); unseen F1 .994/.959/.940/.953 with the rubric of commit c9faaca; then studied
-    "holdout15_replies.jsonl": (0.99, 0.98, 0.99, 0.99),
+    "holdout15_replies.jsonl": (0.99, 0.99, 1.00, 0.99),
     # written blind 2026-12-05 as a QA reviewer's sample of agents of every skill level
     # (300 replies, a quarter public review replies); unseen F1 .969/.945/.915/.915 with
     # the rubric of commit 342fa14; studied 2026-12-05 (third parties, mocking remarks,
@@ -130,17 +130,17 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # rubric of commit fc903b9 (after holdout17 was studied); studied the same day
     # (remakes and digital re-sends, reversed charges, waived fees, hostile remarks,
     # "you must have missed it", hand-offs to Apple/Google and freight companies)
-    "holdout18_replies.jsonl": (0.99, 0.98, 1.00, 0.99),
+    "holdout18_replies.jsonl": (0.99, 0.99, 1.00, 0.99),
     # written blind 2026-12-05 as a QA week at a multi-channel shop, typed as agents type
     # (typos, emoji, homophone slips); unseen F1 .989/.953/.878/.928 with the rubric of
     # commit 7e0dfdb (after holdout16-18 were studied); studied the same day (invoices
     # reissued, parcels redirected, parts sent, misuse questions, "it's your constitution")
-    "holdout19_replies.jsonl": (0.99, 0.98, 0.97, 0.98),
+    "holdout19_replies.jsonl": (1.00, 0.98, 0.97, 0.98),
     # written blind 2026-12-05 (30 complaints, each answered about ten ways); unseen F1
     # .963/.921/.935/.902 with the rubric of commit 9e7e37a; studied 2026-12-05 (second
     # session): insinuations about the buyer, refusals of responsibility, hand-offs in
     # Cantonese and English, apologies that only soften "we can't give that"
-    "holdout20_replies.jsonl": (0.98, 0.98, 0.96, 0.97),
+    "holdout20_replies.jsonl": (0.98, 0.98, 0.98, 0.98),
     # written blind 2026-12-05 (30 complaints, about ten replies each, 21 public review
     # replies); unseen F1 .951/.903/.948/.861 with the rubric of commit bd486e5 (after
     # holdout20 was studied; the same figures with the rubric before it: that study moved
@@ -148,77 +148,77 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # the earlier writers. Studied the same day: sarcastic and accusing questions ("Did
     # you even open all the boxes?"), "it's normal at this price", hand-offs to the bank,
     # the platform's support or a service centre, rebooked visits left alone (see note)
-    "holdout21_replies.jsonl": (0.99, 0.98, 0.98, 0.96),
+    "holdout21_replies.jsonl": (0.99, 0.98, 0.99, 0.99),
     # written blind 2026-12-05 as a QA lead's month of logs at ten kinds of shop; unseen
     # F1 .972/.933/.859/.912 with the rubric of commit ce7ba53, and .976/.933/.859/.912
     # with the rubric before the holdout20/21 studies: those studies moved nothing here.
     # Studied the same day (remedy phrasing across shop kinds, hand-offs to the bank,
     # customs, a manager or "the ticketing team", "you get what you pay for", "points
     # counted, can't be missing", "I can't reverse it" behind an apology word).
-    "holdout22_replies.jsonl": (0.99, 0.98, 0.97, 0.99),
+    "holdout22_replies.jsonl": (0.99, 0.99, 0.99, 0.99),
     # written blind 2026-12-06 (fresh food, furniture, tickets, courses, pharmacy,
     # travel, printing...); unseen F1 .963/.860/.865/.899 with the rubric of commit
     # 3e5473e. Its writer does not count questions that only carry out a fix already
     # decided (address, time slot, card text) as listening: earlier writers did, 51 of 57.
     # Studied the same day: the shop bearing the buyer's costs, remakes, parts sent,
     # fallbacks with a deadline, hand-offs to organisers and contractors, accusing guesses.
-    "holdout23_replies.jsonl": (0.98, 0.94, 0.98, 0.97),
+    "holdout23_replies.jsonl": (0.98, 0.94, 0.98, 0.98),
     # written blind 2026-12-06 as a QA lead's month of logs at five shops (mainland
     # appliances, Taiwan skincare, a Hong Kong supermarket, Malaysian gadgets, cross-border
     # furniture); unseen F1 .958/.872/.858/.876 with the rubric after the holdout23 study,
     # and .955/.872/.862/.876 with the rubric before it: that study moved almost nothing here.
     # Studied the same day. Its writer reads factual policy statements without help
     # ("页面写的是…", "系统自动取消") as no blame, where earlier writers mostly read blame.
-    "holdout24_replies.jsonl": (0.97, 0.92, 0.93, 0.94),
+    "holdout24_replies.jsonl": (0.97, 0.92, 0.94, 0.95),
     # written blind 2026-12-06: 25 hard complaints, each answered by trainees and veterans
     # (12 replies each); unseen F1 .948/.868/.923/.885 with the rubric after the holdout24
     # study, the same with the rubric before it, and .940/.868/.918/.885 before holdout23.
     # Studied the same day (payment-provider and partner hand-offs, colleagues blamed,
     # "sorry, but", conditional regrets, money back on the card, refunds "in process").
-    "holdout25_replies.jsonl": (0.99, 0.94, 0.98, 0.98),
+    "holdout25_replies.jsonl": (0.99, 0.94, 0.99, 0.99),
     # written blind 2026-12-06 as agents' screenshots posted for review from many platforms;
     # unseen F1 .966/.854/.914/.905 with the rubric after the holdout23-25 studies, and
     # .963/.859/.914/.905 with the rubric from before them: three studies moved it by < .01.
     # Studied the same day (hand-offs to partners and insurers, accusing guesses,
     # postage "on your side", shipments phrased every way).
-    "holdout26_replies.jsonl": (0.97, 0.94, 0.98, 0.97),
+    "holdout26_replies.jsonl": (0.97, 0.94, 0.98, 0.98),
     # written blind 2026-12-06 (groceries, pets, top-ups, furniture, cosmetics allergies,
     # refurbished goods, live-stream buys, customs, pre-orders, gift cards); unseen F1
     # .968/.944/.938/.869 with the rubric of commit 8389d09 (rules only); its no_blame
     # misses were studied with holdout28/29's in the third session of 2026-12-06
-    "holdout27_replies.jsonl": (0.98, 0.97, 0.96, 0.97),
+    "holdout27_replies.jsonl": (0.98, 0.97, 0.98, 0.99),
     # written blind 2026-12-06 (clothing, shoes, jewellery, appliances, baby goods, books,
     # sports, car accessories, engraving, subscriptions, 618/double-11, invoices); unseen
     # F1 .976/.937/.940/.831 with the rules of commit 4794538, and .976/.960/.961/.848
     # with the learned second opinion of commit 4cbd3e8 (never trained on it); no_blame
     # misses studied 2026-12-06 (third session)
-    "holdout28_replies.jsonl": (0.98, 0.97, 0.97, 0.91),
+    "holdout28_replies.jsonl": (0.98, 0.97, 0.98, 0.96),
     # written blind 2026-12-06 as real-looking logged chat (fragments, pinyin typos,
     # replies good in one respect and bad in another); unseen F1 .953/.926/.894/.834
     # with the rubric of commit 8389d09 (rules only); no_blame misses studied 2026-12-06
     # (third session)
-    "holdout29_replies.jsonl": (0.97, 0.97, 0.96, 0.93),
+    "holdout29_replies.jsonl": (0.98, 0.98, 0.99, 0.96),
     # written blind 2026-12-06 (third session; hard cases for keyword matching, 45%
     # Simplified, 20% Traditional, 20% English, 15% code-switched); unseen F1
     # .964/.937/.890/.867 with the rules of commit 57217af, .976/.943/.942/.907 with the
     # learned model of 4b8f4bb as well (never trained on it); not studied
-    "holdout30_replies.jsonl": (0.97, 0.97, 0.94, 0.93),
+    "holdout30_replies.jsonl": (0.98, 0.97, 0.96, 0.97),
     # written blind the same day, imitating agents of many shops and platforms; unseen F1
     # .957/.917/.888/.878 with the rules of commit 57217af, .969/.960/.908/.936 with the
     # learned model of 4b8f4bb as well; not studied
-    "holdout31_replies.jsonl": (0.97, 0.96, 0.94, 0.95),
+    "holdout31_replies.jsonl": (0.97, 0.97, 0.97, 0.97),
     # written blind the same day as a QA sample of trainee agents' first month; unseen F1
     # .981/.868/.856/.824 with the rules of commit 57217af, .990/.903/.901/.884 with the
     # learned model of 4b8f4bb as well; not studied
-    "holdout32_replies.jsonl": (0.99, 0.93, 0.91, 0.91),
+    "holdout32_replies.jsonl": (0.99, 0.94, 0.95, 0.96),
     # written blind the same day: 30 complaints, ten replies each; unseen F1
     # .981/.953/.893/.855 with the rules of commit 57217af, .991/.960/.932/.888 with the
     # learned model of 4b8f4bb as well; not studied
-    "holdout33_replies.jsonl": (0.99, 0.97, 0.93, 0.89),
+    "holdout33_replies.jsonl": (0.99, 0.97, 0.96, 0.93),
     # written blind 2026-12-06 (fourth session) as terse real-agent chat (fragments, 亲,
     # 工单, typos); unseen F1 .940/.893/.938/.872 with the rules of commit 1e0891b,
     # .955/.945/.943/.935 with its learned model as well; not studied
-    "holdout36_replies.jsonl": (0.96, 0.96, 0.97, 0.97),
+    "holdout36_replies.jsonl": (0.97, 0.96, 0.97, 0.99),
     # written blind the same day: long polished replies with the deciding detail buried
     # mid-reply; unseen .942/.934/.883/.852 (rules of 1e0891b), .962/.967/.912/.910 with
     # its model; its review-conditional remedies led to RM109/RI002 (a general rule:
@@ -227,41 +227,41 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # written blind the same day: Taiwan and Hong Kong Traditional, marketplace English,
     # code-switching; unseen .934/.926/.912/.856 (rules of 1e0891b), .958/.954/.945/.922
     # with its model; not studied
-    "holdout38_replies.jsonl": (0.97, 0.97, 0.96, 0.97),
+    "holdout38_replies.jsonl": (0.97, 0.97, 0.97, 0.97),
     # written blind the same day as minimal pairs (a few words flip one label); unseen
     # .986/.929/.942/.905 (rules of 1e0891b), .983/.967/.974/.945 with its model
-    "holdout39_replies.jsonl": (0.98, 0.98, 0.99, 0.98),
+    "holdout39_replies.jsonl": (0.99, 0.98, 0.99, 0.98),
     # written blind the same day, 31% public review replies; unseen .957/.944/.940/.857
     # with the rules of commit ad931ea, .966/.978/.983/.922 with the model of d0f1f59
-    "holdout40_replies.jsonl": (0.97, 0.98, 1.00, 0.96),
+    "holdout40_replies.jsonl": (0.97, 0.98, 1.00, 0.97),
     # written blind the same day across verticals (food delivery, travel, top-ups,
     # subscriptions, repairs, pets); unseen .965/.911/.930/.834 (rules of ad931ea),
     # .975/.958/.953/.892 with the model of d0f1f59
-    "holdout41_replies.jsonl": (0.98, 0.98, 0.97, 0.95),
+    "holdout41_replies.jsonl": (0.98, 0.98, 0.98, 0.96),
     # written blind the same day as scripted agents (话术 templates, closings) beside blunt
     # ones; unseen .940/.952/.955/.836 (rules of ad931ea), .950/.957/.969/.892 with the
     # model of d0f1f59
-    "holdout42_replies.jsonl": (0.96, 0.97, 0.98, 0.94),
+    "holdout42_replies.jsonl": (0.96, 0.97, 0.99, 0.95),
     # written blind the same day, English-heavy (Singlish, Manglish, Hong Kong English);
     # unseen .940/.901/.940/.848 (rules of ad931ea), .959/.946/.971/.930 with the model
     # of d0f1f59
-    "holdout43_replies.jsonl": (0.95, 0.97, 0.99, 0.97),
+    "holdout43_replies.jsonl": (0.96, 0.97, 0.99, 0.98),
     # sealed: written blind 2026-12-06 (fourth session) as first-week trainees answering
     # escalating buyers; measured unseen with the scorer of commit e9ae970 at
     # .973/.969/.957/.922 (rules alone .951/.944/.924/.840); never trained on, not studied
-    "holdout44_replies.jsonl": (0.97, 0.96, 0.95, 0.92),
+    "holdout44_replies.jsonl": (0.97, 0.97, 0.95, 0.92),
     # sealed: written blind the same day, cross-border and after-sales cases on many
     # platforms; unseen with the scorer of e9ae970 at .961/.940/.952/.942 (rules alone
     # .955/.892/.920/.872); never trained on, not studied
-    "holdout45_replies.jsonl": (0.96, 0.94, 0.95, 0.94),
+    "holdout45_replies.jsonl": (0.96, 0.94, 0.95, 0.95),
     # sealed: written blind the same day, emotional and sensitive cases (ruined gifts,
     # allergies, children, pets); unseen with the scorer of e9ae970 at .951/.978/.987/.910
     # (rules alone .933/.943/.928/.851); never trained on, not studied
-    "holdout46_replies.jsonl": (0.95, 0.97, 0.98, 0.90),
+    "holdout46_replies.jsonl": (0.95, 0.98, 0.98, 0.91),
     # sealed: written blind the same day on the exact boundaries of CRITERIA.md, both
     # sides; unseen with the scorer of e9ae970 at .970/.969/.982/.951 (rules alone
     # .933/.934/.959/.874); never trained on, not studied
-    "holdout47_replies.jsonl": (0.97, 0.96, 0.98, 0.95),
+    "holdout47_replies.jsonl": (0.97, 0.96, 0.98, 0.96),
     # written blind 2026-12-06 (fifth session) as social and live-stream commerce (宝子,
     # 家人们, Shopee 聊聊, TikTok Shop); measured unseen with the scorer of commit b9b0e6f
     # at .978/.970/.942/.935 (rules alone .971/.950/.922/.866), then trained on
@@ -319,11 +319,11 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the
     # learned model never trains on it and its errors are not studied
-    "holdout34_replies.jsonl": (0.99, 0.97, 0.95, 0.88),
+    "holdout34_replies.jsonl": (0.99, 0.98, 0.97, 0.92),
     # sealed: written blind the same day from real-looking logs of shops on many
     # platforms; unseen with the scorer of 9cf899d at .981/.941/.960/.923 (rules alone
     # .964/.920/.930/.875); never trained on, not studied
-    "holdout35_replies.jsonl": (0.98, 0.94, 0.95, 0.92),
+    "holdout35_replies.jsonl": (0.98, 0.94, 0.95, 0.93),
 }
 
 
