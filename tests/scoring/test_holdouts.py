@@ -72,6 +72,10 @@ trained on and their errors not studied. Pooled, the session's final scorer
 read them at .969/.965/.980/.939 and its starting scorer (21e910b) at
 .968/.965/.980/.939: on text nothing was fitted to, the session's rules moved
 apology by .001 and nothing else.
+
+In the seventh session (2026-12-07) two more, holdout64-65, were written and
+measured unseen with the scorer of 4450f12, nothing changed for them:
+.964/.977/.973/.937 pooled (rules alone .947/.945/.944/.842). Sealed too.
 """
 
 from __future__ import annotations
@@ -338,6 +342,16 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # matching on every criterion; unseen with the scorer of eba48a3 at
     # .971/.962/.991/.942 (rules alone .951/.934/.978/.847; 21e910b: .967/.962/.991/.942)
     "holdout63_replies.jsonl": (0.97, 0.96, 0.99, 0.94),
+    # sealed: written blind 2026-12-07 (seventh session), responsibility and
+    # defensiveness (minimising, policy, hinted misuse, hand-offs, and as many innocent
+    # look-alikes); unseen with the scorer of 4450f12 at .958/.979/.979/.924 (rules
+    # alone .943/.943/.961/.833)
+    "holdout64_replies.jsonl": (0.95, 0.97, 0.97, 0.92),
+    # sealed: written blind the same day, after-sales work on an ordinary day
+    # (returns, warranty, repairs, late refunds) in mainland China, Taiwan, Hong Kong
+    # and English-speaking markets; unseen with the scorer of 4450f12 at
+    # .971/.975/.966/.949 (rules alone .950/.948/.927/.850)
+    "holdout65_replies.jsonl": (0.97, 0.97, 0.96, 0.94),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the
