@@ -53,3 +53,20 @@ def test_files_follow_the_published_schema(path):
     assert first == f"# yaml-language-server: $schema=../../schema/{name}.schema.json"
     data = loader.read_doc(path).data
     jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
+
+
+def test_every_order_field_of_the_built_in_scenarios_has_a_label_in_both_languages():
+    """The briefing card shows a field the catalog does not know by its own key
+    ("teapot_value"), English in the middle of a Chinese screen: the built-in
+    scenarios name every field they use in both catalogs."""
+    from simulator import i18n
+
+    zh, en = i18n.catalog("zh"), i18n.catalog("en")
+    missing = sorted(
+        f"{sid}: {key}"
+        for sid, s in LIB.scenarios.items()
+        for key in s.order
+        if key != "currency"
+        and not (f"briefing.order.{key}" in zh and f"briefing.order.{key}" in en)
+    )
+    assert missing == []
