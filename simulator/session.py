@@ -17,6 +17,7 @@ from typing import Any
 
 from scoring import score_conversation, score_reply
 from scoring.model import ConversationResult, Message, RemedyOffer, ReplyResult
+from simulator.i18n import catalog
 from simulator.scenario import Check, Policy, Scenario
 
 SLOW_MOOD = 10
@@ -92,11 +93,15 @@ def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
         ok = kind in allowed or kind in ALWAYS_ALLOWED
         if kind == "return":
             ok = ok or bool({"refund", "exchange", "partial_refund"} & allowed.keys())
+        if kind == "shop_pays_postage":
+            # the card's "return postage: the shop pays" already promises it
+            ok = ok or policy.return_postage == "shop"
         if not ok:
+            zh, en = _remedy_names(kind)
             out.append(
                 Message(
-                    f"承诺了店铺政策不允许的补救:{kind}",
-                    f"Offered a remedy the policy does not allow: {kind}",
+                    f"承诺了店铺政策不允许的补救:{zh}",
+                    f"Offered a remedy the policy does not allow: {en}",
                 )
             )
     caps = [allowed[k] for k in offer.types if allowed.get(k) is not None]
@@ -111,6 +116,14 @@ def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
                     )
                 )
     return out
+
+
+def _remedy_names(kind: str) -> tuple[str, str]:
+    """A remedy type as the policy card names it, in Chinese and in English
+    (lower case, to run on in a sentence); the type itself if unnamed."""
+    key = f"briefing.remedy.{kind}"
+    zh, en = catalog("zh").get(key, kind), catalog("en").get(key, kind)
+    return zh, en[:1].lower() + en[1:]
 
 
 def reply_facts(

@@ -99,6 +99,25 @@ def test_a_reissued_document_is_a_remedy_any_policy_allows():
     assert policy_breaches(reship, refund_only)  # the same card still refuses a reship
 
 
+def test_paying_postage_is_within_a_card_on_which_the_shop_pays_it():
+    """A card that says the shop pays return postage already promises the
+    postage; a breach names the remedy as the card does, not by its YAML key."""
+    offer = remedy_offer("今天给您补发一件,运费我们承担")
+    assert offer.types == ("reship", "shop_pays_postage") and offer.committed
+    shop_pays = Policy(allowed={"refund": 50.0, "reship": None}, return_postage="shop", notes=None)
+    assert policy_breaches(offer, shop_pays) == []
+    buyer_pays = Policy(allowed={"refund": 50.0}, return_postage="buyer", notes=None)
+    breaches = policy_breaches(offer, buyer_pays)
+    assert [m.zh for m in breaches] == [
+        "承诺了店铺政策不允许的补救:补发",
+        "承诺了店铺政策不允许的补救:店铺承担运费",
+    ]
+    assert [m.en for m in breaches] == [
+        "Offered a remedy the policy does not allow: reship",
+        "Offered a remedy the policy does not allow: shop pays postage",
+    ]
+
+
 def test_a_rebooked_visit_is_a_remedy_any_policy_allows():
     """An installation or repair visit booked again at a stated time is a committed
     remedy of type revisit; like a reissued invoice, no policy card needs to list it."""
