@@ -78,7 +78,7 @@ async def test_a_perfect_line(tmp_path: Path) -> None:
         drill = await open_drill(app, pilot, "chat-zh-hans")
         assert drill.round is not None and drill.round.current == "opening"
         assert "买家刚进店" in static_text(app, "#drill-situation")
-        assert static_text(app, "#drill-points") == "要点： · 问好  · 报上自己的名字  · 询问需要"
+        assert static_text(app, "#drill-points") == "要点： · 问好  · 说明自己是客服  · 询问需要"
         clock.advance(12)
         await answer(app, pilot, OPENING)
         assert drill.result is not None and drill.result.passed and drill.result.exact
@@ -102,7 +102,7 @@ async def test_a_line_missing_a_key_point(tmp_path: Path) -> None:
         assert drill.result is not None and not drill.result.passed
         assert static_text(app, "#drill-verdict").startswith("✗ 再练练")
         points = static_text(app, "#drill-points")
-        assert "✓ 问好" in points and "✓ 报上自己的名字" in points and "✗ 询问需要" in points
+        assert "✓ 问好" in points and "✓ 说明自己是客服" in points and "✗ 询问需要" in points
         marked = content(app, "#drill-marked")
         assert "〔缺：请问有什么可以帮您〕" in marked.plain
         assert MISSING_STYLE in span_styles(marked, "请问有什么可以帮您")
