@@ -27,11 +27,14 @@ def label_of(t: Translate, key: str) -> str:
 
 
 def value_text(value: Any) -> str:
-    """An order value as one line: lists joined, mappings as ``k: v``."""
+    """An order value as one line: lists joined, mappings as ``k: v``, whole
+    numbers without a trailing ``.0``."""
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(value_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # "price: 89.00" reads back as 89.0: show 89
     return str(value)
 
 
