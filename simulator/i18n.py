@@ -11,7 +11,7 @@ separate files so each screen's strings live beside each other.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -106,6 +106,13 @@ class Translator:
     def next_lang(self) -> str:
         """The language after the current one, in the order zh -> zh-Hant -> en."""
         return LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
+
+
+def label_of(t: Callable[..., str], key: str) -> str:
+    """The catalog label ``key``, or else its last part made readable
+    (``promise_made`` -> "promise made"), so a name no catalog holds still reads."""
+    text = t(key)
+    return text if text != key else key.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def normalize_lang(value: str | None) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from scoring import score_conversation, score_reply
 from scoring.model import ConversationResult, Message, RemedyOffer, ReplyResult
-from simulator.i18n import catalog
+from simulator.i18n import Translator, label_of
 from simulator.scenario import Check, Policy, Scenario
 
 SLOW_MOOD = 10
@@ -120,9 +120,9 @@ def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
 
 def _remedy_names(kind: str) -> tuple[str, str]:
     """A remedy type as the policy card names it, in Chinese and in English
-    (lower case, to run on in a sentence); the type itself if unnamed."""
+    (lower case, to run on in a sentence)."""
     key = f"briefing.remedy.{kind}"
-    zh, en = catalog("zh").get(key, kind), catalog("en").get(key, kind)
+    zh, en = label_of(Translator("zh"), key), label_of(Translator("en"), key)
     return zh, en[:1].lower() + en[1:]
 
 

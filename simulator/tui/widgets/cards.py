@@ -13,17 +13,12 @@ from typing import Any
 from rich.text import Text
 
 from scoring.feedback import localize
+from simulator.i18n import label_of
 from simulator.scenario import Scenario
 from simulator.tui.widgets.mood import mood_band
 
 Translate = Callable[..., str]
 LABEL_STYLE = "bold"
-
-
-def label_of(t: Translate, key: str) -> str:
-    """The catalog label ``key``, or else its last part made readable (``promise_made``)."""
-    text = t(key)
-    return text if text != key else key.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def value_text(value: Any) -> str:
