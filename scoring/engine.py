@@ -50,6 +50,29 @@ class _Raw:
         self.end = end
 
 
+def _target(hit: _Raw, text: str) -> str | None:
+    """Whom a hit blames: the rule's target; for a rule that reads the party
+    from its words, the first party the matched text names, else the party
+    named nearest to it in the same sentence ("快递慢了,您自己去问吧")."""
+    rule = hit.rule
+    parties = rule.parties
+    if parties is None:
+        return rule.target
+    named = parties.search(text, hit.start, hit.end)
+    if named is None:
+        lo = max(text.rfind(c, 0, hit.start) for c in _SENTENCE_ENDS) + 1
+        ends = [i for c in _SENTENCE_ENDS if (i := text.find(c, hit.end)) >= 0]
+        named = min(
+            parties.finditer(text, lo, min(ends, default=len(text))),
+            key=lambda m: m.start() - hit.end if m.start() >= hit.end else hit.start - m.end(),
+            default=None,
+        )
+    return named.lastgroup if named else rule.target
+
+
+_SENTENCE_ENDS = "。.!?;\n"
+
+
 def detect_lang(norm: Normalized) -> str:
     """zh, zh-Hant or en, from the reply's own characters."""
     latin_words = len(_LATIN_WORD.findall(norm.text))
@@ -209,7 +232,7 @@ def _finding(
         text=norm.original[start:end],
         message=r.message,
         fix=r.fix,
-        target=r.target,
+        target=_target(hit, norm.text),
         remedy_type=r.remedy_type,
         specific=r.specific,
     )
@@ -369,7 +392,7 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     offer = remedy_mod.extract(norm, concrete, specifics, costs)
     # Blame the learned model cleared names no target (scenario checks read them).
     blamed = costs if not criteria["no_blame"] else []
-    targets = tuple(dict.fromkeys(h.rule.target for h in blamed if h.rule.target))
+    targets = tuple(dict.fromkeys(t for h in blamed if (t := _target(h, norm.text))))
     return _Judged(norm, criteria, tuple(findings), canned, offer, targets, detect_lang(norm))
 
 

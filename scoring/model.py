@@ -64,6 +64,10 @@ class Rule:
     channels: tuple[str, ...] = CHANNELS
     soft: bool = False
     target: str | None = None
+    # For a rule whose patterns name more than one party ("您联系快递/平台吧"):
+    # the file's ``parties`` as one regex with a group per target. The party
+    # the hit names first is its target; ``target`` when it names none.
+    parties: Any = field(default=None, compare=False, hash=False)
     remedy_type: str | None = None
     specific: str | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

@@ -69,11 +69,11 @@ REMEDY_TYPES = (
     "reissue",
     "revisit",
 )
-RULE_FILE_KEYS = {"criterion", "guards", "rules"}
+RULE_FILE_KEYS = {"criterion", "guards", "parties", "rules"}
 RULE_KEYS = {
     "id", "kind", "level", "message", "fix", "phrases", "typos", "patterns", "first",
     "then", "within", "same_clause", "not_after", "not_before", "soft", "target",
-    "remedy_type", "specific", "channels", "examples", "scope",
+    "named_party", "remedy_type", "specific", "channels", "examples", "scope",
 }  # fmt: skip
 SETTINGS_KEYS = {"weights", "response_target_s", "template", "canned_replies"}
 _RULE_ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
@@ -155,6 +155,7 @@ def _parse_rule(
     homophones: Mapping[str, str],
     problems: list[YamlProblem],
     lazy: bool = False,
+    parties: re.Pattern[str] | None = None,
 ) -> CompiledRule | None:
     if not isinstance(raw, dict):
         problems.append(doc.problem(path, "a rule must be a mapping"))
@@ -189,6 +190,16 @@ def _parse_rule(
     earn_guards = guards if level == "earn" else {}
     not_after = _str_list(doc, (*path, "not_after"), raw.get("not_after"), problems)
     not_before = _str_list(doc, (*path, "not_before"), raw.get("not_before"), problems)
+    named_party = raw.get("named_party", False)
+    if not isinstance(named_party, bool):
+        problems.append(doc.problem((*path, "named_party"), "must be true or false"))
+    elif named_party and parties is None:
+        problems.append(
+            doc.problem(
+                (*path, "named_party"),
+                "needs 'parties' (blame target: patterns) at the top of the file",
+            )
+        )
     if len(problems) > before or kind is None or level is None:
         return None
     try:
@@ -215,6 +226,7 @@ def _parse_rule(
         channels=channels,
         soft=bool(raw.get("soft", False)),
         target=_choice(doc, (*path, "target"), raw.get("target"), TARGETS, problems, "target"),
+        parties=parties if named_party else None,
         remedy_type=_choice(
             doc,
             (*path, "remedy_type"),
@@ -261,6 +273,7 @@ def _parse_rule_file(
     problems.extend(check_keys(doc, ("guards",), guards, {"not_after", "not_before"}))
     for key in ("not_after", "not_before"):
         _str_list(doc, ("guards", key), guards.get(key), problems)
+    parties = _parse_parties(doc, data.get("parties"), problems)
     rules = data.get("rules")
     if not isinstance(rules, list) or criterion is None:
         if not isinstance(rules, list):
@@ -269,15 +282,51 @@ def _parse_rule_file(
     out = []
     for i, raw in enumerate(rules):
         if partial and not (
-            isinstance(raw, dict) and (raw.get("level") == "cancel" or raw.get("target") in targets)
+            isinstance(raw, dict)
+            and (
+                raw.get("level") == "cancel"
+                or raw.get("target") in targets
+                or (
+                    raw.get("named_party") is True
+                    and parties is not None
+                    and not targets.isdisjoint(parties.groupindex)
+                )
+            )
         ):
             continue
         compiled = _parse_rule(
-            doc, ("rules", i), raw, criterion, guards, homophones, problems, lazy
+            doc, ("rules", i), raw, criterion, guards, homophones, problems, lazy, parties
         )
         if compiled:
             out.append(compiled)
     return out
+
+
+def _parse_parties(doc: YamlDoc, value: Any, problems: list[YamlProblem]) -> re.Pattern[str] | None:
+    """A rule file's ``parties``: blame target -> patterns naming that party,
+    as one regex with a named group per target (the leftmost name wins)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        problems.append(doc.problem(("parties",), "must map blame targets to lists of patterns"))
+        return None
+    groups = []
+    for name, patterns in value.items():
+        if _choice(doc, ("parties", name), name, TARGETS, problems, "target") is None:
+            continue
+        listed = _str_list(doc, ("parties", name), patterns, problems)
+        if not listed:
+            problems.append(doc.problem(("parties", name), "needs a non-empty list of patterns"))
+            continue
+        for pattern in listed:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problems.append(doc.problem(("parties", name), f"bad pattern {pattern!r}: {exc}"))
+                break
+        else:
+            groups.append(f"(?P<{name}>{'|'.join(f'(?:{p})' for p in listed)})")
+    return re.compile("|".join(groups)) if groups else None
 
 
 def _parse_settings(doc: YamlDoc, problems: list[YamlProblem]) -> dict[str, Any]:

@@ -103,6 +103,31 @@ def test_blame_targets_are_named():
     assert r.blame_targets == ("buyer",)
 
 
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        # A hand-off blames the party it sends the buyer to, not "a colleague".
+        ("不好意思,这是快递的问题,您自己联系快递吧", {"courier"}),
+        ("退款要找平台客服", {"platform"}),
+        ("請找蝦皮客服", {"platform"}),
+        ("您跟售后说吧", {"colleague"}),
+        ("有问题您找我们售后部门处理吧", {"colleague"}),
+        ("Please contact UPS directly", {"courier"}),
+        ("Please take it up with the carrier.", {"courier"}),
+        ("You'll need to contact Samsung for warranty.", {"manufacturer"}),
+        ("你去问你的开户行吧", {"third_party"}),
+        ("迟到的问题您跟安装公司投诉吧", {"third_party"}),
+        # Named in the same sentence, not in the words that hand off.
+        ("快递慢了,您自己去问吧", {"courier"}),
+        # ...but not from another sentence.
+        ("抱歉,快递那边晚了。您自己去问吧", {"colleague"}),
+        ("厂家那边一直拖着不给货 我们也催了好几次", {"manufacturer"}),
+    ],
+)
+def test_a_hand_off_names_the_party_it_sends_the_buyer_to(text, targets):
+    assert set(score_reply(text).blame_targets) == targets
+
+
 def test_remedy_details_are_extracted():
     r = score_reply("非常抱歉!退您二十元,并补发一件,单号SF1234567890,明天送到,运费我们出")
     offer = r.remedy

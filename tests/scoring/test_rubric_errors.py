@@ -95,3 +95,70 @@ def test_syntax_error_has_position():
     with pytest.raises(YamlError) as err:
         parse("a: [1, 2\nb: 3\n", "broken.yaml")
     assert str(err.value).startswith("broken.yaml:2:")
+
+
+HANDOFF = """criterion: no_blame
+parties:
+  courier: ['快递|飞鸽']
+  platform: ['平台']
+rules:
+  - id: ZZ002
+    kind: pattern
+    level: cost
+    target: colleague
+    named_party: true
+    patterns: ['您去找[^吧]{1,4}吧']
+    message: {zh: 甲, en: a}
+    fix: {zh: 乙, en: b}
+    examples: {match: [您去找快递吧], no_match: [好的]}
+"""
+
+
+def test_a_hand_off_rule_takes_its_target_from_the_party_it_names():
+    from scoring import score_reply
+
+    rubric = parse_rubric(_with("extra.yaml", HANDOFF))
+    assert score_reply("您去找快递吧", rubric=rubric).blame_targets == ("courier",)
+    assert score_reply("您去找平台吧", rubric=rubric).blame_targets == ("platform",)
+    # No party named: the rule's own target.
+    assert score_reply("您去找同事吧", rubric=rubric).blame_targets == ("colleague",)
+    # A party only this file's lexicon knows: the shipped hand-off rule that
+    # also matches names its default target, this rule the courier.
+    result = score_reply("您去找飞鸽吧", rubric=rubric)
+    assert {(f.rule, f.target) for f in result.findings} == {
+        ("ZZ002", "courier"),
+        ("NB015", "colleague"),
+    }
+    assert set(result.blame_targets) == {"courier", "colleague"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    named_party: true",
+            "    named_party: yes please",
+            "extra.yaml:10:5: must be true or false",
+        ),
+        (
+            "  courier: ['快递|飞鸽']",
+            "  postman: ['快递']",
+            "extra.yaml:3:3: unknown target 'postman'",
+        ),
+        ("  courier: ['快递|飞鸽']", "  courier: ['(快递']", "extra.yaml:3:3: bad pattern '(快递'"),
+        (
+            "  courier: ['快递|飞鸽']",
+            "  courier: []",
+            "extra.yaml:3:3: needs a non-empty list of patterns",
+        ),
+        (
+            "parties:\n  courier: ['快递|飞鸽']\n  platform: ['平台']\n",
+            "",
+            "extra.yaml:7:5: needs 'parties' (blame target: patterns)",
+        ),
+    ],
+)
+def test_bad_parties_are_reported_where_they_are(old, new, expected):
+    with pytest.raises(RubricError) as err:
+        parse_rubric(_with("extra.yaml", HANDOFF.replace(old, new)))
+    assert expected in str(err.value)
