@@ -76,6 +76,11 @@ apology by .001 and nothing else.
 In the seventh session (2026-12-07) two more, holdout64-65, were written and
 measured unseen with the scorer of 4450f12, nothing changed for them:
 .964/.977/.973/.937 pooled (rules alone .947/.945/.944/.842). Sealed too.
+
+In the eighth session (2026-12-07) two more, holdout66-67, were written blind and
+measured unseen with the scorer of 092f382 before anything was changed for them:
+.977/.969/.987/.943 pooled (rules alone .954/.932/.960/.879). They are the test
+sets of that session's retraining experiment, and sealed.
 """
 
 from __future__ import annotations
@@ -352,6 +357,15 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # and English-speaking markets; unseen with the scorer of 4450f12 at
     # .971/.975/.966/.949 (rules alone .950/.948/.927/.850)
     "holdout65_replies.jsonl": (0.97, 0.97, 0.96, 0.94),
+    # sealed: written blind 2026-12-07 (eighth session), apologies and explanations side
+    # by side ("sorry but", apologising for the feeling, closing formulas, quiet blame);
+    # unseen with the scorer of 092f382 at .982/.969/.978/.9398 (rules alone
+    # .950/.912/.960/.879)
+    "holdout66_replies.jsonl": (0.98, 0.96, 0.97, 0.93),
+    # sealed: written blind the same day, replies as agents type them in a busy shift
+    # (terse, merged messages, emoji, shorthand, canned openings, hand-offs); unseen with
+    # the scorer of 092f382 at .970/.969/.996/.947 (rules alone .960/.952/.960/.879)
+    "holdout67_replies.jsonl": (0.97, 0.96, 0.99, 0.94),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the

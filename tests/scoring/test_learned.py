@@ -197,6 +197,8 @@ def test_shipped_model_was_trained_on_the_current_labeled_files():
         "holdout63",
         "holdout64",
         "holdout65",
+        "holdout66",
+        "holdout67",
     )
     assert sorted(trained_on) == sorted(
         [p for p in labeled if not p.endswith(tuple(f"/{s}_replies.jsonl" for s in sealed))]
