@@ -42,7 +42,7 @@ _ADVICE = {
         'Ask for the buyer\'s account before solving, e.g. "Could you send me a photo of it?"',
     ),
     "remedy": Message(
-        "给出具体的补救:类型加金额、时间或谁付运费,例如「今天给您补发,运费我们承担」。",
+        "给出具体的补救:说明补救方式和金额、时间或谁付运费,例如「今天给您补发,运费我们承担」。",
         'Offer a concrete remedy with a specific: "We\'ll reship today at our cost."',
     ),
     "no_blame": Message(
@@ -78,9 +78,19 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2twp")
 
 
+# Where OpenCC's phrase table turns our wording into something else: 买家私信
+# ("message the buyer privately") came out as 買傢俬信 (傢俬: furniture), and
+# 公开回复 as 公開回復 (回復: restore) beside 回覆 (reply) everywhere else.
+_HANT_FIXES = (("傢俬", "家私"), ("回復", "回覆"))
+
+
 @lru_cache(maxsize=2048)
-def _to_traditional(text: str) -> str:
-    return _s2t().convert(text)
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional (Taiwan wording), as every zh-Hant text is made."""
+    converted = _s2t().convert(text)
+    for wrong, right in _HANT_FIXES:
+        converted = converted.replace(wrong, right)
+    return converted
 
 
 def localize(message: Message, lang: str) -> str:
@@ -88,7 +98,7 @@ def localize(message: Message, lang: str) -> str:
     if lang == "en":
         return message.en
     if lang == "zh-Hant":
-        return _to_traditional(message.zh)
+        return to_traditional(message.zh)
     return message.zh
 
 

@@ -157,7 +157,8 @@ def score(
     """Score agent replies: apology, listening, remedy, no blame, and more.
 
     FILES are JSONL chat logs (use - for standard input). Output has one line per
-    input line, in input order. Exit status is 1 if any line could not be scored.
+    input line, in input order (blank lines are skipped). Exit status is 1 if any
+    line could not be scored.
     """
     if text is not None:
         if files:
@@ -175,7 +176,7 @@ def score(
             raise click.FileError(name, hint="not readable (permission denied)")
     with open_output(out_path) as out:
         fmt = fmt or ("table" if out.isatty() else "jsonl")
-        writer = output.writer(fmt, out, lang)
+        writer = output.writer(fmt, out, lang, bom=out_path is not None and out_path != "-")
         failed, total = 0, 0
         started = time.perf_counter()
         progress = _Progress(not quiet and sys.stderr.isatty(), files)
@@ -185,7 +186,7 @@ def score(
                 if outcome.error:
                     failed += 1
                     click.echo(f"{_display(name)}:{outcome.line}: {outcome.error}", err=True)
-                writer.write(outcome)
+                writer.write(outcome, _display(name))
                 progress.tick(total)
         writer.close()
         progress.done()

@@ -70,10 +70,9 @@ def catalog(lang: str) -> dict[str, str]:
         raise CatalogError(f"unknown UI language {lang!r}; choose one of {', '.join(LANGS)}")
     if lang != "zh-Hant":
         return _read_dir(lang)
-    import opencc
+    from scoring.feedback import to_traditional
 
-    convert = opencc.OpenCC("s2twp").convert
-    derived = {k: convert(v) for k, v in _read_dir("zh").items()}
+    derived = {k: to_traditional(v) for k, v in _read_dir("zh").items()}
     derived.update(_read_dir("zh-Hant"))
     return derived
 

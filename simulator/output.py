@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
 from typing import IO, Any
 
 from scoring.feedback import CRITERION_NAMES, localize
-from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, ReplyResult
+from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, REVIEW_CRITERIA, ReplyResult
 from simulator.qa import Outcome
 
-CSV_COLUMNS = ("id", "score", *CONVERSATION_CRITERIA, "replies", "first_problem", "error")
+# Every check a conversation can have; the review-reply ones are blank for chats.
+ALL_CRITERIA = (*CONVERSATION_CRITERIA, *REVIEW_CRITERIA)
+CSV_COLUMNS = ("id", "score", *ALL_CRITERIA, "replies", "first_problem", "error", "file", "line")
+# Spreadsheet programs read a CSV file as UTF-8 only when it starts with a BOM
+# (kefu report writes one too); a pipe gets none, so other tools see plain CSV.
+BOM = "\ufeff"
 
 
 class JsonlWriter:
@@ -19,7 +25,12 @@ class JsonlWriter:
     def __init__(self, out: IO[str]) -> None:
         self.out = out
 
-    def write(self, outcome: Outcome) -> None:
+    def write(self, outcome: Outcome, source: str = "") -> None:
+        if outcome.error and source:
+            # Which file a failed line came from, when several are scored at once.
+            self.out.write(json.dumps({"file": source, **outcome.record}, ensure_ascii=False))
+            self.out.write("\n")
+            return
         self.out.write(outcome.text + "\n")
 
     def close(self) -> None:
@@ -29,22 +40,26 @@ class JsonlWriter:
 class CsvWriter:
     """A row per conversation: score, 1/0 per criterion, and the first problem."""
 
-    def __init__(self, out: IO[str]) -> None:
+    def __init__(self, out: IO[str], bom: bool = False) -> None:
         self.out = out
         self.csv = csv.writer(out)
+        if bom:
+            out.write(BOM)
         self.csv.writerow(CSV_COLUMNS)
 
-    def write(self, outcome: Outcome) -> None:
+    def write(self, outcome: Outcome, source: str = "") -> None:
         rec = outcome.record
+        where = [source, outcome.line]
         if outcome.error:
-            self.csv.writerow(
-                [rec.get("id"), "", *[""] * len(CONVERSATION_CRITERIA), "", "", outcome.error]
-            )
+            blank = [""] * len(ALL_CRITERIA)
+            self.csv.writerow([rec.get("id"), "", *blank, "", "", outcome.error, *where])
             return
         crit = rec["criteria"]
-        flags = [int(crit[c]["passed"]) if c in crit else "" for c in CONVERSATION_CRITERIA]
+        flags = [int(crit[c]["passed"]) if c in crit else "" for c in ALL_CRITERIA]
         problem = next((line for line in rec["feedback"] if line.startswith("✗")), "")
-        self.csv.writerow([rec["id"], rec["score"], *flags, len(rec["replies"]), problem, ""])
+        self.csv.writerow(
+            [rec["id"], rec["score"], *flags, len(rec["replies"]), problem, "", *where]
+        )
 
     def close(self) -> None:
         self.out.flush()
@@ -56,22 +71,26 @@ class TableWriter:
     def __init__(self, out: IO[str], lang: str | None) -> None:
         self.out = out
         self.lang = lang or "zh"
-        heads = [CRITERION_NAMES[c].pick(self.lang) for c in CONVERSATION_CRITERIA]
-        self.out.write(_row(["id", "score", *heads]) + "\n")
+        heads = [localize(CRITERION_NAMES[c], self.lang) for c in ALL_CRITERIA]
+        # Each column as wide as its heading, so the marks sit under it.
+        self.widths = [14, 6, *(max(_width(h), 3) for h in heads)]
+        self.out.write(self._row(["id", "score", *heads]) + "\n")
 
-    def write(self, outcome: Outcome) -> None:
+    def _row(self, cells: list[str]) -> str:
+        first, *rest = cells
+        padded = [_pad(c, w) for c, w in zip(rest, self.widths[1:], strict=False)]
+        return (_pad(first[:14], 14) + " " + " ".join(padded + rest[len(padded) :])).rstrip()
+
+    def write(self, outcome: Outcome, source: str = "") -> None:
         rec = outcome.record
         if outcome.error:
             ident = rec.get("id")
-            self.out.write(
-                _row(
-                    [f"line {rec['line']}" if ident is None else str(ident), "ERROR", outcome.error]
-                )
-                + "\n"
-            )
+            label = f"line {rec['line']}" if ident is None else str(ident)
+            self.out.write(self._row([label, "ERROR", outcome.error]) + "\n")
             return
-        marks = ["✓" if rec["criteria"][c]["passed"] else "✗" for c in CONVERSATION_CRITERIA]
-        self.out.write(_row([str(rec["id"]), str(rec["score"]), *marks]) + "\n")
+        crit = rec["criteria"]
+        marks = [("✓" if crit[c]["passed"] else "✗") if c in crit else "·" for c in ALL_CRITERIA]
+        self.out.write(self._row([str(rec["id"]), str(rec["score"]), *marks]) + "\n")
         for line in rec["feedback"]:
             if line.startswith("✗"):
                 self.out.write(f"      {line}\n")
@@ -89,15 +108,10 @@ def _pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - _width(text))
 
 
-def _row(cells: list[str]) -> str:
-    first, *rest = cells
-    return _pad(first[:14], 14) + " " + " ".join(_pad(c, 10) for c in rest).rstrip()
-
-
-def writer(fmt: str, out: IO[str], lang: str | None) -> Any:
-    """The writer for ``fmt`` (jsonl, csv or table)."""
+def writer(fmt: str, out: IO[str], lang: str | None, *, bom: bool = False) -> Any:
+    """The writer for ``fmt`` (jsonl, csv or table); ``bom``: a CSV file for spreadsheets."""
     if fmt == "csv":
-        return CsvWriter(out)
+        return CsvWriter(out, bom)
     if fmt == "table":
         return TableWriter(out, lang)
     return JsonlWriter(out)

@@ -1,0 +1,121 @@
+"""`kefu score`'s CSV and table: every check a conversation has, each mark under
+its heading in every UI language, a BOM on a CSV file for spreadsheets, and
+where a failed line came from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from simulator.cli import main
+
+REVIEW = {
+    "id": "r1",
+    "channel": "review_reply",
+    "turns": [
+        {"role": "buyer", "text": "差评,东西是坏的"},
+        {"role": "agent", "text": "您好,您的电话13812345678我们已经记下,明天联系您。"},
+    ],
+}
+CHAT = {
+    "id": "c1",
+    "turns": [
+        {"role": "buyer", "text": "杯子碎了"},
+        {"role": "agent", "text": "非常抱歉!方便拍张照片吗?今天给您补发,运费我们出。"},
+    ],
+}
+
+
+def _log(tmp_path: Path, *rows: object) -> Path:
+    path = tmp_path / "log.jsonl"
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["score", *args, "-q"])
+    return result.exit_code, result.output
+
+
+def test_csv_file_has_a_bom_and_the_review_reply_checks(tmp_path):
+    out = tmp_path / "out.csv"
+    code, _ = _run(str(_log(tmp_path, REVIEW, CHAT)), "--format", "csv", "-o", str(out))
+    assert code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    import csv
+
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0]["id"] == "r1"
+    assert rows[0]["no_private_data"] == "0"  # the phone number in a public reply
+    assert rows[0]["formal_register"] == "1"
+    assert rows[1]["no_private_data"] == ""  # a chat has no such check
+    assert (rows[0]["file"], rows[0]["line"], rows[1]["line"]) == (
+        str(tmp_path / "log.jsonl"),
+        "1",
+        "2",
+    )
+
+
+def test_csv_on_standard_output_has_no_bom(tmp_path):
+    code, text = _run(str(_log(tmp_path, CHAT)), "--format", "csv")
+    assert code == 0 and text.startswith("id,score,")
+
+
+def test_a_failed_line_names_its_file_in_csv_and_jsonl(tmp_path):
+    log = _log(tmp_path, CHAT, '{"id": "x"')
+    code, text = _run(str(log), "--format", "jsonl")
+    assert code == 1
+    # (the runner mixes in standard error's "FILE:LINE: ..." line)
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    error = records[1]
+    assert (error["file"], error["line"]) == (str(log), 2)
+    code, text = _run(str(log), "--format", "csv")
+    rows = [line for line in text.splitlines() if line.startswith(",")]
+    assert rows[-1].split(",")[-2:] == [str(log), "2"] and "broken JSON" in rows[-1]
+
+
+def _columns(line: str) -> list[int]:
+    """Terminal column where each space-separated cell starts (CJK take two)."""
+    import unicodedata
+
+    starts, col, prev = [], 0, " "
+    for ch in line:
+        if ch != " " and prev == " ":
+            starts.append(col)
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        prev = ch
+    return starts
+
+
+def test_table_marks_sit_under_their_headings_in_every_language(tmp_path):
+    log = str(_log(tmp_path, REVIEW))
+    for lang, heading in (
+        ("zh", "不泄露隐私"),
+        ("zh-Hant", "不洩露隱私"),
+        ("en", "No private data"),
+    ):
+        code, text = _run(log, "--format", "table", "--lang", lang)
+        assert code == 0
+        head, row = text.splitlines()[:2]
+        assert heading in head
+        # English headings have spaces: take where each criterion's heading starts.
+        marks = [c for c, ch in zip(_columns(row), row.split(), strict=True) if ch in "✓✗·"]
+        assert len(marks) == 9
+        for col in marks:
+            assert _columns(head).count(col) == 1, (lang, head, row)
+
+
+def test_traditional_feedback_avoids_openccs_misreadings(tmp_path):
+    code, text = _run(str(_log(tmp_path, REVIEW)), "--format", "table", "--lang", "zh-Hant")
+    assert code == 0
+    # 买家私信 once came out as 買傢俬信 (furniture), 公开回复 as 公開回復 (restore).
+    assert "請買家私信" in text and "公開回覆" in text
+    assert "傢俬" not in text and "回復" not in text
