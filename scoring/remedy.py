@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from scoring.kinds import units
 from scoring.model import Amount, RemedyOffer
 from scoring.normalize import Normalized
 
@@ -83,7 +84,7 @@ def extract(
     norm: Normalized, concrete: Sequence[Any], specifics: Sequence[Any], costs: Sequence[Any]
 ) -> RemedyOffer:
     """Build a RemedyOffer from the engine's surviving hits."""
-    types = tuple(dict.fromkeys(h.rule.remedy_type for h in concrete if h.rule.remedy_type))
+    types = tuple(dict.fromkeys(h.rule.remedy_type for h in _named(norm.text, concrete)))
     amounts, times, tracking = [], [], []
     payer = None
     for h in specifics:
@@ -110,6 +111,30 @@ def extract(
         tracking=tuple(dict.fromkeys(tracking)),
         committed=bool(concrete),
     )
+
+
+# A word for compensation in the same clause as a coupon or gift names that
+# coupon or gift ("5元优惠券是我能给到的最大补偿了", "补偿您一张优惠券"): it is
+# not a cash payout, which a policy card may forbid while allowing coupons.
+_IN_KIND = frozenset({"coupon", "gift"})
+
+
+def _named(text: str, concrete: Sequence[Any]) -> list[Any]:
+    """The remedy hits that name a type of their own."""
+    typed = [h for h in concrete if h.rule.remedy_type]
+    if not any(h.rule.remedy_type == "compensation" for h in typed) or not any(
+        h.rule.remedy_type in _IN_KIND for h in typed
+    ):
+        return typed
+    clauses = units(text, "clause")
+
+    def clause(pos: int) -> int:
+        return next((i for i, (s, e) in enumerate(clauses) if s <= pos < e), -1)
+
+    in_kind = {clause(h.start) for h in typed if h.rule.remedy_type in _IN_KIND}
+    return [
+        h for h in typed if not (h.rule.remedy_type == "compensation" and clause(h.start) in in_kind)
+    ]
 
 
 def buyer_gave_details(buyer_text: str) -> bool:

@@ -145,3 +145,26 @@ def test_buyer_paying_for_the_shops_mistake_is_no_remedy():
         "Sorry! Please pay the return postage first; we'll refund it once it arrives."
     )
     assert english.criteria["remedy"] and not english.criteria["no_blame"]
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        # A remedy refused in so many words is not offered; the coupon is, and the
+        # word for compensation beside it names the coupon, not a cash payout.
+        ("真的很抱歉,现金赔偿我这边没有权限,5元优惠券是我能给到的最大补偿了", ("coupon",)),
+        (
+            "I'm sorry, I can't make an exception on the refund, but I will send you a $10 coupon today",
+            ("coupon",),
+        ),
+        ("补偿您一张10元优惠券", ("coupon",)),
+        # Cash is still cash, with or without a refund beside it.
+        ("补偿您50元", ("compensation",)),
+        ("退款并补偿您50元", ("refund", "compensation")),
+    ],
+)
+def test_a_refused_remedy_is_not_offered(text: str, types: tuple[str, ...]):
+    assert remedy_offer(text).types == types
+    no_cash = Policy(allowed={"coupon": 10.0, "reship": None}, return_postage="buyer", notes=None)
+    if "coupon" in types and len(types) == 1:
+        assert policy_breaches(remedy_offer(text), no_cash) == []
