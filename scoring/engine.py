@@ -607,8 +607,9 @@ def _drop_accusing_questions(hits: list[_Raw], costs: list[_Raw], text: str) -> 
 def _drop_overlapping_earns(findings: list[Finding], rubric: Rubric) -> list[Finding]:
     """One piece of evidence per stretch of text: where earned findings of a
     criterion overlap, keep the most specific rule (the earlier in its file);
-    a cost lying within another cost of the same criterion and target (or
-    around it) is the same evidence twice, and only the earlier rule's stays."""
+    a cost lying within another cost of the same criterion (or around it) is
+    the same evidence twice, and only the earlier rule's stays (whom each rule
+    says it blames still counts in ``blame_targets``)."""
     order = rubric.rule_order
     kept: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.level != "earn", order.get(f.rule, 0), f.start)):
@@ -620,7 +621,6 @@ def _drop_overlapping_earns(findings: list[Finding], rubric: Rubric) -> list[Fin
         if f.level == "cost" and any(
             k.level == "cost"
             and k.criterion == f.criterion
-            and k.target == f.target
             and ((k.start <= f.start and f.end <= k.end) or (f.start <= k.start and k.end <= f.end))
             for k in kept
         ):

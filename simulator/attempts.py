@@ -61,4 +61,4 @@ def replayed_score(attempt: Attempt, scenario: Scenario) -> int:
     recorded before a rubric change can differ for that reason too.
     """
     session = session_from_attempt(attempt, scenario)
-    return score_after_hints(session.result().conversation.score, attempt.hints_used)
+    return score_after_hints(session.result().score, attempt.hints_used)

@@ -59,6 +59,24 @@ class SessionResult:
     checks: Mapping[str, bool]
     breaches: tuple[Message, ...]
 
+    @property
+    def failed_checks(self) -> int:
+        return sum(1 for passed in self.checks.values() if not passed)
+
+    @property
+    def distinct_breaches(self) -> int:
+        """Policy breaches, each counted once however often it was repeated."""
+        return len(set(self.breaches))
+
+    @property
+    def score(self) -> int:
+        """The conversation's score less CHECK_COST per failed must / must-not
+        check and BREACH_COST per policy breach: a reply that promises what the
+        shop's policy forbids, or does what the scenario says never to do,
+        cannot earn full marks however well it is worded."""
+        lost = CHECK_COST * self.failed_checks + BREACH_COST * self.distinct_breaches
+        return max(0, self.conversation.score - lost)
+
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         from scoring.feedback import localize
 
@@ -67,7 +85,8 @@ class SessionResult:
             "outcome": self.outcome,
             "summary": localize(self.summary, lang) if self.summary else None,
             "mood": self.mood,
-            "score": self.conversation.score,
+            "score": self.score,
+            "conversation_score": self.conversation.score,
             "criteria": {k: v.passed for k, v in self.conversation.criteria.items()},
             "checks": dict(self.checks),
             "policy_breaches": [localize(m, lang) for m in self.breaches],
@@ -75,11 +94,13 @@ class SessionResult:
         }
 
 
-HINT_COST = 5  # points off the conversation's score for each hint shown (practice mode)
+HINT_COST = 5  # points off the attempt's score for each hint shown (practice mode)
+CHECK_COST = 10  # points off for each of the scenario's must / must-not checks failed
+BREACH_COST = 10  # points off for each distinct promise the shop's policy forbids
 
 
 def score_after_hints(score: int, hints: int) -> int:
-    """The score recorded for an attempt: the conversation's, less HINT_COST per hint."""
+    """The score recorded for an attempt: ``SessionResult.score``, less HINT_COST per hint."""
     return max(0, score - HINT_COST * max(0, hints))
 
 

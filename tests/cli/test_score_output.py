@@ -119,3 +119,6 @@ def test_traditional_feedback_avoids_openccs_misreadings(tmp_path):
     # 买家私信 once came out as 買傢俬信 (furniture), 公开回复 as 公開回復 (restore).
     assert "請買家私信" in text and "公開回覆" in text
     assert "傢俬" not in text and "回復" not in text
+    from scoring.feedback import to_traditional
+
+    assert to_traditional("现金赔偿不在我的权限内,不是质量问题") == "現金賠償不在我的權限內,不是品質問題"

@@ -54,8 +54,8 @@ def _store_attempt(url: str, user: str, replies: list[str], start: float, **kw: 
 def team(home: Path) -> str:
     """alice (王小丽) and bob in @team, carol alone, boss a supervisor; four attempts.
 
-    alice: practice GOOD (95), practice BLAME (20, overridden to 50 by the
-    test that needs it), exam GOOD (95); bob: exam CONDITIONAL (40), first
+    alice: practice GOOD (95), practice BLAME (10 after a failed must check; overridden
+    to 50 by the test that needs it), exam GOOD (95); bob: exam CONDITIONAL (30), first
     reply after 60 s. The exam is basic-exam for @team, pass mark 80, 1 try.
     """
     assert kefu("user", "add", "boss", "--role", "supervisor").exit_code == 0
@@ -148,10 +148,10 @@ def test_override_needs_a_reason_and_a_supervisor(team: str):
     out = kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
     assert out.exit_code == 0
     assert out.stdout == (
-        f"attempt 2 (alice, {SCENARIO}): score 20 -> 50 by boss: buyer was abusive\n"
+        f"attempt 2 (alice, {SCENARIO}): score 10 -> 50 by boss: buyer was abusive\n"
     )
     rows = {r.split()[0]: r.split() for r in kefu("attempts").stdout.splitlines()[2:]}
-    assert rows["2"][-3:] == ["yes", "(was", "20)"] and rows["2"][-4] == "50"
+    assert rows["2"][-3:] == ["yes", "(was", "10)"] and rows["2"][-4] == "50"
     assert rows["1"][-1] == "95" and len(rows) == 4
     assert len(kefu("attempts", "--user", "bob").stdout.splitlines()) == 3
 
@@ -168,18 +168,18 @@ def test_report_numbers(team: str):
     assert alice["score_trend"] == -22.5 and alice["overridden"] == 1
     assert alice["criteria"]["timely_apology"]["rate"] == 0.6667
     assert alice["criteria"]["timely_apology"]["trend"] == -0.5
-    assert rep["totals"]["avg_score"] == 70.0 and rep["totals"]["avg_first_reply_s"] == 37.5
+    assert rep["totals"]["avg_score"] == 67.5 and rep["totals"]["avg_first_reply_s"] == 37.5
     assert rep["weakest"][0] == {"criterion": "timely_apology", "rate": 0.5, "passed": 2,
                                  "attempts": 4}  # fmt: skip
     assert [(r["rule"], r["attempts"], r["hits"]) for r in rep["failed_rules"]] == [
-        ("NB001", 1, 2), ("AP101", 1, 1), ("NB014", 1, 1)
+        ("NB001", 1, 2), ("AP101", 1, 1)
     ]  # fmt: skip
     assert [(o["attempt_id"], o["recorded_score"], o["new_score"], o["by"]) for o in
-            rep["overrides"]] == [(2, 20, 50, "boss")]  # fmt: skip
+            rep["overrides"]] == [(2, 10, 50, "boss")]  # fmt: skip
     exams = {e["user"]: e for e in rep["exams"]}
     assert exams["alice"]["best"][SCENARIO] == 95 and exams["alice"]["pass_mark"] == 80
     assert exams["alice"]["scenarios_passed"] == 1 and exams["alice"]["result"] == "in_progress"
-    assert exams["bob"]["best"][SCENARIO] == 40 and exams["bob"]["scenarios_passed"] == 0
+    assert exams["bob"]["best"][SCENARIO] == 30 and exams["bob"]["scenarios_passed"] == 0
     assert exams["bob"]["result"] == "failed" and not exams["bob"]["can_retry"]
     assert exams["bob"]["scenarios_total"] == 8 and "carol" not in exams
 
@@ -352,4 +352,4 @@ def test_attempts_verify_replays_the_stored_replies(team: str):
     assert out.exit_code == 1
     assert f"recorded a score their replies do not earn: {forged}" in out.stderr
     row = next(r for r in out.stdout.splitlines() if r.split()[0] == str(forged))
-    assert "DIFFERS: replay 20" in row
+    assert "DIFFERS: replay 10" in row

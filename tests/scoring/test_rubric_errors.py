@@ -123,12 +123,10 @@ def test_a_hand_off_rule_takes_its_target_from_the_party_it_names():
     # No party named: the rule's own target.
     assert score_reply("您去找同事吧", rubric=rubric).blame_targets == ("colleague",)
     # A party only this file's lexicon knows: the shipped hand-off rule that
-    # also matches names its default target, this rule the courier.
+    # also matches names its default target, this rule the courier. The
+    # evidence is shown once; both targets count.
     result = score_reply("您去找飞鸽吧", rubric=rubric)
-    assert {(f.rule, f.target) for f in result.findings} == {
-        ("ZZ002", "courier"),
-        ("NB015", "colleague"),
-    }
+    assert [(f.rule, f.target) for f in result.findings] == [("ZZ002", "courier")]
     assert set(result.blame_targets) == {"courier", "colleague"}
 
 

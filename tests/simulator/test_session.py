@@ -44,6 +44,34 @@ def test_a_promise_beyond_policy_is_flagged_even_when_the_buyer_is_pleased():
     assert s.result().breaches
 
 
+def test_breaches_and_failed_checks_cost_points():
+    """A perfectly worded reply that breaks the policy or a must-not check
+    cannot earn full marks: each distinct breach and each failed check costs
+    points, counted once however often it is repeated."""
+    from simulator.session import BREACH_COST, CHECK_COST
+
+    clean = Session(SCENARIO)
+    clean.submit(GOOD_1)
+    clean.submit(GOOD_2)
+    assert clean.result().score == clean.result().conversation.score
+
+    s = Session(SCENARIO)
+    s.submit(GOOD_1)
+    s.submit("是我们的错,今天给您全额退款并另退500元,明天到账")
+    res = s.result()
+    assert res.distinct_breaches >= 1
+    lost = BREACH_COST * res.distinct_breaches + CHECK_COST * res.failed_checks
+    assert res.score == max(0, res.conversation.score - lost) < res.conversation.score
+    assert res.to_dict()["score"] == res.score
+    assert res.to_dict()["conversation_score"] == res.conversation.score
+
+    prepay = Session(SCENARIO)
+    prepay.submit("非常抱歉发错了!麻烦您先垫付运费寄回来,我们收到后再寄42码给您")
+    res = prepay.result()
+    assert res.checks["no-prepay"] is False and res.failed_checks >= 1
+    assert res.score <= res.conversation.score - CHECK_COST
+
+
 def test_slow_reply_costs_mood_and_the_timely_apology():
     s = Session(SCENARIO, started_at=1000.0)
     e = s.submit(GOOD_1, at=1000.0 + 600)

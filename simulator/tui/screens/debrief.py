@@ -135,10 +135,10 @@ class DebriefScreen(KefuScreen):
     def _score_text(self) -> Text:
         r = self.result
         out = Text()
-        from simulator.session import score_after_hints
+        from simulator.session import BREACH_COST, CHECK_COST, score_after_hints
 
         hints = self.attempt.hints_used if self.attempt is not None else self.hints
-        score = score_after_hints(r.conversation.score, hints)
+        score = score_after_hints(r.score, hints)
         out.append(self.t("debrief.score", score=score), style="bold")
         if r.ending:
             outcome = self.t(f"debrief.outcome.{r.outcome}") if r.outcome else r.ending
@@ -146,8 +146,14 @@ class DebriefScreen(KefuScreen):
             out.append("\n" + self.t("debrief.ending", outcome=outcome, summary=summary))
         else:
             out.append("\n" + self.t("debrief.not_ended"))
+        if r.failed_checks:
+            cost = CHECK_COST * r.failed_checks
+            out.append("\n" + self.t("debrief.checks_cost", n=r.failed_checks, cost=cost))
+        if r.distinct_breaches:
+            cost = BREACH_COST * r.distinct_breaches
+            out.append("\n" + self.t("debrief.breaches_cost", n=r.distinct_breaches, cost=cost))
         if hints:
-            cost = r.conversation.score - score
+            cost = r.score - score
             out.append("\n" + self.t("debrief.hints", n=hints, cost=cost), style=MUTED_STYLE)
         if self.attempt is not None and (self.attempt.result or {}).get("timed_out"):
             out.append("\n" + self.t("debrief.timed_out"), style="bold")
@@ -208,7 +214,9 @@ class DebriefScreen(KefuScreen):
     def _mine(self, e: Exchange) -> Text:
         out = Text(self.t("debrief.you") + "\n", style="bold")
         out.append_text(highlight_reply(e.reply, e.result.findings))
-        lines = problem_lines(e.result.findings, self.lang, self.t("debrief.better"))
+        lines = problem_lines(
+            e.result.findings, self.lang, self.t("debrief.better"), e.result.criteria
+        )
         if lines:
             out.append("\n")
             out.append_text(lines)

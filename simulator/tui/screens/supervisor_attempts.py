@@ -296,7 +296,9 @@ class TranscriptScreen(KefuScreen):
     def _mine(self, e: Exchange) -> Text:
         out = Text(self.t("supervisor.trainee_said") + " ", style="bold")
         out.append_text(highlight_reply(e.reply, e.result.findings))
-        lines = problem_lines(e.result.findings, self.kefu.lang, self.t("supervisor.better"))
+        lines = problem_lines(
+            e.result.findings, self.kefu.lang, self.t("supervisor.better"), e.result.criteria
+        )
         if lines:
             out.append("\n")
             out.append_text(lines)

@@ -56,16 +56,27 @@ def problems(findings: Iterable[Finding]) -> list[Finding]:
     return out
 
 
-def problem_lines(findings: Sequence[Finding], lang: str, better: str) -> Text:
+def problem_lines(
+    findings: Sequence[Finding],
+    lang: str,
+    better: str,
+    passed: Mapping[str, bool] | None = None,
+) -> Text:
     """One block per problem: ✗ 「quote」 message, then → a better phrasing.
 
     ``better`` is the translated label put before the fix (e.g. "Better:").
+    ``passed``: the reply's verdicts. A cancelled phrase of a criterion the
+    reply passed anyway ("您看选哪个" beside a real question) is a note, "!",
+    not a red ✗ on a reply that lost nothing by it.
     """
     out = Text()
     for f in problems(findings):
-        mark = "!" if f.level == "note" else "✗"
-        out.append(f"  {mark} ", style=level_style(f.level))
-        out.append(f"「{f.text}」", style=level_style(f.level))
+        level = f.level
+        if level == "cancel" and passed is not None and passed.get(f.criterion):
+            level = "note"
+        mark = "!" if level == "note" else "✗"
+        out.append(f"  {mark} ", style=level_style(level))
+        out.append(f"「{f.text}」", style=level_style(level))
         out.append(f" {localize(f.message, lang)}\n")
         out.append(f"    → {better} ", style=EARN_STYLE)
         out.append(f"{localize(f.fix, lang)}\n")
