@@ -129,6 +129,26 @@ def load_library(store: Store | None = None) -> Library:
     return lib
 
 
+STAFF = ("supervisor", "admin")
+
+
+def require_role(store: Store, doing: str, roles: Sequence[str] = STAFF) -> None:
+    """On a local SQLite file, fail if the person acting (``--as`` or the OS login) is
+    registered with a role not in ``roles``. Someone kefu does not know is whoever holds
+    the file and may do anything; nobody is registered here. (In team mode the
+    database decides, from the login.)"""
+    if store.backend != "sqlite":
+        return
+    name = store.actor()
+    user = store.get_user(name)
+    if user is not None and user.role not in roles:
+        who = " or ".join(f"an {r}" if r == "admin" else f"a {r}" for r in roles)
+        raise Fail(
+            f"{name} is a {user.role}: only {who} may {doing}; "
+            "on this SQLite file --as NAME says who you are"
+        )
+
+
 def require_user(store: Store, name: str) -> None:
     """Fail unless ``name`` is a known person."""
     if store.get_user(name) is None:
@@ -176,6 +196,7 @@ def user_add(
         raise Fail(f"{name!r} is not a user name (no @, not empty)")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with opened() as store:
+        require_role(store, "add people", ("admin",))
         user = store.create_person(name, role, password=password, display=display)  # type: ignore[arg-type]
         for group in groups:
             store.add_to_group(name, group.lstrip("@"))
@@ -207,6 +228,7 @@ def group_cmd() -> None:
 def group_add(group: str, names: tuple[str, ...]) -> None:
     """Put NAMES in GROUP (created if new)."""
     with opened() as store:
+        require_role(store, "change groups", ("admin",))
         for name in names:
             require_user(store, name)
         for name in names:
@@ -221,6 +243,7 @@ def group_add(group: str, names: tuple[str, ...]) -> None:
 def group_remove(group: str, names: tuple[str, ...]) -> None:
     """Take NAMES out of GROUP."""
     with opened() as store:
+        require_role(store, "change groups", ("admin",))
         for name in names:
             store.remove_from_group(name, group.lstrip("@"))
         members = store.group_members(group.lstrip("@"))
@@ -276,6 +299,7 @@ def assign(
     if day is not None and day < dt.date.today():
         raise Fail(f"--due {day.isoformat()} is in the past")
     with opened() as store:
+        require_role(store, "assign practice or exams")
         lib = load_library(store)
         if set_id not in lib.sets:
             known = ", ".join(sorted(lib.sets)) or "none"

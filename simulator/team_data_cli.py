@@ -30,6 +30,7 @@ from simulator.team_cli import (
     opened,
     parse_date,
     require_group,
+    require_role,
     require_user,
 )
 
@@ -232,6 +233,7 @@ def import_cmd(file: str) -> None:
                 failed += 1
                 click.echo(f"{name}:{number}: {exc}", err=True)
     with opened() as store:
+        require_role(store, "import data", ("admin",))
         counts, problems = import_all(store, good)
     for number, problem in problems:
         click.echo(f"{name}:{number}: {problem}", err=True)

@@ -142,7 +142,7 @@ def test_override_needs_a_reason_and_a_supervisor(team: str):
     out = kefu("override", "2", "50", "--reason", "   ", "--as", "boss")
     assert out.exit_code == 1 and "--reason is empty" in out.stderr
     out = kefu("override", "2", "50", "--reason", "mine now", "--as", "alice")
-    assert out.exit_code == 1 and "only a supervisor may change a score" in out.stderr
+    assert out.exit_code == 1 and "only a supervisor or admin may change a score" in out.stderr
     out = kefu("override", "99", "50", "--reason", "x", "--as", "boss")
     assert out.exit_code == 1 and "no attempt 99" in out.stderr
     out = kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
@@ -154,6 +154,44 @@ def test_override_needs_a_reason_and_a_supervisor(team: str):
     assert rows["2"][-3:] == ["yes", "(was", "20)"] and rows["2"][-4] == "50"
     assert rows["1"][-1] == "95" and len(rows) == 4
     assert len(kefu("attempts", "--user", "bob").stdout.splitlines()) == 3
+
+
+def test_the_guide_as_written_on_sqlite(team: str, monkeypatch: pytest.MonkeyPatch):
+    """Without --as the computer login acts as whoever holds the file: it may assign and
+    override, is recorded by name, and is never registered (least of all as a trainee)."""
+    monkeypatch.setenv("LOGNAME", "owner")
+    assert kefu("assign", "first-week", "--to", "@team").exit_code == 0
+    out = kefu("override", "2", "50", "--reason", "buyer was abusive")
+    assert out.exit_code == 0, out.stderr
+    assert out.stdout.endswith("score 20 -> 50 by owner: buyer was abusive\n")
+    assert "owner" not in [line.split()[0] for line in kefu("user", "list").stdout.splitlines()]
+    assert [t["user"] for t in _report()["trainees"]] == ["alice", "bob", "carol"]
+    assert kefu("assignments").stdout.splitlines()[-1].split()[-3] == "owner"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["assign", "first-week", "--to", "bob", "--as", "alice"],
+         "alice is a trainee: only a supervisor or an admin may assign"),
+        (["user", "add", "eve", "--role", "admin", "--as", "bob"],
+         "bob is a trainee: only an admin may add people"),
+        (["user", "add", "eve", "--role", "admin", "--as", "boss"],
+         "boss is a supervisor: only an admin may add people"),
+        (["group", "add-member", "team", "carol", "--as", "alice"],
+         "alice is a trainee: only an admin may change groups"),
+        (["group", "remove-member", "team", "bob", "--as", "alice"],
+         "alice is a trainee: only an admin may change groups"),
+        (["unpublish", "x", "--as", "alice"], "alice is a trainee: only a supervisor"),
+    ],
+)  # fmt: skip
+def test_sqlite_roles_are_checked(team: str, args: list[str], message: str):
+    out = kefu(*args)
+    assert out.exit_code == 1 and message in out.stderr and out.stderr.startswith("kefu: ")
+    users = {line.split()[0] for line in kefu("user", "list").stdout.splitlines()[2:]}
+    assert users == {"alice", "bob", "boss", "carol"}  # nothing was added or changed
+    assert kefu("group", "members", "team").stdout == "alice\nbob\n"
+    assert len(kefu("assignments").stdout.splitlines()) == 3
 
 
 # -- report ---------------------------------------------------------------------------
