@@ -22,7 +22,7 @@ from simulator.report_text import table
 
 if TYPE_CHECKING:
     from simulator.loader import Library
-    from simulator.store.base import Attempt, Store
+    from simulator.store.base import Attempt, Override, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = ("trainee", "supervisor", "admin")
@@ -412,7 +412,7 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
             require_user(store, user)
         rows = store.attempts(user=user or ALL, limit=limit)
         trails = {a.id: store.overrides(a.id) for a in rows}
-        checks = _verify(rows, store) if verify else {}
+        checks = _verify(rows, trails, store) if verify else {}
     lines = []
     for a in rows:
         trail = trails[a.id]
@@ -433,14 +433,27 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
         )
 
 
-def _verify(rows: Sequence[Attempt], store: Store) -> dict[int, str]:
-    """attempt id -> ``ok``, ``DIFFERS: replay N`` or why it can't be replayed."""
+def _verify(
+    rows: Sequence[Attempt], trails: dict[int, Sequence[Override]], store: Store
+) -> dict[int, str]:
+    """attempt id -> ``ok``, ``DIFFERS: ...`` or why it can't be replayed.
+
+    The replies must earn the score the app recorded: for an overridden attempt,
+    the first override's old score. Its score now must be the last override's new
+    one, and each override must start from the score the one before left, else
+    the score was changed outside ``kefu override``.
+    """
     from simulator.attempts import ReplayError, replayed_score
 
     library = load_library(store)
     out: dict[int, str] = {}
     for a in rows:
         if a.status != "finished" or a.score is None:
+            continue
+        trail = trails.get(a.id, ())
+        unaudited = _unaudited_change(a, trail)
+        if unaudited:
+            out[a.id] = f"DIFFERS: {unaudited}"
             continue
         scenario = library.scenarios.get(a.scenario_id)
         if scenario is None:
@@ -451,5 +464,21 @@ def _verify(rows: Sequence[Attempt], store: Store) -> dict[int, str]:
         except ReplayError:
             out[a.id] = "scenario changed since"
             continue
-        out[a.id] = "ok" if replayed == a.score else f"DIFFERS: replay {replayed}"
+        recorded = trail[0].old_score if trail else a.score
+        out[a.id] = "ok" if replayed == recorded else f"DIFFERS: replay {replayed}"
     return out
+
+
+def _unaudited_change(a: Attempt, trail: Sequence[Override]) -> str:
+    """Why the score disagrees with its override trail ('' when it agrees)."""
+    if not trail:
+        return ""
+    for before, after in zip(trail, trail[1:], strict=False):
+        if after.old_score != before.new_score:
+            return (
+                f"changed from {before.new_score} to {after.old_score} "
+                "between overrides, outside kefu override"
+            )
+    if a.score != trail[-1].new_score:
+        return f"score {a.score} is not the last override's {trail[-1].new_score}"
+    return ""

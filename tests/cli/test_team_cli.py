@@ -391,3 +391,27 @@ def test_attempts_verify_replays_the_stored_replies(team: str):
     assert f"recorded a score their replies do not earn: {forged}" in out.stderr
     row = next(r for r in out.stdout.splitlines() if r.split()[0] == str(forged))
     assert "DIFFERS: replay 20" in row
+
+
+def test_attempts_verify_accepts_an_audited_override_only(team: str):
+    """An override made with kefu override verifies against the score the app recorded;
+    a score changed afterwards, or between overrides, behind kefu's back is still caught."""
+    import sqlite3
+
+    assert (
+        kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss").exit_code == 0
+    )
+    out = kefu("attempts", "--verify")
+    assert out.exit_code == 0, out.stdout + out.stderr
+    row = next(r for r in out.stdout.splitlines() if r.split()[0] == "2")
+    assert row.split()[-4:] == ["yes", "(was", "20)", "ok"]
+    path = team.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:  # edited behind kefu's back after the override
+        conn.execute("UPDATE attempts SET score = 90 WHERE id = 2")
+    out = kefu("attempts", "--verify")
+    assert out.exit_code == 1 and "do not earn: 2" in out.stderr
+    assert "DIFFERS: score 90 is not the last override's 50" in out.stdout
+    assert kefu("override", "2", "60", "--reason", "second look", "--as", "boss").exit_code == 0
+    out = kefu("attempts", "--verify")  # the second override starts from the forged 90
+    assert out.exit_code == 1
+    assert "DIFFERS: changed from 50 to 90 between overrides" in out.stdout
