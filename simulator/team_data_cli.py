@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -265,6 +266,29 @@ def import_all(
     return counts, problems
 
 
+def backup_target(dest: str, stamp: str) -> Path:
+    """The file a backup to ``dest`` writes: ``dest`` itself, or ``stamp`` inside a folder.
+
+    A folder must exist (an unmounted drive is not created as an empty folder on
+    the system disk); so must the folder a file name is in.
+    """
+    path = Path(dest)
+    seps = tuple(sep for sep in (os.sep, os.altsep) if sep)
+    if path.is_dir():
+        return path / stamp
+    if dest.endswith(seps):
+        why = "a file, not a folder" if path.exists() else "no such folder"
+        raise Fail(f"{dest}: {why}; create or mount the folder first, then back up again")
+    parent = path.parent
+    if not parent.is_dir():
+        why = "is a file, not a folder" if parent.exists() else "does not exist"
+        raise Fail(
+            f"{dest}: the folder {parent} {why}; create or mount it first, or give a "
+            "file in an existing folder"
+        )
+    return path
+
+
 @contextlib.contextmanager
 def _read(file: str) -> Iterator[IO[bytes]]:
     if file == "-":
@@ -280,21 +304,23 @@ def _read(file: str) -> Iterator[IO[bytes]]:
 
 # -- backup ---------------------------------------------------------------------------------
 @click.command(epilog="\b\nExamples:\n  kefu backup\n  kefu backup /mnt/usb/kefu.sqlite3")
-@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.argument("dest", required=False, type=click.Path())
 @db_option
-def backup(dest: Path | None) -> None:
+def backup(dest: str | None) -> None:
     """Copy the SQLite database to DEST, safely while in use.
 
     DEST defaults to a timestamped file under the data folder's backups/; a
-    folder gets a timestamped file inside it. An existing file is never
-    overwritten. In team mode (PostgreSQL) use pg_dump instead.
+    folder (which must exist) gets a timestamped file inside it. An existing
+    file is never overwritten. In team mode (PostgreSQL) use pg_dump instead.
     """
     from simulator import paths
 
     stamp = dt.datetime.now().strftime("kefu-%Y%m%d-%H%M%S.sqlite3")
-    target = dest if dest is not None else paths.data_dir() / "backups" / stamp
-    if target.is_dir():
-        target = target / stamp
+    if dest is None:
+        target = paths.data_dir() / "backups" / stamp
+        target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        target = backup_target(dest, stamp)
     if target.exists():
         raise Fail(f"{target} exists; give another file name (backups never overwrite)")
     with opened() as store:
@@ -303,7 +329,6 @@ def backup(dest: Path | None) -> None:
                 "kefu backup copies the local SQLite file; in team mode (PostgreSQL) back up "
                 'the server with pg_dump, e.g. pg_dump --format=custom -f kefu.dump "$KEFU_DATABASE_URL"'
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
         written = store.backup(target)
     size = Path(written).stat().st_size
     click.echo(f"kefu backup: {written} ({size:,} bytes)")

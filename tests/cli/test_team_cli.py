@@ -9,6 +9,7 @@ out by hand for this fixture (see tests/simulator/test_report.py).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -340,6 +341,25 @@ def test_backup_restores_the_same_rows(team: str, home: Path, tmp_path: Path):
     assert default.exit_code == 0
     made = list((home / "backups").glob("kefu-*.sqlite3"))
     assert len(made) == 1 and str(made[0]) in default.stdout
+
+
+def test_backup_never_makes_a_missing_folder(team: str, tmp_path: Path):
+    """An unmounted drive or a typo is an error, not a new file or folder on the wrong disk."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    out = kefu("backup", str(folder) + os.sep)
+    assert out.exit_code == 0 and len(list(folder.glob("kefu-*.sqlite3"))) == 1
+    for dest, message in [
+        (f"{tmp_path / 'notmounted'}{os.sep}", "notmounted/: no such folder; create or mount"),
+        (str(tmp_path / "nothere" / "dir") + os.sep, "dir/: no such folder"),
+        (str(tmp_path / "nothere" / "kefu.sqlite3"), f"the folder {tmp_path / 'nothere'} does"),
+        (str(folder / "k.sqlite3") + os.sep, "k.sqlite3/: no such folder"),
+    ]:
+        out = kefu("backup", dest)
+        assert out.exit_code == 1 and message in out.stderr, (dest, out.stderr)
+        assert out.stderr.startswith("kefu: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "usb"]
+    assert len(list(folder.iterdir())) == 1
 
 
 def test_backup_is_refused_in_team_mode(home: Path, monkeypatch: pytest.MonkeyPatch):
