@@ -221,24 +221,38 @@ def import_cmd(file: str) -> None:
     skipped (importing a file twice adds nothing), one with other data is a
     bad line.
     """
+    from simulator.store.transfer import record_label, record_problems
+
     name = "<stdin>" if file == "-" else file
-    good: list[tuple[int, dict[str, Any]]] = []
-    failed = 0
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    bad: list[tuple[int, str]] = []
     with _read(file) as fh:
         for number, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:
-                good.append((number, parse_line(raw.rstrip(b"\r\n"))))
+                parsed.append((number, parse_line(raw.rstrip(b"\r\n"))))
             except ValueError as exc:
-                failed += 1
-                click.echo(f"{name}:{number}: {exc}", err=True)
+                bad.append((number, str(exc)))
     with opened() as store:
         require_role(store, "import data", ("admin",))
-        counts, problems = import_all(store, good)
-    for number, problem in problems:
+        sets = load_library(store).sets if any(r["kind"] == "assignment" for _, r in parsed) else {}
+        good = []
+        for number, record in parsed:
+            problems = record_problems(record)
+            if record["kind"] == "assignment" and record.get("set_id") not in sets:
+                problems.append(
+                    f"unknown set {record.get('set_id')!r}; install or publish it "
+                    "(kefu publish) before importing its assignments"
+                )
+            if problems:
+                bad.append((number, f"{record_label(record)}: " + "; ".join(problems)))
+            else:
+                good.append((number, record))
+        counts, refused = import_all(store, good)
+    for number, problem in sorted([*bad, *refused]):
         click.echo(f"{name}:{number}: {problem}", err=True)
-    failed += len(problems)
+    failed = len(bad) + len(refused)
     done = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()) if n) or "nothing new"
     click.echo(f"kefu import: {done} imported, {failed} line(s) failed", err=True)
     if failed:

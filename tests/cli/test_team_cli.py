@@ -320,6 +320,41 @@ def test_import_reports_bad_lines_and_keeps_the_good(team: str, tmp_path: Path):
     assert "alice" in listing and "admin" not in listing
 
 
+def test_import_checks_each_record_like_the_commands_do(home: Path, tmp_path: Path):
+    """Bad fields are named in plain words at FILE:LINE, the good lines still go in."""
+    records = [
+        {"type": "user", "name": "zoe", "role": "trainee", "display": "", "groups": [],
+         "created_at": 1},
+        {"type": "user"},
+        {"type": "user", "name": "pg_x", "role": "god", "created_at": 1},
+        {"type": "assignment", "id": 77, "set_id": "nosuch", "assignee": "zoe", "mode": "exam",
+         "pass_mark": 500, "due": None, "attempts_allowed": None, "time_limit_s": None,
+         "created_at": 1, "created_by": "zoe"},
+        {"type": "assignment", "id": 78, "set_id": "first-week", "assignee": "zoe",
+         "mode": "practice", "pass_mark": 70, "due": "soon", "attempts_allowed": 0,
+         "time_limit_s": None, "created_at": 1, "created_by": "zoe"},
+        {"type": "assignment", "id": 79, "set_id": "first-week", "assignee": "zoe",
+         "mode": "practice", "pass_mark": 70, "due": None, "attempts_allowed": None,
+         "time_limit_s": None, "created_at": 1, "created_by": "zoe"},
+    ]  # fmt: skip
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = kefu("import", str(bad))
+    assert out.exit_code == 1
+    errors = [x for x in out.stderr.splitlines() if "upgrading the database schema" not in x]
+    assert errors == [
+        f'{bad}:2: user: missing field "name"; missing field "role"; missing field "created_at"',
+        f'{bad}:3: user \'pg_x\': "role" must be one of trainee, supervisor, admin, not "god"',
+        f'{bad}:4: assignment 77: "pass_mark" must be a whole number from 0 to 100, not 500; '
+        "unknown set 'nosuch'; install or publish it (kefu publish) before importing its "
+        "assignments",
+        f'{bad}:5: assignment 78: "due" must be a date, YYYY-MM-DD, not "soon"; '
+        '"attempts_allowed" must be a whole number 1 or more, not 0',
+        "kefu import: 1 assignment, 1 user imported, 4 line(s) failed",
+    ]
+    assert [r.split()[0] for r in kefu("assignments").stdout.splitlines()[2:]] == ["79"]
+
+
 def test_import_file_problems(home: Path, tmp_path: Path):
     gbk = tmp_path / "gbk.jsonl"
     gbk.write_bytes('{"type": "user", "name": "小王", "role": "trainee"}\n'.encode("gbk"))
