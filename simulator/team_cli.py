@@ -93,7 +93,8 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise Fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01") from None
+        example = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+        raise Fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. {example}") from None
 
 
 def local_midnight(day: dt.date) -> float:
@@ -236,18 +237,27 @@ def group_add(group: str, names: tuple[str, ...]) -> None:
         click.echo(f"@{group.lstrip('@')}: {', '.join(store.group_members(group.lstrip('@')))}")
 
 
-@group_cmd.command("remove-member")
+@group_cmd.command("remove-member", epilog="\b\nExample:\n  kefu group remove-member new-hires bob")
 @click.argument("group")
 @click.argument("names", nargs=-1, required=True)
 @db_option
 def group_remove(group: str, names: tuple[str, ...]) -> None:
-    """Take NAMES out of GROUP."""
+    """Take NAMES out of GROUP (a name not in it is reported, not an error)."""
+    name_of_group = group.lstrip("@")
     with opened() as store:
         require_role(store, "change groups", ("admin",))
         for name in names:
-            store.remove_from_group(name, group.lstrip("@"))
-        members = store.group_members(group.lstrip("@"))
-        click.echo(f"@{group.lstrip('@')}: {', '.join(members) if members else '(empty)'}")
+            require_user(store, name)
+        before = set(store.group_members(name_of_group))
+        for name in names:
+            if name in before:
+                store.remove_from_group(name, name_of_group)
+            else:
+                click.echo(
+                    f"kefu: note: {name} is not in @{name_of_group}; nothing to remove", err=True
+                )
+        members = store.group_members(name_of_group)
+        click.echo(f"@{name_of_group}: {', '.join(members) if members else '(empty)'}")
 
 
 @group_cmd.command("members")
@@ -264,7 +274,7 @@ def group_members(group: str) -> None:
 _EPILOG_ASSIGN = """\b
 Examples:
   kefu assign first-week --to @new-hires
-  kefu assign basic-exam --to alice --mode exam --due 2026-12-01 --attempts 2 --time-limit 30
+  kefu assign basic-exam --to alice --mode exam --due 2030-12-01 --attempts 2 --time-limit 30
 """
 
 
@@ -338,7 +348,7 @@ def assign(
 
 
 def assignment_terms(a: Any) -> str:
-    """pass mark 75, due 2026-12-01, 2 tries per scenario, 30 min."""
+    """pass mark 75, due 2030-12-01, 2 tries per scenario, 30 min."""
     parts = [f"pass mark {a.pass_mark}" if a.pass_mark is not None else "no pass mark"]
     parts.append(f"due {a.due}" if a.due else "no due date")
     if a.attempts_allowed:

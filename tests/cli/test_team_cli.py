@@ -99,6 +99,34 @@ def test_people_and_groups(home: Path):
     assert bad.exit_code == 1 and "not a user name" in bad.stderr
 
 
+def test_remove_member_says_what_was_not_removed(home: Path):
+    kefu("user", "add", "alice", "--role", "trainee", "--group", "team")
+    kefu("user", "add", "dave", "--role", "trainee")
+    out = kefu("group", "remove-member", "team", "zed", "alice")
+    assert out.exit_code == 1 and out.stderr.startswith("kefu: unknown user 'zed'")
+    assert kefu("group", "members", "team").stdout == "alice\n"  # nothing removed
+    out = kefu("group", "remove-member", "team", "dave")
+    assert out.exit_code == 0 and out.stdout == "@team: alice\n"
+    assert out.stderr == "kefu: note: dave is not in @team; nothing to remove\n"
+
+
+def test_the_guide_commands_run_as_written(home: Path):
+    """The shell lines of the guide's People section and the assign examples, in order."""
+    guide = (Path(__file__).parents[2] / "docs" / "supervisor-guide.md").read_text("utf-8")
+    people = guide.split("## People and groups", 1)[1].split("```console", 1)[1]
+    assigning = guide.split("## Assigning practice and exams", 1)[1].split("```console", 1)[1]
+    lines = [
+        line.split("#", 1)[0].split()
+        for block in (people, assigning)
+        for line in block.split("```", 1)[0].strip().splitlines()
+    ]
+    assert len(lines) == 13
+    for words in lines:
+        assert words[0] == "kefu"
+        out = kefu(*words[1:])
+        assert out.exit_code == 0, (words, out.stderr)
+
+
 def test_assign_and_list(home: Path):
     kefu("user", "add", "alice", "--role", "trainee", "--group", "team")
     out = kefu("assign", "first-week", "--to", "@team")
