@@ -83,8 +83,10 @@ def read_doc(path: Path) -> YamlDoc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        # Columns count characters, as YAML's do; what precedes the bad byte decodes.
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
         raise YamlError(
-            [YamlProblem(name, line, 1, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+            [YamlProblem(name, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
         ) from None
     return parse(text, name)
 
