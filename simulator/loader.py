@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, TypeVar
 from scoring import resources
 from scoring.engine import remedy_terms
 from scoring.rubric import default_rubric, default_rubric_for
-from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, check_keys, parse
+from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, parse
 from simulator.scenario import Scenario, SelfTest, parse_scenario
 from simulator.session import Session, policy_breaches
+from simulator.set_parse import parse_set, unknown_scenarios
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from simulator.store.base import Paper
 
-SET_KEYS = {"id", "title", "purpose", "pass_mark", "scenarios"}
 _T = TypeVar("_T")
 
 
@@ -55,6 +55,7 @@ class Library:
     docs: dict[str, YamlDoc] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # scenarios with problems: tests not run
     papers: dict[str, Paper] = field(default_factory=dict)  # published ones: simulator.papers
+    set_docs: list[YamlDoc] = field(default_factory=list)  # every set file read, clean or not
 
 
 def library_root() -> Path:
@@ -82,8 +83,10 @@ def read_doc(path: Path) -> YamlDoc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        # Columns count characters, as YAML's do; what precedes the bad byte decodes.
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
         raise YamlError(
-            [YamlProblem(name, line, 1, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+            [YamlProblem(name, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
         ) from None
     return parse(text, name)
 
@@ -333,22 +336,20 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
     return out
 
 
-def load_set_doc(lib: Library, doc: YamlDoc) -> None:
-    """Check a set document and add it to ``lib`` (its problems go to ``lib.problems``)."""
-    data = doc.data if isinstance(doc.data, dict) else {}
-    problems = check_keys(doc, (), data, SET_KEYS, SET_KEYS - {"purpose"})
-    scenarios = data.get("scenarios")
-    if not isinstance(scenarios, list) or not all(isinstance(x, str) for x in scenarios):
-        problems.append(doc.problem(("scenarios",), "must be a list of scenario ids"))
-        scenarios = []
-    mark = data.get("pass_mark", 0)
-    if not isinstance(mark, int) or not 0 <= mark <= 100:
-        problems.append(doc.problem(("pass_mark",), "must be a whole number from 0 to 100"))
+def load_set_doc(lib: Library, doc: YamlDoc, *, published: bool = False) -> None:
+    """Check a set document and add it to ``lib`` (its problems go to ``lib.problems``).
+
+    A set file's id must equal its file name; ``published``: a set stored by
+    ``kefu publish``, named by its id and perhaps from before purpose was required.
+    """
+    stem = None if published else Path(doc.file).stem
+    fields, problems = parse_set(doc, file_stem=stem, published=published)
+    lib.set_docs.append(doc)
     lib.problems.extend(problems)
     if problems:
         return
     item = ScenarioSet(
-        str(data["id"]), data["title"], data.get("purpose", {}), mark, tuple(scenarios), doc.file
+        fields.id, fields.title, fields.purpose, fields.pass_mark, fields.scenarios, doc.file
     )
     if item.id in lib.sets:
         lib.problems.append(doc.problem(("id",), f"duplicate set id '{item.id}'"))
@@ -359,11 +360,8 @@ def load_set_doc(lib: Library, doc: YamlDoc) -> None:
 def _check_sets(lib: Library, scenario_ids: Collection[str]) -> None:
     if not scenario_ids:
         return  # validating sets alone: scenario ids cannot be checked
-    for item in lib.sets.values():
-        doc = lib.docs[f"set:{item.id}"]
-        for i, sid in enumerate(item.scenarios):
-            if sid not in scenario_ids:
-                lib.problems.append(doc.problem(("scenarios", i), f"unknown scenario '{sid}'"))
+    for doc in lib.set_docs:
+        lib.problems.extend(unknown_scenarios(doc, scenario_ids))
 
 
 def run_test(s: Scenario, test: SelfTest) -> list[str]:

@@ -106,7 +106,7 @@ def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> li
         if doc is None:
             continue
         before = len(lib.problems)
-        load_set_doc(lib, doc)
+        load_set_doc(lib, doc, published=True)
         skipped.extend(str(p) for p in lib.problems[before:])
         del lib.problems[before:]
     return skipped

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from simulator.team_cli import Fail, db_option, echo_table, opened, when
+from simulator.team_cli import Fail, db_option, echo_table, opened, require_role, when
 
 _EPILOG = """\b
 Examples:
@@ -42,6 +42,7 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
 
     installed = loader.load()
     with opened() as store:
+        require_role(store, "publish scenarios")
         published = {p.scenario_id for p in store.papers()}
         lib = loader.load(list(paths), known={*installed.scenarios, *published})
         problems = [*lib.problems, *loader.test_problems(lib)]
@@ -101,6 +102,7 @@ def published() -> None:
 def unpublish(ids: tuple[str, ...]) -> None:
     """Remove published scenarios and sets (attempts already made stay)."""
     with opened() as store:
+        require_role(store, "unpublish scenarios")
         gone = store.unpublish(ids)
     if not gone:
         raise Fail(f"nothing published under {', '.join(ids)} (see kefu published)")

@@ -167,6 +167,8 @@ def _check_turn(i: int, turn: Any) -> dict[str, Any]:
     if unknown:
         raise LineError(f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
     role, text = turn.get("role"), turn.get("text")
+    if role is None:
+        raise LineError(f"{where}.role is missing; give 'buyer' or 'agent'")
     if role not in ROLES:
         raise LineError(f"{where}.role must be 'buyer' or 'agent', not {role!r}")
     if not isinstance(text, str):

@@ -22,7 +22,7 @@ from simulator.report_text import table
 
 if TYPE_CHECKING:
     from simulator.loader import Library
-    from simulator.store.base import Attempt, Store
+    from simulator.store.base import Attempt, Override, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = ("trainee", "supervisor", "admin")
@@ -93,7 +93,8 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise Fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-01") from None
+        example = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+        raise Fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD, e.g. {example}") from None
 
 
 def local_midnight(day: dt.date) -> float:
@@ -127,6 +128,26 @@ def load_library(store: Store | None = None) -> Library:
         for why in papers.merge(lib, store.papers(), store.set_papers()):
             click.echo(f"kefu: warning: {why}", err=True)
     return lib
+
+
+STAFF = ("supervisor", "admin")
+
+
+def require_role(store: Store, doing: str, roles: Sequence[str] = STAFF) -> None:
+    """On a local SQLite file, fail if the person acting (``--as`` or the OS login) is
+    registered with a role not in ``roles``. Someone kefu does not know is whoever holds
+    the file and may do anything; nobody is registered here. (In team mode the
+    database decides, from the login.)"""
+    if store.backend != "sqlite":
+        return
+    name = store.actor()
+    user = store.get_user(name)
+    if user is not None and user.role not in roles:
+        who = " or ".join(f"an {r}" if r == "admin" else f"a {r}" for r in roles)
+        raise Fail(
+            f"{name} is a {user.role}: only {who} may {doing}; "
+            "on this SQLite file --as NAME says who you are"
+        )
 
 
 def require_user(store: Store, name: str) -> None:
@@ -176,6 +197,7 @@ def user_add(
         raise Fail(f"{name!r} is not a user name (no @, not empty)")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with opened() as store:
+        require_role(store, "add people", ("admin",))
         user = store.create_person(name, role, password=password, display=display)  # type: ignore[arg-type]
         for group in groups:
             store.add_to_group(name, group.lstrip("@"))
@@ -207,6 +229,7 @@ def group_cmd() -> None:
 def group_add(group: str, names: tuple[str, ...]) -> None:
     """Put NAMES in GROUP (created if new)."""
     with opened() as store:
+        require_role(store, "change groups", ("admin",))
         for name in names:
             require_user(store, name)
         for name in names:
@@ -214,17 +237,27 @@ def group_add(group: str, names: tuple[str, ...]) -> None:
         click.echo(f"@{group.lstrip('@')}: {', '.join(store.group_members(group.lstrip('@')))}")
 
 
-@group_cmd.command("remove-member")
+@group_cmd.command("remove-member", epilog="\b\nExample:\n  kefu group remove-member new-hires bob")
 @click.argument("group")
 @click.argument("names", nargs=-1, required=True)
 @db_option
 def group_remove(group: str, names: tuple[str, ...]) -> None:
-    """Take NAMES out of GROUP."""
+    """Take NAMES out of GROUP (a name not in it is reported, not an error)."""
+    name_of_group = group.lstrip("@")
     with opened() as store:
+        require_role(store, "change groups", ("admin",))
         for name in names:
-            store.remove_from_group(name, group.lstrip("@"))
-        members = store.group_members(group.lstrip("@"))
-        click.echo(f"@{group.lstrip('@')}: {', '.join(members) if members else '(empty)'}")
+            require_user(store, name)
+        before = set(store.group_members(name_of_group))
+        for name in names:
+            if name in before:
+                store.remove_from_group(name, name_of_group)
+            else:
+                click.echo(
+                    f"kefu: note: {name} is not in @{name_of_group}; nothing to remove", err=True
+                )
+        members = store.group_members(name_of_group)
+        click.echo(f"@{name_of_group}: {', '.join(members) if members else '(empty)'}")
 
 
 @group_cmd.command("members")
@@ -241,7 +274,7 @@ def group_members(group: str) -> None:
 _EPILOG_ASSIGN = """\b
 Examples:
   kefu assign first-week --to @new-hires
-  kefu assign basic-exam --to alice --mode exam --due 2026-12-01 --attempts 2 --time-limit 30
+  kefu assign basic-exam --to alice --mode exam --due 2030-12-01 --attempts 2 --time-limit 30
 """
 
 
@@ -276,6 +309,7 @@ def assign(
     if day is not None and day < dt.date.today():
         raise Fail(f"--due {day.isoformat()} is in the past")
     with opened() as store:
+        require_role(store, "assign practice or exams")
         lib = load_library(store)
         if set_id not in lib.sets:
             known = ", ".join(sorted(lib.sets)) or "none"
@@ -314,7 +348,7 @@ def assign(
 
 
 def assignment_terms(a: Any) -> str:
-    """pass mark 75, due 2026-12-01, 2 tries per scenario, 30 min."""
+    """pass mark 75, due 2030-12-01, 2 tries per scenario, 30 min."""
     parts = [f"pass mark {a.pass_mark}" if a.pass_mark is not None else "no pass mark"]
     parts.append(f"due {a.due}" if a.due else "no due date")
     if a.attempts_allowed:
@@ -388,7 +422,7 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
             require_user(store, user)
         rows = store.attempts(user=user or ALL, limit=limit)
         trails = {a.id: store.overrides(a.id) for a in rows}
-        checks = _verify(rows, store) if verify else {}
+        checks = _verify(rows, trails, store) if verify else {}
     lines = []
     for a in rows:
         trail = trails[a.id]
@@ -409,14 +443,27 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
         )
 
 
-def _verify(rows: Sequence[Attempt], store: Store) -> dict[int, str]:
-    """attempt id -> ``ok``, ``DIFFERS: replay N`` or why it can't be replayed."""
+def _verify(
+    rows: Sequence[Attempt], trails: dict[int, Sequence[Override]], store: Store
+) -> dict[int, str]:
+    """attempt id -> ``ok``, ``DIFFERS: ...`` or why it can't be replayed.
+
+    The replies must earn the score the app recorded: for an overridden attempt,
+    the first override's old score. Its score now must be the last override's new
+    one, and each override must start from the score the one before left, else
+    the score was changed outside ``kefu override``.
+    """
     from simulator.attempts import ReplayError, replayed_score
 
     library = load_library(store)
     out: dict[int, str] = {}
     for a in rows:
         if a.status != "finished" or a.score is None:
+            continue
+        trail = trails.get(a.id, ())
+        unaudited = _unaudited_change(a, trail)
+        if unaudited:
+            out[a.id] = f"DIFFERS: {unaudited}"
             continue
         scenario = library.scenarios.get(a.scenario_id)
         if scenario is None:
@@ -427,5 +474,21 @@ def _verify(rows: Sequence[Attempt], store: Store) -> dict[int, str]:
         except ReplayError:
             out[a.id] = "scenario changed since"
             continue
-        out[a.id] = "ok" if replayed == a.score else f"DIFFERS: replay {replayed}"
+        recorded = trail[0].old_score if trail else a.score
+        out[a.id] = "ok" if replayed == recorded else f"DIFFERS: replay {replayed}"
     return out
+
+
+def _unaudited_change(a: Attempt, trail: Sequence[Override]) -> str:
+    """Why the score disagrees with its override trail ('' when it agrees)."""
+    if not trail:
+        return ""
+    for before, after in zip(trail, trail[1:], strict=False):
+        if after.old_score != before.new_score:
+            return (
+                f"changed from {before.new_score} to {after.old_score} "
+                "between overrides, outside kefu override"
+            )
+    if a.score != trail[-1].new_score:
+        return f"score {a.score} is not the last override's {trail[-1].new_score}"
+    return ""

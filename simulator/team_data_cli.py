@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -30,6 +31,7 @@ from simulator.team_cli import (
     opened,
     parse_date,
     require_group,
+    require_role,
     require_user,
 )
 
@@ -219,23 +221,38 @@ def import_cmd(file: str) -> None:
     skipped (importing a file twice adds nothing), one with other data is a
     bad line.
     """
+    from simulator.store.transfer import record_label, record_problems
+
     name = "<stdin>" if file == "-" else file
-    good: list[tuple[int, dict[str, Any]]] = []
-    failed = 0
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    bad: list[tuple[int, str]] = []
     with _read(file) as fh:
         for number, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:
-                good.append((number, parse_line(raw.rstrip(b"\r\n"))))
+                parsed.append((number, parse_line(raw.rstrip(b"\r\n"))))
             except ValueError as exc:
-                failed += 1
-                click.echo(f"{name}:{number}: {exc}", err=True)
+                bad.append((number, str(exc)))
     with opened() as store:
-        counts, problems = import_all(store, good)
-    for number, problem in problems:
+        require_role(store, "import data", ("admin",))
+        sets = load_library(store).sets if any(r["kind"] == "assignment" for _, r in parsed) else {}
+        good = []
+        for number, record in parsed:
+            problems = record_problems(record)
+            if record["kind"] == "assignment" and record.get("set_id") not in sets:
+                problems.append(
+                    f"unknown set {record.get('set_id')!r}; install or publish it "
+                    "(kefu publish) before importing its assignments"
+                )
+            if problems:
+                bad.append((number, f"{record_label(record)}: " + "; ".join(problems)))
+            else:
+                good.append((number, record))
+        counts, refused = import_all(store, good)
+    for number, problem in sorted([*bad, *refused]):
         click.echo(f"{name}:{number}: {problem}", err=True)
-    failed += len(problems)
+    failed = len(bad) + len(refused)
     done = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()) if n) or "nothing new"
     click.echo(f"kefu import: {done} imported, {failed} line(s) failed", err=True)
     if failed:
@@ -263,6 +280,29 @@ def import_all(
     return counts, problems
 
 
+def backup_target(dest: str, stamp: str) -> Path:
+    """The file a backup to ``dest`` writes: ``dest`` itself, or ``stamp`` inside a folder.
+
+    A folder must exist (an unmounted drive is not created as an empty folder on
+    the system disk); so must the folder a file name is in.
+    """
+    path = Path(dest)
+    seps = tuple(sep for sep in (os.sep, os.altsep) if sep)
+    if path.is_dir():
+        return path / stamp
+    if dest.endswith(seps):
+        why = "a file, not a folder" if path.exists() else "no such folder"
+        raise Fail(f"{dest}: {why}; create or mount the folder first, then back up again")
+    parent = path.parent
+    if not parent.is_dir():
+        why = "is a file, not a folder" if parent.exists() else "does not exist"
+        raise Fail(
+            f"{dest}: the folder {parent} {why}; create or mount it first, or give a "
+            "file in an existing folder"
+        )
+    return path
+
+
 @contextlib.contextmanager
 def _read(file: str) -> Iterator[IO[bytes]]:
     if file == "-":
@@ -278,21 +318,23 @@ def _read(file: str) -> Iterator[IO[bytes]]:
 
 # -- backup ---------------------------------------------------------------------------------
 @click.command(epilog="\b\nExamples:\n  kefu backup\n  kefu backup /mnt/usb/kefu.sqlite3")
-@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.argument("dest", required=False, type=click.Path())
 @db_option
-def backup(dest: Path | None) -> None:
+def backup(dest: str | None) -> None:
     """Copy the SQLite database to DEST, safely while in use.
 
     DEST defaults to a timestamped file under the data folder's backups/; a
-    folder gets a timestamped file inside it. An existing file is never
-    overwritten. In team mode (PostgreSQL) use pg_dump instead.
+    folder (which must exist) gets a timestamped file inside it. An existing
+    file is never overwritten. In team mode (PostgreSQL) use pg_dump instead.
     """
     from simulator import paths
 
     stamp = dt.datetime.now().strftime("kefu-%Y%m%d-%H%M%S.sqlite3")
-    target = dest if dest is not None else paths.data_dir() / "backups" / stamp
-    if target.is_dir():
-        target = target / stamp
+    if dest is None:
+        target = paths.data_dir() / "backups" / stamp
+        target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        target = backup_target(dest, stamp)
     if target.exists():
         raise Fail(f"{target} exists; give another file name (backups never overwrite)")
     with opened() as store:
@@ -301,7 +343,6 @@ def backup(dest: Path | None) -> None:
                 "kefu backup copies the local SQLite file; in team mode (PostgreSQL) back up "
                 'the server with pg_dump, e.g. pg_dump --format=custom -f kefu.dump "$KEFU_DATABASE_URL"'
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
         written = store.backup(target)
     size = Path(written).stat().st_size
     click.echo(f"kefu backup: {written} ({size:,} bytes)")

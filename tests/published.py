@@ -24,7 +24,8 @@ def write_material(folder: Path, scenario_id: str = SCENARIO, set_id: str = SET)
     (folder / f"{scenario_id}.yaml").write_text(text, encoding="utf-8")
     (folder / "sets").mkdir(exist_ok=True)
     (folder / "sets" / f"{set_id}.yaml").write_text(
-        f"id: {set_id}\ntitle: {{zh: 团队考核, en: Team exam}}\npass_mark: 80\n"
+        f"id: {set_id}\ntitle: {{zh: 团队考核, en: Team exam}}\n"
+        "purpose: {zh: 团队自己的考核, en: The team's own exam}\npass_mark: 80\n"
         f"scenarios: [{scenario_id}, {OTHER}]\n",
         encoding="utf-8",
     )

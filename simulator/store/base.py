@@ -154,6 +154,10 @@ class Store:
         """The person using kefu: the OS login (local) or the database role (team)."""
         raise NotImplementedError
 
+    def actor(self) -> str:
+        """Who runs a supervisor command (audit columns); never registers anyone."""
+        raise NotImplementedError
+
     def ensure_user(self, name: str, role: Role = "trainee", display: str = "") -> User:
         """Create ``name`` or set its role (and display name, if given)."""
         raise NotImplementedError

@@ -121,6 +121,15 @@ class SqlCore(Store):
             raise StoreError(f"kefu: {name} is not registered in {self.url}; ask an admin")
         return user
 
+    def actor(self) -> str:
+        """Who runs a supervisor command, for the audit columns (``by``, ``created_by``).
+
+        Team: the login role. Local: the ``user`` given to open_store (``--as``)
+        or the OS login, looked up but never registered: only the trainee's app
+        registers a newcomer (as a trainee, through :meth:`current_user`).
+        """
+        return self.current_user().name if self.team else local_login(self._login)
+
     def _me_name(self, user: str | None) -> str:
         return self.current_user().name if user is None else user
 

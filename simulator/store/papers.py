@@ -19,7 +19,7 @@ class PapersMixin(SqlCore):
         self, papers: Sequence[tuple[Paper, Mapping[str, str]]], sets: Sequence[SetPaper]
     ) -> None:
         """Store (or replace) scenarios, each with its key, and sets, in one transaction."""
-        me = self.current_user().name
+        me = self.actor()
         at = now()
 
         def work(conn: Connection) -> None:

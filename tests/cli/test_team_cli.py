@@ -9,6 +9,7 @@ out by hand for this fixture (see tests/simulator/test_report.py).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,34 @@ def test_people_and_groups(home: Path):
     assert bad.exit_code == 1 and "not a user name" in bad.stderr
 
 
+def test_remove_member_says_what_was_not_removed(home: Path):
+    kefu("user", "add", "alice", "--role", "trainee", "--group", "team")
+    kefu("user", "add", "dave", "--role", "trainee")
+    out = kefu("group", "remove-member", "team", "zed", "alice")
+    assert out.exit_code == 1 and out.stderr.startswith("kefu: unknown user 'zed'")
+    assert kefu("group", "members", "team").stdout == "alice\n"  # nothing removed
+    out = kefu("group", "remove-member", "team", "dave")
+    assert out.exit_code == 0 and out.stdout == "@team: alice\n"
+    assert out.stderr == "kefu: note: dave is not in @team; nothing to remove\n"
+
+
+def test_the_guide_commands_run_as_written(home: Path):
+    """The shell lines of the guide's People section and the assign examples, in order."""
+    guide = (Path(__file__).parents[2] / "docs" / "supervisor-guide.md").read_text("utf-8")
+    people = guide.split("## People and groups", 1)[1].split("```console", 1)[1]
+    assigning = guide.split("## Assigning practice and exams", 1)[1].split("```console", 1)[1]
+    lines = [
+        line.split("#", 1)[0].split()
+        for block in (people, assigning)
+        for line in block.split("```", 1)[0].strip().splitlines()
+    ]
+    assert len(lines) == 13
+    for words in lines:
+        assert words[0] == "kefu"
+        out = kefu(*words[1:])
+        assert out.exit_code == 0, (words, out.stderr)
+
+
 def test_assign_and_list(home: Path):
     kefu("user", "add", "alice", "--role", "trainee", "--group", "team")
     out = kefu("assign", "first-week", "--to", "@team")
@@ -142,7 +171,7 @@ def test_override_needs_a_reason_and_a_supervisor(team: str):
     out = kefu("override", "2", "50", "--reason", "   ", "--as", "boss")
     assert out.exit_code == 1 and "--reason is empty" in out.stderr
     out = kefu("override", "2", "50", "--reason", "mine now", "--as", "alice")
-    assert out.exit_code == 1 and "only a supervisor may change a score" in out.stderr
+    assert out.exit_code == 1 and "only a supervisor or admin may change a score" in out.stderr
     out = kefu("override", "99", "50", "--reason", "x", "--as", "boss")
     assert out.exit_code == 1 and "no attempt 99" in out.stderr
     out = kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss")
@@ -154,6 +183,44 @@ def test_override_needs_a_reason_and_a_supervisor(team: str):
     assert rows["2"][-3:] == ["yes", "(was", "10)"] and rows["2"][-4] == "50"
     assert rows["1"][-1] == "95" and len(rows) == 4
     assert len(kefu("attempts", "--user", "bob").stdout.splitlines()) == 3
+
+
+def test_the_guide_as_written_on_sqlite(team: str, monkeypatch: pytest.MonkeyPatch):
+    """Without --as the computer login acts as whoever holds the file: it may assign and
+    override, is recorded by name, and is never registered (least of all as a trainee)."""
+    monkeypatch.setenv("LOGNAME", "owner")
+    assert kefu("assign", "first-week", "--to", "@team").exit_code == 0
+    out = kefu("override", "2", "50", "--reason", "buyer was abusive")
+    assert out.exit_code == 0, out.stderr
+    assert out.stdout.endswith("score 10 -> 50 by owner: buyer was abusive\n")
+    assert "owner" not in [line.split()[0] for line in kefu("user", "list").stdout.splitlines()]
+    assert [t["user"] for t in _report()["trainees"]] == ["alice", "bob", "carol"]
+    assert kefu("assignments").stdout.splitlines()[-1].split()[-3] == "owner"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["assign", "first-week", "--to", "bob", "--as", "alice"],
+         "alice is a trainee: only a supervisor or an admin may assign"),
+        (["user", "add", "eve", "--role", "admin", "--as", "bob"],
+         "bob is a trainee: only an admin may add people"),
+        (["user", "add", "eve", "--role", "admin", "--as", "boss"],
+         "boss is a supervisor: only an admin may add people"),
+        (["group", "add-member", "team", "carol", "--as", "alice"],
+         "alice is a trainee: only an admin may change groups"),
+        (["group", "remove-member", "team", "bob", "--as", "alice"],
+         "alice is a trainee: only an admin may change groups"),
+        (["unpublish", "x", "--as", "alice"], "alice is a trainee: only a supervisor"),
+    ],
+)  # fmt: skip
+def test_sqlite_roles_are_checked(team: str, args: list[str], message: str):
+    out = kefu(*args)
+    assert out.exit_code == 1 and message in out.stderr and out.stderr.startswith("kefu: ")
+    users = {line.split()[0] for line in kefu("user", "list").stdout.splitlines()[2:]}
+    assert users == {"alice", "bob", "boss", "carol"}  # nothing was added or changed
+    assert kefu("group", "members", "team").stdout == "alice\nbob\n"
+    assert len(kefu("assignments").stdout.splitlines()) == 3
 
 
 # -- report ---------------------------------------------------------------------------
@@ -281,6 +348,41 @@ def test_import_reports_bad_lines_and_keeps_the_good(team: str, tmp_path: Path):
     assert "alice" in listing and "admin" not in listing
 
 
+def test_import_checks_each_record_like_the_commands_do(home: Path, tmp_path: Path):
+    """Bad fields are named in plain words at FILE:LINE, the good lines still go in."""
+    records = [
+        {"type": "user", "name": "zoe", "role": "trainee", "display": "", "groups": [],
+         "created_at": 1},
+        {"type": "user"},
+        {"type": "user", "name": "pg_x", "role": "god", "created_at": 1},
+        {"type": "assignment", "id": 77, "set_id": "nosuch", "assignee": "zoe", "mode": "exam",
+         "pass_mark": 500, "due": None, "attempts_allowed": None, "time_limit_s": None,
+         "created_at": 1, "created_by": "zoe"},
+        {"type": "assignment", "id": 78, "set_id": "first-week", "assignee": "zoe",
+         "mode": "practice", "pass_mark": 70, "due": "soon", "attempts_allowed": 0,
+         "time_limit_s": None, "created_at": 1, "created_by": "zoe"},
+        {"type": "assignment", "id": 79, "set_id": "first-week", "assignee": "zoe",
+         "mode": "practice", "pass_mark": 70, "due": None, "attempts_allowed": None,
+         "time_limit_s": None, "created_at": 1, "created_by": "zoe"},
+    ]  # fmt: skip
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = kefu("import", str(bad))
+    assert out.exit_code == 1
+    errors = [x for x in out.stderr.splitlines() if "upgrading the database schema" not in x]
+    assert errors == [
+        f'{bad}:2: user: missing field "name"; missing field "role"; missing field "created_at"',
+        f'{bad}:3: user \'pg_x\': "role" must be one of trainee, supervisor, admin, not "god"',
+        f'{bad}:4: assignment 77: "pass_mark" must be a whole number from 0 to 100, not 500; '
+        "unknown set 'nosuch'; install or publish it (kefu publish) before importing its "
+        "assignments",
+        f'{bad}:5: assignment 78: "due" must be a date, YYYY-MM-DD, not "soon"; '
+        '"attempts_allowed" must be a whole number 1 or more, not 0',
+        "kefu import: 1 assignment, 1 user imported, 4 line(s) failed",
+    ]
+    assert [r.split()[0] for r in kefu("assignments").stdout.splitlines()[2:]] == ["79"]
+
+
 def test_import_file_problems(home: Path, tmp_path: Path):
     gbk = tmp_path / "gbk.jsonl"
     gbk.write_bytes('{"type": "user", "name": "小王", "role": "trainee"}\n'.encode("gbk"))
@@ -302,6 +404,25 @@ def test_backup_restores_the_same_rows(team: str, home: Path, tmp_path: Path):
     assert default.exit_code == 0
     made = list((home / "backups").glob("kefu-*.sqlite3"))
     assert len(made) == 1 and str(made[0]) in default.stdout
+
+
+def test_backup_never_makes_a_missing_folder(team: str, tmp_path: Path):
+    """An unmounted drive or a typo is an error, not a new file or folder on the wrong disk."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    out = kefu("backup", str(folder) + os.sep)
+    assert out.exit_code == 0 and len(list(folder.glob("kefu-*.sqlite3"))) == 1
+    for dest, message in [
+        (f"{tmp_path / 'notmounted'}{os.sep}", "notmounted/: no such folder; create or mount"),
+        (str(tmp_path / "nothere" / "dir") + os.sep, "dir/: no such folder"),
+        (str(tmp_path / "nothere" / "kefu.sqlite3"), f"the folder {tmp_path / 'nothere'} does"),
+        (str(folder / "k.sqlite3") + os.sep, "k.sqlite3/: no such folder"),
+    ]:
+        out = kefu("backup", dest)
+        assert out.exit_code == 1 and message in out.stderr, (dest, out.stderr)
+        assert out.stderr.startswith("kefu: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "usb"]
+    assert len(list(folder.iterdir())) == 1
 
 
 def test_backup_is_refused_in_team_mode(home: Path, monkeypatch: pytest.MonkeyPatch):
@@ -353,3 +474,27 @@ def test_attempts_verify_replays_the_stored_replies(team: str):
     assert f"recorded a score their replies do not earn: {forged}" in out.stderr
     row = next(r for r in out.stdout.splitlines() if r.split()[0] == str(forged))
     assert "DIFFERS: replay 10" in row
+
+
+def test_attempts_verify_accepts_an_audited_override_only(team: str):
+    """An override made with kefu override verifies against the score the app recorded;
+    a score changed afterwards, or between overrides, behind kefu's back is still caught."""
+    import sqlite3
+
+    assert (
+        kefu("override", "2", "50", "--reason", "buyer was abusive", "--as", "boss").exit_code == 0
+    )
+    out = kefu("attempts", "--verify")
+    assert out.exit_code == 0, out.stdout + out.stderr
+    row = next(r for r in out.stdout.splitlines() if r.split()[0] == "2")
+    assert row.split()[-4:] == ["yes", "(was", "10)", "ok"]
+    path = team.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:  # edited behind kefu's back after the override
+        conn.execute("UPDATE attempts SET score = 90 WHERE id = 2")
+    out = kefu("attempts", "--verify")
+    assert out.exit_code == 1 and "do not earn: 2" in out.stderr
+    assert "DIFFERS: score 90 is not the last override's 50" in out.stdout
+    assert kefu("override", "2", "60", "--reason", "second look", "--as", "boss").exit_code == 0
+    out = kefu("attempts", "--verify")  # the second override starts from the forged 90
+    assert out.exit_code == 1
+    assert "DIFFERS: changed from 50 to 90 between overrides" in out.stdout

@@ -176,7 +176,7 @@ def test_unreadable_and_missing_files(tmp_path):
     messages = sorted(str(p) for p in lib.problems)
     assert len(messages) == 3
     assert any("nope.yaml:1:1: no such file" in m for m in messages)
-    assert any("latin1.yaml:1:1: not valid UTF-8" in m for m in messages)
+    assert any("latin1.yaml:1:8: not valid UTF-8 (byte 0xe9)" in m for m in messages)
     assert lib.sets == {}
 
 

@@ -110,6 +110,14 @@ def test_duplicate_ids_across_files(tmp_path):
     assert any("duplicate scenario id 'wrong-size-shoes'" in p.message for p in lib.problems)
 
 
+def test_not_utf8_points_at_the_bad_byte(tmp_path):
+    """The column counts characters up to the first byte that is not UTF-8 (GBK here)."""
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("id: x\ntitle:\n  zh: 发错".encode() + "尺码".encode("gbk") + b"\n")
+    (problem,) = loader.load([path]).problems
+    assert (problem.line, problem.col, problem.message) == (3, 9, "not valid UTF-8 (byte 0xb3)")
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

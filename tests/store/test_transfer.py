@@ -55,3 +55,18 @@ def test_conflicting_import_is_refused_whole(db):
 def test_unknown_kind_names_the_record(db):
     with pytest.raises(StoreError, match="record 2: unknown kind"):
         db.admin.import_records([{"kind": "group", "name": "g", "created_at": 1.0}, {"kind": "x"}])
+
+
+def test_bad_fields_are_named_before_the_database_sees_them(db):
+    """Not a CHECK constraint or a KeyError: the field and the value, in plain words."""
+    bad_role = {"kind": "user", "name": "pg_x", "role": "god", "created_at": 1}
+    with pytest.raises(StoreError, match="user 'pg_x': \"role\" must be one of trainee, "):
+        db.admin.import_records([bad_role])
+    with pytest.raises(StoreError, match='^kefu: user: missing field "name"'):
+        db.admin.import_records([{"kind": "user", "role": "trainee", "created_at": 1}])
+    lines = _fill(db)
+    attempt = next(r for r in map(json.loads, lines) if r["kind"] == "attempt")
+    attempt |= {"id": 999, "score": 101, "replies": [{"step": 0, "at": None}]}
+    with pytest.raises(StoreError, match=r'"score" must be a whole number from 0 to 100, not '
+                       r'101; missing field "replies\[0\].text"'):  # fmt: skip
+        db.admin.import_records([attempt])
