@@ -192,6 +192,18 @@ def _deadline_start(text: str, lo: int) -> int:
     return prev + m.start() if m else lo
 
 
+# Offers of money: an amount of nothing next to them ("a $0 refund", "退款金额为0元")
+# gives the buyer nothing, so it does not make them concrete.
+_MONEY = frozenset({"refund", "partial_refund", "compensation", "coupon"})
+
+
+def _zero_amount(hit: _Raw, text: str) -> bool:
+    if hit.rule.specific != "amount":
+        return False
+    amount = remedy_mod.parse_amount(text[hit.start : hit.end])
+    return amount is not None and amount.value == 0
+
+
 def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     """Remedy mentions that carry a specific, and those specifics.
 
@@ -210,7 +222,12 @@ def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
         idx = next((i for i, (s, e) in enumerate(sentences) if s <= offer.start < e), 0)
         lo = _deadline_start(text, _clause_start(text, offer.start))
         hi = sentences[min(idx + 1, len(sentences) - 1)][1] if sentences else offer.end
-        near = [s for s in specifics if lo <= s.start < hi]
+        near = [
+            s
+            for s in specifics
+            if lo <= s.start < hi
+            and not (offer.rule.remedy_type in _MONEY and _zero_amount(s, text))
+        ]
         if near or offer.rule.specific:  # e.g. "运费我们承担" names who pays itself
             concrete.append(offer)
             for s in near:

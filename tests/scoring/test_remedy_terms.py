@@ -8,6 +8,7 @@ criteria: a reply's types, amounts and commitment must not change.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,28 @@ def test_a_refused_remedy_is_not_offered(text: str, types: tuple[str, ...]):
     no_cash = Policy(allowed={"coupon": 10.0, "reship": None}, return_postage="buyer", notes=None)
     if "coupon" in types and len(types) == 1:
         assert policy_breaches(remedy_offer(text), no_cash) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can do a $0 refund on this one.",
+        "I can refund you $0.00 since the item was on sale.",
+        "退款金额为0元，因为已经超过售后期。",
+        "補償金額是0元，這是規定。",
+    ],
+)
+def test_an_amount_of_nothing_is_no_remedy(text: str):
+    """A refund of nothing gives the buyer nothing: the zero does not make it concrete."""
+    offer = remedy_offer(text)
+    assert not offer.committed and offer.amounts == ()
+    assert score_reply(text, rubric=replace(default_rubric(), learned=None)).criteria["remedy"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [("给您退10元", (10.0,)), ("a $0.50 refund today", (0.5,)), ("运费0元，另外补偿您5元", (5.0,))],
+)
+def test_a_real_amount_still_counts(text: str, amounts: tuple[float, ...]):
+    offer = remedy_offer(text)
+    assert offer.committed and tuple(a.value for a in offer.amounts) == amounts
