@@ -54,10 +54,44 @@ def _target(hit: _Raw, text: str) -> str | None:
     """Whom a hit blames: the rule's target; for a rule that reads the party
     from its words, the first party the matched text names, else the party
     named nearest to it in the same sentence ("快递慢了,您自己去问吧")."""
+    return _party(hit, text)[0]
+
+
+def _blame_targets(hits: Sequence[_Raw], text: str) -> tuple[str, ...]:
+    """The targets of the blame in ``hits``, once each. Hits whose words overlap
+    are one piece of blame: the parties they name and the fixed targets of
+    the rules win over a hand-off rule's default, else the first hit's target
+    stands ("pls contact them directly" blames one third party, not also a
+    colleague)."""
+    out: list[str] = []
+    cluster: list[_Raw] = []
+    end = -1
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if cluster and h.start >= end:
+            out.extend(_cluster_targets(cluster, text))
+            cluster = []
+        cluster.append(h)
+        end = max(end, h.end) if len(cluster) > 1 else h.end
+    if cluster:
+        out.extend(_cluster_targets(cluster, text))
+    return tuple(dict.fromkeys(out))
+
+
+def _cluster_targets(cluster: list[_Raw], text: str) -> list[str]:
+    found = [(*_party(h, text), h.rule.parties is None) for h in cluster]
+    # Parties the words name, and the targets of rules that always blame the
+    # same one (the buyer, a denial); a hand-off rule's default only when
+    # nothing else says whom this blame is on.
+    said = [t for t, by_name, fixed in found if t and (by_name or fixed)]
+    return said or [t for t, _, _ in found[:1] if t]
+
+
+def _party(hit: _Raw, text: str) -> tuple[str | None, bool]:
+    """The hit's target and whether the words named that party."""
     rule = hit.rule
     parties = rule.parties
     if parties is None:
-        return rule.target
+        return rule.target, False
     named = parties.search(text, hit.start, hit.end)
     if named is None:
         lo = max(text.rfind(c, 0, hit.start) for c in _SENTENCE_ENDS) + 1
@@ -67,7 +101,7 @@ def _target(hit: _Raw, text: str) -> str | None:
             key=lambda m: m.start() - hit.end if m.start() >= hit.end else hit.start - m.end(),
             default=None,
         )
-    return named.lastgroup if named else rule.target
+    return (named.lastgroup, True) if named else (rule.target, False)
 
 
 _SENTENCE_ENDS = "。.!?;\n"
@@ -409,7 +443,7 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     offer = remedy_mod.extract(norm, concrete, specifics, costs)
     # Blame the learned model cleared names no target (scenario checks read them).
     blamed = costs if not criteria["no_blame"] else []
-    targets = tuple(dict.fromkeys(t for h in blamed if (t := _target(h, norm.text))))
+    targets = _blame_targets(blamed, norm.text)
     return _Judged(norm, criteria, tuple(findings), canned, offer, targets, detect_lang(norm))
 
 

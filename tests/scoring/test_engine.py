@@ -120,7 +120,11 @@ def test_blame_targets_are_named():
         # Named in the same sentence, not in the words that hand off.
         ("快递慢了,您自己去问吧", {"courier"}),
         # ...but not from another sentence.
-        ("抱歉,快递那边晚了。您自己去问吧", {"colleague"}),
+        ("抱歉,快递那边晚了。您自己去问吧", {"third_party"}),
+        # Overlapping hand-off rules are one piece of blame, with one target.
+        ("pls contact them directly", {"third_party"}),
+        ("Please contact the courier directly.", {"courier"}),
+        ("是你自己没看清楚,你去找快递吧", {"buyer", "denial", "courier"}),
         ("厂家那边一直拖着不给货 我们也催了好几次", {"manufacturer"}),
     ],
 )

@@ -123,11 +123,11 @@ def test_a_hand_off_rule_takes_its_target_from_the_party_it_names():
     # No party named: the rule's own target.
     assert score_reply("您去找同事吧", rubric=rubric).blame_targets == ("colleague",)
     # A party only this file's lexicon knows: the shipped hand-off rule that
-    # also matches names its default target, this rule the courier. The
-    # evidence is shown once; both targets count.
+    # also matches would fall back to its default target, this rule names the
+    # courier. The words are one piece of blame, shown once, on the courier.
     result = score_reply("您去找飞鸽吧", rubric=rubric)
     assert [(f.rule, f.target) for f in result.findings] == [("ZZ002", "courier")]
-    assert set(result.blame_targets) == {"courier", "colleague"}
+    assert result.blame_targets == ("courier",)
 
 
 @pytest.mark.parametrize(
