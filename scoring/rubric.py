@@ -343,7 +343,10 @@ def _parse_settings(doc: YamlDoc, problems: list[YamlProblem]) -> dict[str, Any]
             )
         elif abs(sum(table.values()) - 100) > 1e-6:
             problems.append(
-                doc.problem(("weights", channel), f"weights.{channel} must add up to 100")
+                doc.problem(
+                    ("weights", channel),
+                    f"weights.{channel} must add up to 100, not {sum(table.values()):g}",
+                )
             )
     return data
 

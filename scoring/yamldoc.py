@@ -136,17 +136,148 @@ def _parse_general(text: str, file: str) -> YamlDoc:
         positions: dict[Path, tuple[int, int]] = {}
         data = _convert(loader, node, (), positions, 0, _Budget())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, message = _plain_words(exc, text)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or str(exc)
-        if exc.context:
-            message = f"{exc.context}: {message}"
         raise YamlError([YamlProblem(file, line, col, message)]) from None
     except yaml.YAMLError as exc:
         raise YamlError([YamlProblem(file, 1, 1, str(exc))]) from None
     finally:
         loader.dispose()
     return YamlDoc(file, data, positions)
+
+
+# PyYAML's and libyaml's wording for the usual slips, in words a scenario
+# author knows, with what to do: (pattern on "context: problem", where to point,
+# message). "context" points at where the construct started (the opening quote,
+# the key without a colon), "problem" where the reader gave up; "{opened}" is the
+# line of the context. The reader's own text follows in parentheses (as for a bad
+# date or number); a problem not listed here keeps it alone.
+_PLAIN: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern), where, message)
+    for pattern, where, message in (
+        (
+            r"mapping values are not allowed",
+            "problem",
+            "a colon and a space inside a value: put the whole value in quotes, "
+            'e.g. say: "注意: 明天发货"',
+        ),
+        (
+            r"could not find expected ':'",
+            "context",
+            "a line without 'key: value': add the colon after the key, or, if the line "
+            "continues the text above, put that text in quotes",
+        ),
+        (
+            r"quoted scalar.*(end of stream|document (indicator|separator))",
+            "context",
+            "a quote is not closed: end the text with the same quote mark (\" or ') it starts with",
+        ),
+        (
+            r"tab character|'\\t' that cannot start",
+            "problem",
+            "a tab character: indent with spaces only",
+        ),
+        (
+            r"found unknown escape character",
+            "problem",
+            'an unknown backslash escape inside "...": write \\\\ for a backslash, '
+            "or use single quotes '...'",
+        ),
+        (
+            r"flow sequence.*expected ',' or '\]'",
+            "problem",
+            "the list in [...] opened on line {opened} is not closed: end it with ']'; an item with a comma, colon or # "
+            "inside needs quotes",
+        ),
+        (
+            r"flow mapping.*expected ',' or '\}'",
+            "problem",
+            "the mapping in {...} opened on line {opened} is not closed: end it with '}'; a text with a comma, colon or # "
+            "inside needs quotes",
+        ),
+        (
+            r"block mapping.*(expected key|expected <block end>)",
+            "problem",
+            "the indentation does not match the lines above: keys of one mapping start in "
+            "the same column (indent with spaces)",
+        ),
+        (
+            r"block collection.*(expected '-' indicator|expected <block end>)",
+            "problem",
+            "a list item must start with '- ' in the same column as the items above it",
+        ),
+        (
+            r"undefined alias|while scanning an (alias|anchor)",
+            "problem",
+            "a value starting with '*' or '&' needs quotes (in YAML they name a copied value)",
+        ),
+        (
+            r"expected (the )?node content",
+            "problem",
+            "a value is missing here, or starts with a character that needs quotes "
+            "(one of { } [ ] , : # & * ! | > ' \" % @ `)",
+        ),
+        (
+            r"directive",
+            "problem",
+            "a line starting with '%' is read as a YAML directive: put the text in quotes",
+        ),
+        (
+            r"single document",
+            "problem",
+            "a '---' line starts a second document, and a file holds one: remove the line, "
+            "or move what follows to a file of its own",
+        ),
+    )
+)
+
+
+def _plain_words(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str]:
+    """Where to point, and the message an author reads, for a parser error."""
+    original = exc.problem or str(exc)
+    if exc.context:
+        original = f"{exc.context}: {original}"
+    if "cannot start any token" in original:
+        mark = exc.problem_mark
+        char = _char_at(text, mark)
+        if char == "\t":
+            return mark, f"a tab character: indent with spaces only ({original})"
+        if char:
+            return mark, (
+                f"a value cannot start with {char!r}: put the value in quotes ({original})"
+            )
+    mark = exc.problem_mark
+    after_quote = mark is not None and _char_at(text, mark, before=True) in ("'", '"')
+    if after_quote and re.search(r"parsing a block (mapping|collection)", original):
+        # `c: "x` after an unclosed quote: the quote ran on to the next one.
+        return mark, (
+            "text goes on after a closing quote: a quote opened earlier may not be closed, "
+            f"or a value with quotes inside needs other quotes around it ({original})"
+        )
+    for pattern, where, message in _PLAIN:
+        if pattern.search(original):
+            mark = exc.context_mark if where == "context" else exc.problem_mark
+            opened = exc.context_mark.line + 1 if exc.context_mark else "?"
+            said = message.replace("{opened}", str(opened))
+            return mark or exc.problem_mark or exc.context_mark, f"{said} ({original})"
+    return exc.problem_mark or exc.context_mark, original
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
+
+
+def _char_at(text: str, mark: Any, *, before: bool = False) -> str:
+    """The character at a mark (line and column count characters), or ''; ``before``:
+    the last one before the mark on its line that is not a space."""
+    if mark is None:
+        return ""
+    lines = _LINE_BREAK.split(text)
+    if mark.line >= len(lines):
+        return ""
+    line = lines[mark.line]
+    if before:
+        return line[: mark.column].rstrip(" ")[-1:]
+    return line[mark.column] if mark.column < len(line) else ""
 
 
 def _convert(
@@ -184,8 +315,11 @@ def _convert(
                 )
             skey = str(key)
             if skey in out:
+                first = pos[(*path, skey)][0]
                 raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key '{skey}'", problem_mark=key_node.start_mark
+                    problem=f"duplicate key '{skey}' (also on line {first}): a key is written "
+                    "once in a mapping; remove one, or rename it",
+                    problem_mark=key_node.start_mark,
                 )
             out[skey] = _convert(loader, value_node, (*path, skey), pos, depth + 1, budget)
             pos[(*path, skey)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

@@ -17,7 +17,7 @@ from scoring.model import CHANNELS, REPLY_CRITERIA, REVIEW_CRITERIA, Message
 from scoring.yamldoc import YamlDoc, YamlProblem
 from simulator.drill import PASS_SIMILARITY, KeyPoint, ScriptItem, ScriptSet, key_point_spans
 from simulator.drill_text import tokens
-from simulator.scenario import LANGUAGES, _Reader
+from simulator.scenario import LANGUAGES, _Reader, out_of_range
 
 TOP_KEYS = {"id", "title", "channel", "language", "pass_similarity", "items"}
 REQUIRED_TOP = {"id", "title", "channel", "language", "items"}
@@ -56,7 +56,7 @@ def _similarity(r: _Reader, path: tuple, value: Any, default: float) -> float:
     if value is None:
         return default
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
-        r.fail(path, "must be a number above 0 and at most 1 (e.g. 0.8)")
+        r.fail(path, out_of_range(path, "a number above 0 and at most 1 (e.g. 0.8)", value))
         return default
     return float(value)
 

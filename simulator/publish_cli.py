@@ -41,7 +41,7 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
     from simulator import loader, papers
 
     installed = loader.load()
-    with opened() as store:
+    with opened(new=True) as store:
         require_role(store, "publish scenarios")
         published = {p.scenario_id for p in store.papers()}
         lib = loader.load(list(paths), known={*installed.scenarios, *published})

@@ -7,9 +7,11 @@ misspelt keys; ``graph_problems`` adds the checks that need the whole graph.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from typing import Any
 
 from scoring.model import CHANNELS, Message
@@ -38,7 +40,6 @@ CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MOOD = re.compile(r"[+-]?\d+")
 # Key sets, built once (the parser checks them for every mapping of every file).
-_MESSAGE_KEYS = frozenset({"zh", "en"})
 _CONDITION_KEYS = frozenset(CONDITIONS)
 _TRANSITION_KEYS = frozenset({"if", "else", "mood", "goto", "why"})
 _GOTO = frozenset({"goto"})
@@ -58,6 +59,134 @@ _BRIEFING_KEYS = frozenset({"situation", "order", "policy"})
 _BRIEFING_REQUIRED = frozenset({"situation", "policy"})
 _ENDING_KEYS = frozenset({"outcome", "say", "summary"})
 _ENDING_REQUIRED = frozenset({"outcome", "summary"})
+# A text shown to trainees has two languages, zh (Simplified) and en; the
+# Traditional Chinese screens convert zh with OpenCC, so it is never written.
+_LANG_NAMES = {"zh": "zh (Simplified Chinese)", "en": "en (English)"}
+_TRADITIONAL = frozenset(
+    {"zh-hant", "zh_hant", "hant", "zh-tw", "zh_tw", "tw", "zh-hk", "zh_hk", "hk"}
+)
+_SIMPLIFIED = frozenset({"zh-hans", "zh_hans", "hans", "zh-cn", "zh_cn", "cn", "cn-zh", "chinese"})
+_ENGLISH = frozenset({"en-us", "en_us", "en-gb", "en_gb", "eng", "english"})
+
+
+_NEEDS_QUOTES = re.compile(r"[,:#\[\]{}\"'&*!|>%@`]|^[-?\s]|\s$")
+
+
+def field_name(path: tuple) -> str:
+    """A YAML key path as an author reads it: ``nodes.complaint.on[0].why``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out or "the file"
+
+
+def text_pair_problems(
+    doc: YamlDoc, path: tuple, value: Any
+) -> tuple[dict[str, str], list[YamlProblem]]:
+    """The ``{zh: ..., en: ...}`` texts at ``path`` and one problem per thing amiss.
+
+    Each problem names the field, the language missing or misnamed, and how to
+    write it; a Traditional Chinese text comes back in Simplified in the example.
+    """
+    name = field_name(path)
+    key = next((p for p in reversed(path) if isinstance(p, str)), "text")
+    if not isinstance(value, dict):
+        given = value if isinstance(value, str) and value.strip() else None
+        example = _example(
+            key,
+            given if given and not given.isascii() else None,
+            given if given and given.isascii() else None,
+        )
+        what = "one text" if given else ("nothing" if value is None else _shown(value))
+        return {}, [
+            doc.problem(
+                path,
+                f"{name} needs two texts, zh (Simplified Chinese) and en (English), "
+                f"not {what}; write it as {example}",
+            )
+        ]
+    problems: list[YamlProblem] = []
+    out: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        if lang in value:
+            text = value[lang]
+            if (
+                isinstance(text, str | int | float)
+                and not isinstance(text, bool)
+                and str(text).strip()
+            ):
+                out[lang] = str(text)
+            else:
+                problems.append(
+                    doc.problem((*path, lang), f"{name}.{lang} must be a non-empty text")
+                )
+    said: list[str] = []
+    covered: set[str] = set()
+    stand_in: dict[str, str] = {}
+    for k, v in value.items():
+        if k in ("zh", "en"):
+            continue
+        low = str(k).lower()
+        text = v if isinstance(v, str) and v.strip() else None
+        if low in _TRADITIONAL and "zh" in value:
+            said.append(f"remove {k}: the app makes the Traditional text from zh")
+        elif low in _TRADITIONAL:
+            said.append(
+                f"give zh (Simplified Chinese) instead of {k}, as the app makes the "
+                "Traditional text from zh"
+            )
+            covered.add("zh")
+            if text:
+                stand_in.setdefault("zh", _simplified(text))
+        elif low in _SIMPLIFIED:
+            said.append(f"write {k} as zh")
+            covered.add("zh")
+            if text:
+                stand_in.setdefault("zh", text)
+        elif low in _ENGLISH:
+            said.append(f"write {k} as en")
+            covered.add("en")
+            if text:
+                stand_in.setdefault("en", text)
+        else:
+            absent = [lang for lang in ("zh", "en") if lang not in value and lang not in covered]
+            hint = get_close_matches(low, absent, n=1, cutoff=0.5)
+            if hint:  # a slip of the keyboard: zn, ne, EN
+                said.append(f"write {k} as {hint[0]}")
+                covered.add(hint[0])
+                if text:
+                    stand_in.setdefault(hint[0], text)
+            else:
+                said.append(f"'{k}' is not a language here (zh or en)")
+    missing = [lang for lang in ("zh", "en") if lang not in value]
+    for lang in missing:
+        if lang not in covered:
+            said.append(f"add {_LANG_NAMES[lang]}")
+    if said:
+        example = _example(
+            key, out.get("zh") or stand_in.get("zh"), out.get("en") or stand_in.get("en")
+        )
+        problems.insert(0, doc.problem(path, f"{name}: {'; '.join(said)}; write it as {example}"))
+    return out, problems
+
+
+def _example(key: str, zh: str | None, en: str | None) -> str:
+    def short(text: str | None) -> str:
+        if not text:
+            return "..."
+        text = " ".join(text.split())
+        text = text if len(text) <= 20 else text[:19] + "…"
+        # Quoted when YAML would read it otherwise inside {...}.
+        return json.dumps(text, ensure_ascii=False) if _NEEDS_QUOTES.search(text) else text
+
+    return f"{key}: {{zh: {short(zh)}, en: {short(en)}}}"
+
+
+def _simplified(text: str) -> str:
+    from scoring.normalize import to_simplified  # OpenCC: only when a Traditional text is given
+
+    return to_simplified(text)
+
 
 TOP_KEYS = {
     "id", "title", "category", "channel", "difficulty", "language", "tags", "response_target_s",
@@ -199,10 +328,13 @@ class _Reader:
         return str(value)
 
     def message(self, path: tuple, value: Any) -> Message:
-        m = self.mapping(path, value, _MESSAGE_KEYS, _MESSAGE_KEYS)
-        return Message(
-            self.text((*path, "zh"), m.get("zh", "?")), self.text((*path, "en"), m.get("en", "?"))
-        )
+        if type(value) is dict and len(value) == 2:  # the common case: {zh: ..., en: ...}
+            zh, en = value.get("zh"), value.get("en")
+            if type(zh) is str and type(en) is str and zh.strip() and en.strip():
+                return Message(zh, en)
+        texts, problems = text_pair_problems(self.doc, path, value)
+        self.problems.extend(problems)
+        return Message(texts.get("zh", "?"), texts.get("en", "?"))
 
     def texts(self, path: tuple, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -218,11 +350,34 @@ class _Reader:
             return allowed[0]
         return str(value)
 
-    def integer(self, path: tuple, value: Any, low: int, high: int) -> int:
+    def integer(self, path: tuple, value: Any, low: int, high: int, meaning: str = "") -> int:
+        """A whole number in [low, high]; ``meaning`` tells what the range means."""
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.fail(path, f"must be a whole number from {low} to {high}")
+            self.fail(
+                path, out_of_range(path, f"a whole number from {low} to {high}", value, meaning)
+            )
             return low
         return value
+
+
+def out_of_range(path: tuple, allowed: str, value: Any, meaning: str = "") -> str:
+    """``buyer.mood must be a whole number from 0 to 100 (0 calm .. 100 furious), not 150``."""
+    said = f" ({meaning})" if meaning else ""
+    got = "" if value is None else f", not {_shown(value)}"
+    return f"{field_name(path)} must be {allowed}{said}{got}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 40 else "a list"
+    return repr(value)
 
 
 def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
@@ -232,8 +387,12 @@ def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
         p = (*path, key)
         if key in BOOL_CONDITIONS and not isinstance(v, bool):
             r.fail(p, f"'{key}' must be true or false")
-        elif key in NUM_CONDITIONS and (not isinstance(v, int | float) or isinstance(v, bool)):
-            r.fail(p, f"'{key}' must be a number")
+        elif key in ("mood_at_least", "mood_at_most"):
+            r.integer(p, v, 0, 100, "the buyer's mood: 0 calm .. 100 furious")
+        elif key in NUM_CONDITIONS and (
+            not isinstance(v, int | float) or isinstance(v, bool) or v < 0
+        ):
+            r.fail(p, out_of_range(p, "an amount of 0 or more", v))
         elif key in ("remedy_type", "blame_target", "specific"):
             allowed = {"remedy_type": REMEDY_TYPES, "blame_target": TARGETS, "specific": SPECIFICS}[
                 key
@@ -249,7 +408,7 @@ def _mood_delta(r: _Reader, path: tuple, value: Any) -> int:
     if isinstance(value, str) and _MOOD.fullmatch(value.strip()):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not -100 <= value <= 100:
-        r.fail(path, "mood must be a change such as +20 or -15 (from -100 to +100)")
+        r.fail(path, out_of_range(path, "a change such as +20 or -15, from -100 to +100", value))
         return 0
     return value
 
@@ -289,7 +448,10 @@ def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:
         lim = r.mapping((*path, "allowed", kind), limit if limit is not None else {}, _MAX)
         mx = lim.get("max")
         if mx is not None and (not isinstance(mx, int | float) or isinstance(mx, bool) or mx < 0):
-            r.fail((*path, "allowed", kind, "max"), "max must be a non-negative number")
+            r.fail(
+                (*path, "allowed", kind, "max"),
+                out_of_range((*path, "allowed", kind, "max"), "an amount of 0 or more", mx),
+            )
             mx = None
         allowed[kind] = float(mx) if mx is not None else None
     postage = r.choice(
@@ -306,8 +468,14 @@ def _parse_buyer(r: _Reader, path: tuple, raw: Any) -> Buyer:
         temperament=r.message((*path, "temperament"), b["temperament"])
         if "temperament" in b
         else Message("", ""),
-        mood=r.integer((*path, "mood"), b.get("mood"), 0, 100),
-        patience=r.integer((*path, "patience"), b.get("patience", 3), 1, 20),
+        mood=r.integer((*path, "mood"), b.get("mood"), 0, 100, "0 calm .. 100 furious"),
+        patience=r.integer(
+            (*path, "patience"),
+            b.get("patience", 3),
+            1,
+            20,
+            "replies in a row without progress before the buyer gives up",
+        ),
         gives_up=r.text((*path, "gives_up"), b["gives_up"]) if "gives_up" in b else None,
     )
 
@@ -348,9 +516,19 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
         expect = r.mapping((*p, "expect"), t.get("expect"), _EXPECT_KEYS)
         mood = expect.get("mood")
         if mood is not None and not (
-            isinstance(mood, list) and len(mood) == 2 and all(isinstance(x, int) for x in mood)
+            isinstance(mood, list)
+            and len(mood) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in mood)
+            and 0 <= mood[0] <= mood[1] <= 100
         ):
-            r.fail((*p, "expect", "mood"), "mood must be a range like [0, 40]")
+            r.fail(
+                (*p, "expect", "mood"),
+                out_of_range(
+                    (*p, "expect", "mood"),
+                    "a range like [0, 40]: two whole numbers from 0 to 100, the lower first",
+                    mood,
+                ),
+            )
         out.append(
             SelfTest(
                 r.text((*p, "name"), t.get("name")),
@@ -393,7 +571,10 @@ def parse_scenario(
     if target is not None and (
         not isinstance(target, int | float) or isinstance(target, bool) or target <= 0
     ):
-        r.fail(("response_target_s",), "must be a positive number of seconds")
+        r.fail(
+            ("response_target_s",),
+            out_of_range(("response_target_s",), "a number of seconds above 0 (e.g. 90)", target),
+        )
         target = None
     tags = d.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -408,7 +589,7 @@ def parse_scenario(
         title=r.message(("title",), d.get("title")),
         category=r.choice(("category",), d.get("category"), CATEGORIES, "category"),
         channel=r.choice(("channel",), d.get("channel"), CHANNELS, "channel"),
-        difficulty=r.integer(("difficulty",), d.get("difficulty"), 1, 3),
+        difficulty=r.integer(("difficulty",), d.get("difficulty"), 1, 3, "1 easy .. 3 hard"),
         language=r.choice(("language",), d.get("language"), LANGUAGES, "language"),
         tags=tuple(tags),
         response_target_s=float(target) if target is not None else None,

@@ -19,7 +19,6 @@ from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
 
 SET_KEYS = frozenset({"id", "title", "purpose", "pass_mark", "scenarios"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TEXT_KEYS = frozenset({"zh", "en"})
 
 
 @dataclass(frozen=True)
@@ -97,19 +96,11 @@ def _set_id(
 def _texts(
     doc: YamlDoc, key: str, data: dict[str, Any], problems: list[YamlProblem]
 ) -> dict[str, str]:
-    value = data.get(key)
-    if not isinstance(value, dict):
-        problems.append(doc.problem((key,), f"{key} must be a mapping with zh and en texts"))
-        return {}
-    problems += check_keys(doc, (key,), value, _TEXT_KEYS, _TEXT_KEYS)
-    out = {}
-    for lang in sorted(_TEXT_KEYS & value.keys()):
-        text = value[lang]
-        if not isinstance(text, str) or not text.strip():
-            problems.append(doc.problem((key, lang), f"{key}.{lang} must be a non-empty text"))
-        else:
-            out[lang] = text
-    return out
+    from simulator.scenario import text_pair_problems  # the same rules and words as scenarios
+
+    texts, found = text_pair_problems(doc, (key,), data.get(key))
+    problems += found
+    return texts
 
 
 def _scenario_ids(

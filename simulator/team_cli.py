@@ -67,14 +67,25 @@ def db_option(func: F) -> F:
 
 
 @contextlib.contextmanager
-def opened() -> Iterator[Store]:
-    """The store for ``--db``/``--as`` (or the defaults); StoreError becomes ``Fail``."""
+def opened(*, new: bool = False) -> Iterator[Store]:
+    """The store for ``--db``/``--as`` (or the defaults); StoreError becomes ``Fail``.
+
+    The default SQLite file under KEFU_HOME is created on first use. A database
+    named with ``--db`` or ``KEFU_DATABASE_URL`` must exist, unless the command
+    is one that fills a new database (``new``: adding people, importing,
+    publishing): any other command would only leave an empty file behind.
+    """
+    import os
+
     from simulator import paths
     from simulator.store import StoreError, open_store
 
     meta = click.get_current_context().meta
+    given = meta.get("kefu.db") or os.environ.get("KEFU_DATABASE_URL", "").strip()
     try:
-        store = open_store(meta.get("kefu.db") or paths.database_url(), user=meta.get("kefu.as"))
+        store = open_store(
+            given or paths.database_url(), user=meta.get("kefu.as"), create=new or not given
+        )
     except StoreError as exc:
         raise Fail(str(exc)) from None
     try:
@@ -196,7 +207,7 @@ def user_add(
     if not name or name.startswith("@") or name == "*":
         raise Fail(f"{name!r} is not a user name (no @, not empty)")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with opened() as store:
+    with opened(new=True) as store:
         require_role(store, "add people", ("admin",))
         user = store.create_person(name, role, password=password, display=display)  # type: ignore[arg-type]
         for group in groups:

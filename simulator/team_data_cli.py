@@ -234,7 +234,7 @@ def import_cmd(file: str) -> None:
                 parsed.append((number, parse_line(raw.rstrip(b"\r\n"))))
             except ValueError as exc:
                 bad.append((number, str(exc)))
-    with opened() as store:
+    with opened(new=True) as store:
         require_role(store, "import data", ("admin",))
         sets = load_library(store).sets if any(r["kind"] == "assignment" for _, r in parsed) else {}
         good = []
@@ -330,12 +330,8 @@ def backup(dest: str | None) -> None:
     from simulator import paths
 
     stamp = dt.datetime.now().strftime("kefu-%Y%m%d-%H%M%S.sqlite3")
-    if dest is None:
-        target = paths.data_dir() / "backups" / stamp
-        target.parent.mkdir(parents=True, exist_ok=True)
-    else:
-        target = backup_target(dest, stamp)
-    if target.exists():
+    target = None if dest is None else backup_target(dest, stamp)
+    if target is not None and target.exists():
         raise Fail(f"{target} exists; give another file name (backups never overwrite)")
     with opened() as store:
         if store.backend != "sqlite":
@@ -343,6 +339,12 @@ def backup(dest: str | None) -> None:
                 "kefu backup copies the local SQLite file; in team mode (PostgreSQL) back up "
                 'the server with pg_dump, e.g. pg_dump --format=custom -f kefu.dump "$KEFU_DATABASE_URL"'
             )
+        if target is None:
+            # The backups folder is made only once there is a database to copy.
+            target = paths.data_dir() / "backups" / stamp
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                raise Fail(f"{target} exists; give another file name (backups never overwrite)")
         written = store.backup(target)
     size = Path(written).stat().st_size
     click.echo(f"kefu backup: {written} ({size:,} bytes)")

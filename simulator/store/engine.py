@@ -8,6 +8,7 @@ and the caller still holds the reply and may try again.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
@@ -28,12 +29,25 @@ DEFAULT_RETRY_S = 5.0
 """How long a busy or unreachable database is retried before giving up."""
 
 
-def normalize_url(url: str, user: str | None = None) -> URL:
-    """A SQLAlchemy URL: ``postgresql://`` gets the psycopg 3 driver; a bare path is SQLite.
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+"""A name with one of these suffixes is a SQLite file even without a folder in it."""
 
+
+def normalize_url(url: str, user: str | None = None) -> URL:
+    """A SQLAlchemy URL: ``postgresql://`` gets the psycopg 3 driver; a file path is SQLite.
+
+    A text without ``://`` must look like a path (a folder separator or ``~``,
+    a SQLite suffix, or an existing file): a bare word such as ``garbage`` is
+    refused rather than made into a new file in the current folder.
     In team mode ``user`` becomes the login role when the URL names none.
     """
     if "://" not in url:
+        if not _looks_like_file(url):
+            raise StoreError(
+                f"kefu: {url!r} is not a database URL or SQLite file; give a file path "
+                "(e.g. ./kefu.sqlite3 or sqlite:///path/to/kefu.sqlite3) or "
+                "postgresql://user@host/dbname"
+            )
         url = f"sqlite:///{Path(url).expanduser()}"
     try:
         parsed = make_url(url)
@@ -59,6 +73,44 @@ def normalize_url(url: str, user: str | None = None) -> URL:
             "or postgresql://user@host/dbname"
         )
     return parsed
+
+
+def _looks_like_file(text: str) -> bool:
+    seps = tuple(sep for sep in ("/", os.sep, os.altsep) if sep)
+    return bool(text.strip()) and (
+        any(sep in text for sep in seps)
+        or text.startswith("~")
+        or text.lower().endswith(SQLITE_SUFFIXES)
+        or Path(text).is_file()
+    )
+
+
+def sqlite_file(url: URL) -> Path:
+    """The file of a SQLite URL (``~`` expanded)."""
+    return Path(str(url.database)).expanduser()
+
+
+def check_sqlite_file(url: URL, *, create: bool) -> None:
+    """Refuse a SQLite file that cannot be, or (``create=False``) is not yet, a database.
+
+    Its folder must exist: a typo or an unmounted drive is an error, not a new
+    folder and an empty database somewhere else. Without ``create`` the file must
+    exist too, so a read-only command never leaves an empty database behind.
+    """
+    path = sqlite_file(url)
+    folder = path.parent
+    if not folder.is_dir():
+        why = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise StoreError(
+            f"kefu: cannot open the database {path}: the folder {folder} {why}; "
+            "correct the path, or create the folder first"
+        )
+    if not create and not path.exists():
+        raise StoreError(
+            f"kefu: there is no database at {path} (only kefu user add, import and publish "
+            "start a new one); correct the path, or leave out --db and KEFU_DATABASE_URL "
+            "to use the one under KEFU_HOME"
+        )
 
 
 def hide_password(url: str | URL) -> str:
@@ -98,8 +150,6 @@ def make_engine(url: URL, retry_s: float = DEFAULT_RETRY_S) -> Engine:
 
 
 def _sqlite_engine(url: URL, retry_s: float) -> Engine:
-    path = Path(str(url.database)).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
     busy_ms = int(max(50, min(retry_s, 1.0) * 1000))
     engine = sa.create_engine(
         url,

@@ -17,6 +17,7 @@ from simulator.store.base import StoreError, StorePermissionError
 from simulator.store.engine import (
     DEFAULT_RETRY_S,
     Retrier,
+    check_sqlite_file,
     describe,
     make_engine,
     normalize_url,
@@ -37,6 +38,7 @@ def open_store(
     migrate: bool = True,
     announce: mig.Announce | None = None,
     retry_s: float = DEFAULT_RETRY_S,
+    create: bool = True,
 ) -> SqlStore:
     """Open (creating and migrating if needed) the database at ``url``.
 
@@ -45,12 +47,16 @@ def open_store(
     or the login role when the PostgreSQL URL names none. ``announce`` gets the
     one-line "upgrading the schema" message (default: stderr). ``retry_s``: how
     long a locked or unreachable database is retried before a StoreError.
+    ``create``: a SQLite file that does not exist yet becomes a new database
+    (its folder must exist either way); without it that is a StoreError.
     """
     if url is None:
         from simulator.paths import database_url
 
         url = database_url()
     parsed = normalize_url(url, user)
+    if parsed.get_backend_name() == "sqlite":
+        check_sqlite_file(parsed, create=create)
     where = describe(parsed)
     engine = make_engine(parsed, retry_s)
     try:

@@ -235,8 +235,12 @@ class KefuApp(App[None]):
         self._after_first_frame()
         from simulator.store import StoreError, open_store
 
+        # KEFU_DATABASE_URL names a database that must exist (a typo would
+        # otherwise start an empty one); the default file under KEFU_HOME, or a
+        # URL handed to the app, is created on first use.
+        named = self.database_url is None and bool(os.environ.get("KEFU_DATABASE_URL", "").strip())
         try:
-            store = open_store(self.database_url, user=self.user)
+            store = open_store(self.database_url, user=self.user, create=not named)
             self.role = store.current_user().role
         except StoreError as exc:
             self._store_settled.set()

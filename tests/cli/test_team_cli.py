@@ -445,6 +445,57 @@ def test_database_errors_are_one_line(home: Path):
     assert out.stderr.startswith("kefu: unsupported database") and len(out.stderr.splitlines()) == 1
 
 
+def test_a_given_database_must_exist(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--db or KEFU_DATABASE_URL naming nothing is an error that creates nothing:
+    no folders, no empty database, no file named after a stray word."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "other.sqlite3"
+    read_only = [
+        ["user", "list"], ["group", "members", "team"], ["assignments"], ["attempts"],
+        ["attempts", "--verify"], ["report"], ["export"], ["published"], ["backup"],
+        ["group", "add-member", "team", "alice"], ["assign", "first-week", "--to", "alice"],
+        ["override", "1", "50", "--reason", "x"], ["unpublish", "team-exam"],
+    ]  # fmt: skip
+    for args in read_only:
+        out = kefu(*args, "--db", str(missing))
+        assert out.exit_code == 1, (args, out.stderr)
+        assert out.stderr == (
+            f"kefu: there is no database at {missing} (only kefu user add, import and "
+            "publish start a new one); correct the path, or leave out --db and "
+            "KEFU_DATABASE_URL to use the one under KEFU_HOME\n"
+        ), args
+    nowhere = tmp_path / "nonexist" / "dir" / "x.sqlite3"
+    for given in (f"sqlite:///{nowhere}", str(nowhere)):
+        for args in (["user", "list"], ["user", "add", "ann", "--role", "admin"]):
+            out = kefu(*args, "--db", given)
+            assert out.exit_code == 1 and out.stderr == (
+                f"kefu: cannot open the database {nowhere}: the folder {nowhere.parent} does "
+                "not exist; correct the path, or create the folder first\n"
+            ), (args, out.stderr)
+    out = kefu("user", "list", "--db", "garbage")
+    assert out.exit_code == 1
+    assert out.stderr.startswith("kefu: 'garbage' is not a database URL or SQLite file")
+    monkeypatch.setenv("KEFU_DATABASE_URL", "garbage")
+    assert kefu("report").stderr.startswith("kefu: 'garbage' is not a database URL")
+    monkeypatch.setenv("KEFU_DATABASE_URL", str(missing))
+    assert kefu("user", "list").stderr.startswith(f"kefu: there is no database at {missing}")
+    assert list(tmp_path.iterdir()) == [], "nothing may be created"
+    # adding the first person starts a new database; then every command opens it
+    out = kefu("user", "add", "ann", "--role", "admin", "--as", "ann")
+    assert out.exit_code == 0 and missing.exists()
+    monkeypatch.delenv("KEFU_DATABASE_URL")
+    assert "ann" in kefu("user", "list", "--db", str(missing)).stdout
+
+
+def test_the_default_database_is_made_on_first_use(home: Path) -> None:
+    assert not home.exists()
+    out = kefu("user", "list")
+    assert out.exit_code == 0 and "no people yet" in out.stderr
+    assert (home / "kefu.sqlite3").is_file()
+
+
 def test_team_commands_never_import_textual():
     import subprocess
     import sys

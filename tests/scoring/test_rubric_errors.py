@@ -69,7 +69,7 @@ def test_weights_must_add_up():
     texts["scoring.yaml"] = texts["scoring.yaml"].replace(
         "timely_apology: 20", "timely_apology: 21", 1
     )
-    with pytest.raises(RubricError, match="weights.chat must add up to 100"):
+    with pytest.raises(RubricError, match="weights.chat must add up to 100, not 101"):
         parse_rubric(texts)
 
 

@@ -135,3 +135,75 @@ def test_broken_files_give_a_located_message(tmp_path, content, message):
     lib = loader.load([path])
     assert lib.problems and message in lib.problems[0].message
     assert lib.problems[0].file.endswith("x.yaml")
+
+
+def _one(found: list[str], line_part: str) -> str:
+    hits = [p for p in found if line_part in p]
+    assert len(hits) == 1, found
+    return hits[0]
+
+
+def test_texts_name_the_field_and_the_missing_languages():
+    """Authors write {zh: Simplified, en: English}; the Traditional screens are made
+    from zh. Any other combination says which field, what to change, and how."""
+    title = "title:                               # shown in the library and reports\n  zh: 发错尺码的休闲皮鞋\n  en: Wrong shoe size shipped\n"  # noqa: E501
+    cases = {
+        "title: {zh-Hant: 退貨}\n": "s.yaml:3:1: title: give zh (Simplified Chinese) instead of "
+        "zh-Hant, as the app makes the Traditional text from zh; add en (English); "
+        "write it as title: {zh: 退货, en: ...}",
+        "title: {zh-Hant: 退貨, en: Returns}\n": "s.yaml:3:1: title: give zh (Simplified "
+        "Chinese) instead of zh-Hant, as the app makes the Traditional text from zh; "
+        "write it as title: {zh: 退货, en: Returns}",
+        "title: {zh: 退货, zh-Hant: 退貨, en: Returns}\n": "s.yaml:3:1: title: remove zh-Hant: "
+        "the app makes the Traditional text from zh; write it as title: {zh: 退货, en: Returns}",
+        "title: {en: Returns}\n": "s.yaml:3:1: title: add zh (Simplified Chinese); "
+        "write it as title: {zh: ..., en: Returns}",
+        "title: {zh-CN: 退货, english: Returns}\n": "s.yaml:3:1: title: write zh-CN as zh; "
+        "write english as en; write it as title: {zh: 退货, en: Returns}",
+        "title: {zn: 退货, en: Returns}\n": "s.yaml:3:1: title: write zn as zh; "
+        "write it as title: {zh: 退货, en: Returns}",
+        "title: {zh: 退货, en: Returns, fr: Retours}\n": "s.yaml:3:1: title: 'fr' is not a "
+        "language here (zh or en); write it as title: {zh: 退货, en: Returns}",
+        "title: '退货, 尺码'\n": "s.yaml:3:1: title needs two texts, zh (Simplified Chinese) "
+        'and en (English), not one text; write it as title: {zh: "退货, 尺码", en: ...}',
+    }
+    for given, want in cases.items():
+        assert _one(problems(EXAMPLE.replace(title, given)), "s.yaml:3:") == want
+    found = problems(
+        EXAMPLE.replace('{zh: "急躁,说话直接", en: "impatient and blunt"}', "{zh: ''}")
+    )
+    assert "s.yaml:39:17: buyer.temperament.zh must be a non-empty text" in found
+    assert (
+        "s.yaml:39:3: buyer.temperament: add en (English); write it as "
+        "temperament: {zh: ..., en: ...}" in found
+    )
+
+
+def test_numbers_out_of_range_name_the_field_and_the_range():
+    text = (
+        EXAMPLE.replace("difficulty: 2 ", "difficulty: 5 ")
+        .replace("response_target_s: 90", "response_target_s: -5")
+        .replace("  mood: 65 ", "  mood: 150")
+        .replace("patience: 3 ", "patience: 0 ")
+        .replace("refund: {max: 399}", "refund: {max: -1}")
+        .replace("        mood: +25\n", "        mood: +250\n")
+        .replace("if: {apology: true, listening: true}", "if: {apology: true, mood_at_most: 120}")
+        .replace("      mood: [0, 40]", "      mood: [40, 0]")
+    )
+    found = problems(text)
+    for want in (
+        "difficulty must be a whole number from 1 to 3 (1 easy .. 3 hard), not 5",
+        "response_target_s must be a number of seconds above 0 (e.g. 90), not -5",
+        "buyer.mood must be a whole number from 0 to 100 (0 calm .. 100 furious), not 150",
+        "buyer.patience must be a whole number from 1 to 20 (replies in a row without progress "
+        "before the buyer gives up), not 0",
+        "briefing.policy.allowed.refund.max must be an amount of 0 or more, not -1",
+        "nodes.complaint.on[0].mood must be a change such as +20 or -15, from -100 to +100, "
+        "not 250",
+        "nodes.complaint.on[1].if.mood_at_most must be a whole number from 0 to 100 (the "
+        "buyer's mood: 0 calm .. 100 furious), not 120",
+        "tests[0].expect.mood must be a range like [0, 40]: two whole numbers from 0 to 100, "
+        "the lower first, not [40, 0]",
+    ):
+        assert any(p.endswith(want) for p in found), (want, found)
+    assert len(found) == 8, found

@@ -32,7 +32,7 @@ def test_every_problem_at_once_with_the_field_named(tmp_path: Path):
     assert sorted(_problems(tmp_path, text)) == sorted([
         "1:1: missing required key 'purpose'",
         "1:1: id 'other-name' should match the file name 'week'",
-        "2:1: missing required key 'en'",
+        "2:1: title: add en (English); write it as title: {zh: 新人, en: ...}",
         "3:1: pass_mark must be a whole number from 0 to 100, not 170",
         "4:31: unknown scenario 'nope'",
         "4:37: scenario 'wrong-size-shoes' is listed twice (also entry 1)",

@@ -26,6 +26,7 @@ def test_wal_foreign_keys_and_busy_timeout(sqlite_url):
 
 
 def test_a_bare_path_and_the_default_location(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
     store = open_store(str(tmp_path / "sub" / "k.db"), user="ana", announce=lambda _m: None)
     assert store.url == str(tmp_path / "sub" / "k.db")
     store.close()
@@ -34,6 +35,47 @@ def test_a_bare_path_and_the_default_location(tmp_path, monkeypatch):
     store = open_store(user="ana", announce=lambda _m: None)
     assert store.backend == "sqlite" and store.url.startswith(str(tmp_path / "home"))
     store.close()
+
+
+def test_a_missing_folder_is_an_error_not_created(tmp_path):
+    """A typo or an unmounted drive: no new folders, no empty database elsewhere."""
+    for given in (str(tmp_path / "nope" / "k.sqlite3"), f"sqlite:///{tmp_path}/nope/k.sqlite3"):
+        with pytest.raises(StoreError) as info:
+            open_store(given, user="ana", announce=lambda _m: None)
+        assert str(info.value) == (
+            f"kefu: cannot open the database {tmp_path / 'nope' / 'k.sqlite3'}: the folder "
+            f"{tmp_path / 'nope'} does not exist; correct the path, or create the folder first"
+        )
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="is a file, not a folder"):
+        open_store(str(tmp_path / "file" / "k.sqlite3"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_bare_word_is_not_a_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for word in ("garbage", "postgres", "kefu"):
+        with pytest.raises(StoreError) as info:
+            open_store(word)
+        assert str(info.value).startswith(
+            f"kefu: {word!r} is not a database URL or SQLite file; give a file path"
+        )
+    assert list(tmp_path.iterdir()) == []
+    # a SQLite suffix, a folder in the name or an existing file is a path
+    for name in ("k.sqlite", "k.sqlite3", "k.DB", "./plain", str(tmp_path / "t")):
+        open_store(name, user="ana", announce=lambda _m: None).close()
+    open_store("plain", user="ana", announce=lambda _m: None).close()  # exists now
+    assert {"k.sqlite", "k.sqlite3", "k.DB", "plain", "t"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_without_create_a_missing_file_is_an_error(tmp_path):
+    missing = tmp_path / "k.sqlite3"
+    with pytest.raises(StoreError) as info:
+        open_store(str(missing), user="ana", create=False)
+    assert str(info.value).startswith(f"kefu: there is no database at {missing} (only kefu")
+    assert not missing.exists()
+    open_store(str(missing), user="ana", announce=lambda _m: None).close()
+    open_store(str(missing), user="ana", create=False).close()  # exists now: opens
 
 
 def test_os_login_is_the_default_user(sqlite_url, monkeypatch):
