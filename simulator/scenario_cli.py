@@ -62,13 +62,15 @@ def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None
     else:
         for p in problems:
             click.echo(str(p))
-        ran = "" if no_tests else f", {verdict.tests} self-tests"
-        verdict_text = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(
-            f"{len(verdict.scenarios)} scenarios, {len(verdict.sets)} sets, "
-            f"{len(scripts.sets)} script sets{ran}: {verdict_text}",
-            err=True,
-        )
+        counts = [
+            _count(len(verdict.scenarios), "scenario"),
+            _count(len(verdict.sets), "set"),
+            _count(len(scripts.sets), "script set"),
+        ]
+        if not no_tests:
+            counts.append(_count(verdict.tests, "self-test"))
+        verdict_text = "ok" if not problems else _count(len(problems), "problem")
+        click.echo(f"{', '.join(counts)}: {verdict_text}", err=True)
     if problems:
         sys.exit(1)
 
@@ -187,3 +189,7 @@ def play(scenario: str, seed: int, lang: str) -> None:
     click.echo(f"\nending: {data['ending'] or '(stopped)'}  score: {data['score']}")
     for line in data["feedback"]:
         click.echo(f"  {line}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -190,7 +190,7 @@ def test_validate_reports_script_problems_in_text_and_json(tmp_path):
     res = runner.invoke(validate, [str(tmp_path / "scripts")])
     assert res.exit_code == 1
     assert "bad.yaml:8:13: standard line 1 does not say key point 'sorry'" in res.output
-    assert "0 scenarios, 0 sets, 2 script sets, 0 self-tests: 1 problem(s)" in res.output
+    assert "0 scenarios, 0 sets, 2 script sets, 0 self-tests: 1 problem" in res.output
     res = runner.invoke(validate, [str(tmp_path / "scripts"), "--format", "json"])
     data = json.loads(res.stdout)
     assert data["script_sets"] == ["bad", "good"]
@@ -202,7 +202,7 @@ def test_validate_a_good_script_file(tmp_path):
     path = write(tmp_path / "scripts", "good")
     res = CliRunner().invoke(validate, [str(path)])
     assert res.exit_code == 0, res.output
-    assert "0 scenarios, 0 sets, 1 script sets, 0 self-tests: ok" in res.output
+    assert "0 scenarios, 0 sets, 1 script set, 0 self-tests: ok" in res.output
 
 
 # ---- the core stays pure ------------------------------------------------------
