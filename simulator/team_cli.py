@@ -89,12 +89,28 @@ def opened(*, new: bool = False) -> Iterator[Store]:
     except StoreError as exc:
         raise Fail(str(exc)) from None
     try:
+        _check_actor(store, meta.get("kefu.as"))
         yield store
     except StoreError as exc:
         raise Fail(str(exc)) from None
     finally:
         with contextlib.suppress(Exception):
             store.close()
+
+
+def _check_actor(store: Store, name: str | None) -> None:
+    """On SQLite, ``--as NAME`` must name someone registered once anyone is:
+    a misspelt name would otherwise act as the file's holder, with every right.
+    (In team mode the database login decides who you are.)"""
+    if store.backend != "sqlite" or not name or store.get_user(name) is not None:
+        return
+    known = [u.name for u in store.list_users()]
+    if known:
+        shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+        raise Fail(
+            f"--as {name}: nobody of that name is registered here (people: {shown}); "
+            "check the spelling, or leave out --as to act as the holder of this file"
+        )
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

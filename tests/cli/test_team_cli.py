@@ -549,3 +549,20 @@ def test_attempts_verify_accepts_an_audited_override_only(team: str):
     out = kefu("attempts", "--verify")  # the second override starts from the forged 90
     assert out.exit_code == 1
     assert "DIFFERS: changed from 50 to 90 between overrides" in out.stdout
+
+
+def test_a_misspelt_as_name_is_refused_not_taken_for_the_holder(home: Path) -> None:
+    """Once people are registered, ``--as`` must name one of them: 'annn' would
+    otherwise act as the file's holder and could assign, override or publish."""
+    assert kefu("user", "add", "ann", "--role", "admin", "--as", "ann").exit_code == 0
+    assert kefu("user", "add", "bob", "--role", "trainee", "--as", "ann").exit_code == 0
+    for args in (["user", "list"], ["assign", "first-week", "--to", "bob"], ["attempts"]):
+        out = kefu(*args, "--as", "annn")
+        assert out.exit_code == 1, args
+        assert out.stderr == (
+            "kefu: --as annn: nobody of that name is registered here (people: ann, bob); "
+            "check the spelling, or leave out --as to act as the holder of this file\n"
+        )
+    assert kefu("assignments", "--as", "ann").stdout == kefu("assignments").stdout
+    out = kefu("assign", "first-week", "--to", "bob", "--as", "ann")
+    assert out.exit_code == 0 and "Assigned first-week" in out.stdout
