@@ -295,6 +295,7 @@ def render_html(report: Mapping[str, Any], lang: str = "zh") -> str:
     if not tot["attempts"]:
         head.append(f'<p class="note">{_e(t("report.empty"))}</p>')
     people = any(r["attempts"] for r in report["trainees"])
+    none = not tot["attempts"]  # then "every criterion passed" would be about nothing
     trend_note = "" if len(report["weekly"]) > 1 else f"<p>{_e(t('report.chart_no_trend'))}</p>"
     body = [
         _section(t("report.trainees"), trainee_table(report, t) + f"<p>{_e(t('report.trend_help'))}</p>",
@@ -304,9 +305,9 @@ def render_html(report: Mapping[str, Any], lang: str = "zh") -> str:
                  + legend(report, t) + trend_svg(report, t) + trend_note,
                  t("report.chart_no_trend"), bool(report["weekly"])),
         _section(t("report.exams"), exam_table(report, t), t("report.no_exams"), bool(report["exams"])),
-        _section(t("report.weakest"), weakest_table(report, t), t("report.no_weakest"),
+        _section(t("report.weakest"), weakest_table(report, t), t("report.no_attempts" if none else "report.no_weakest"),
                  bool(report["weakest"])),
-        _section(t("report.rules"), rules_table(report, t, lang), t("report.no_rules"),
+        _section(t("report.rules"), rules_table(report, t, lang), t("report.no_attempts" if none else "report.no_rules"),
                  bool(report["failed_rules"])),
         _section(t("report.overrides"), overrides_table(report, t), t("report.no_overrides"),
                  bool(report["overrides"])),

@@ -140,11 +140,15 @@ def seconds(value: float | None, t: Translator) -> str:
 
 def sections(report: Mapping[str, Any], t: Translator, lang: str) -> list[tuple[str, list[str]]]:
     """(title, lines) of each table section."""
+    # With no attempts "every criterion passed" would be a claim about nothing.
+    none = report["totals"]["attempts"] == 0
+    weakest_empty = t("report.no_attempts") if none else t("report.no_weakest")
+    rules_empty = t("report.no_attempts") if none else t("report.no_rules")
     return [
         (t("report.trainees"), trainee_lines(report, t, lang) + [t("report.trend_help")]),
         (t("report.exams"), exam_lines(report, t) or [t("report.no_exams")]),
-        (t("report.weakest"), weakest_lines(report, t, lang) or [t("report.no_weakest")]),
-        (t("report.rules"), rule_lines(report, t, lang) or [t("report.no_rules")]),
+        (t("report.weakest"), weakest_lines(report, t, lang) or [weakest_empty]),
+        (t("report.rules"), rule_lines(report, t, lang) or [rules_empty]),
         (t("report.overrides"), override_lines(report, t) or [t("report.no_overrides")]),
     ]
 

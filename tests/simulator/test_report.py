@@ -127,3 +127,24 @@ def test_csv_has_a_bom_and_one_row_per_trainee():
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert [r["user"] for r in rows] == ["alice", "bob", "carol"]
     assert rows[0]["timely_apology_rate"] == "66.7" and rows[1]["exams_failed"] == "1"
+
+
+def test_a_report_without_attempts_claims_nothing_passed():
+    """No attempts: the weakest-criteria and rule sections say there is nothing
+    to compare, not that every criterion passed."""
+    from simulator import report_html
+
+    empty = report.build(
+        [], [User("alice")], assignments=[], members={}, sets={}, channels={},
+        now=T0, tz=UTC,
+    )  # fmt: skip
+    zh = report_text.render_table(empty, "zh")
+    assert "所有练习的每项准则都已通过" not in zh and "没有规则扣分" not in zh
+    assert zh.split("## 最薄弱的准则\n")[1].startswith("还没有完成的练习，无从比较。")
+    en = report_text.render_table(empty, "en")
+    assert "Every criterion passed" not in en
+    assert en.count("No finished attempts yet, so nothing to compare.") == 2
+    html = report_html.render_html(empty, "en")
+    assert "Every criterion passed" not in html and "nothing to compare" in html
+    full = report_text.render_table(build(), "en")
+    assert "nothing to compare" not in full
