@@ -138,7 +138,11 @@ def score_conversation(
         lang=lang,
         criteria=criteria,
         replies=tuple(replies),
-        feedback=tuple(conversation_feedback(criteria, replies, options)),
+        feedback=tuple(
+            conversation_feedback(
+                criteria, replies, options, rubric.weights[channel].get("remedy_options", 0)
+            )
+        ),
         options_offered=options,
     )
 

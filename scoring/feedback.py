@@ -108,21 +108,28 @@ def conversation_feedback(
     criteria: Mapping[str, CriterionResult],
     replies: Sequence[ReplyScore],
     options: Sequence[str],
+    option_points: float = 0,
 ) -> list[Message]:
-    """One line per criterion: passed, or what went wrong and a better phrasing."""
+    """One line per criterion: passed, or what went wrong and a better phrasing.
+
+    A remedy that passed with a single option says what choosing among two or
+    three would have added (``option_points``), so the score's last points are
+    not a mystery."""
     lines: list[Message] = []
     for name, result in criteria.items():
         label = CRITERION_NAMES[name]
         if result.passed:
-            extra = ""
+            zh = en = ""
             if name == "remedy" and len(options) >= 2:
-                extra_zh, extra_en = (
-                    f"(提供了 {len(options)} 种方案供选择)",
+                zh, en = (
+                    f"（提供了 {len(options)} 种方案供选择）",
                     f" ({len(options)} options offered)",
                 )
-                lines.append(Message(f"✓ {label.zh}{extra_zh}", f"✓ {label.en}{extra_en}"))
-                continue
-            lines.append(Message(f"✓ {label.zh}{extra}", f"✓ {label.en}{extra}"))
+            elif name == "remedy" and option_points:
+                pts = f"{option_points:g}"
+                zh = f"（只给了一种方案；让买家在两三种方案里选，可再得 {pts} 分）"
+                en = f" (one option; offering two or three to choose from earns {pts} more points)"
+            lines.append(Message(f"✓ {label.zh}{zh}", f"✓ {label.en}{en}"))
             continue
         lines.append(_failure_line(label, result, _ADVICE[name]))
     return lines

@@ -133,7 +133,9 @@ def _named(text: str, concrete: Sequence[Any]) -> list[Any]:
 
     in_kind = {clause(h.start) for h in typed if h.rule.remedy_type in _IN_KIND}
     return [
-        h for h in typed if not (h.rule.remedy_type == "compensation" and clause(h.start) in in_kind)
+        h
+        for h in typed
+        if not (h.rule.remedy_type == "compensation" and clause(h.start) in in_kind)
     ]
 
 

@@ -121,4 +121,7 @@ def test_traditional_feedback_avoids_openccs_misreadings(tmp_path):
     assert "傢俬" not in text and "回復" not in text
     from scoring.feedback import to_traditional
 
-    assert to_traditional("现金赔偿不在我的权限内,不是质量问题") == "現金賠償不在我的權限內,不是品質問題"
+    assert (
+        to_traditional("现金赔偿不在我的权限内,不是质量问题")
+        == "現金賠償不在我的權限內,不是品質問題"
+    )

@@ -28,6 +28,21 @@ def test_a_good_conversation_scores_full_marks():
     assert {"reship", "refund"} <= set(r.options_offered)
 
 
+def test_a_single_remedy_option_says_what_the_last_points_were_for():
+    """All criteria passed with one remedy option scores 95: the feedback says why."""
+    one = GOOD[:3] + conv(("agent", "看到了,今天给您补发一个新的,运费我们出。", None))
+    r = score_conversation(one)
+    assert all(c.passed for c in r.criteria.values()) and r.score == 95
+    assert (
+        "✓ 具体补救（只给了一种方案；让买家在两三种方案里选，可再得 5 分）"
+        in r.to_dict("zh")["feedback"]
+    )
+    assert any("earns 5 more points" in line for line in r.to_dict("en")["feedback"])
+    two = score_conversation(GOOD).to_dict("zh")["feedback"]
+    assert not any("只给了一种方案" in line for line in two)
+    assert any("种方案供选择" in line for line in two)
+
+
 def test_late_apology_fails_timely_apology():
     turns = conv(
         ("buyer", "怎么还没发货?", None),

@@ -184,7 +184,10 @@ def test_an_amount_of_nothing_is_no_remedy(text: str):
     """A refund of nothing gives the buyer nothing: the zero does not make it concrete."""
     offer = remedy_offer(text)
     assert not offer.committed and offer.amounts == ()
-    assert score_reply(text, rubric=replace(default_rubric(), learned=None)).criteria["remedy"] is False
+    assert (
+        score_reply(text, rubric=replace(default_rubric(), learned=None)).criteria["remedy"]
+        is False
+    )
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,10 @@ def test_wrong_types_and_values():
 
 def test_pass_similarity_and_items_are_checked():
     found = problems(GOOD.replace("language: zh-Hans\n", "language: zh-Hans\npass_similarity: 2\n"))
-    assert "s.yaml:5:1: pass_similarity must be a number above 0 and at most 1 (e.g. 0.8), not 2" in found
+    assert (
+        "s.yaml:5:1: pass_similarity must be a number above 0 and at most 1 (e.g. 0.8), not 2"
+        in found
+    )
     head = GOOD.split("items:")[0]
     assert problems(head + "items: []\n") == [
         "s.yaml:5:1: must be a non-empty list of script items"
