@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from scoring import score_reply
 from scoring.feedback import localize
@@ -39,6 +39,7 @@ from simulator.tui.widgets.bubbles import BubbleRow, Note, Transcript
 from simulator.tui.widgets.cards import policy_text
 from simulator.tui.widgets.coach import CoachChecklist
 from simulator.tui.widgets.exam_clock import ExamClock, exam_deadline
+from simulator.tui.widgets.fit import FitFooter
 from simulator.tui.widgets.mood import MoodMeter
 from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
@@ -109,7 +110,7 @@ class ChatScreen(KefuScreen):
             yield CoachChecklist(self.coach, id="chat-coach")
         yield Static(self._status_text(), id="chat-status", markup=False)
         yield ReplyBox(self.draft, id="chat-reply", placeholder=self.t("chat.placeholder"))
-        yield Footer()
+        yield FitFooter()
 
     def shown_mood(self) -> int:
         """The mood the trainee has seen: before the reply the buyer is still typing to."""

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.tui.screens.base import KefuModal
+from simulator.tui.widgets.fit import FitFooter
 
 
 class HelpScreen(KefuModal):
@@ -33,7 +34,7 @@ class HelpScreen(KefuModal):
                 table.add_row(key, text)
             yield table
             yield Static(self.t("help.palette"), classes="muted")
-        yield Footer()
+        yield FitFooter()
 
     def rows(self) -> list[tuple[str, str]]:
         """(key, description) for the screen underneath, then the app, without duplicates."""
