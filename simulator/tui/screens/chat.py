@@ -98,6 +98,7 @@ class ChatScreen(KefuScreen):
     def compose(self) -> ComposeResult:
         s = self.session
         self.sub_title = localize(s.scenario.title, self.kefu.lang)
+        self.draft = self.kefu.drafts.get(self.attempt_id, self.draft)  # left and resumed
         yield Header()
         with HorizontalGroup(id="chat-bar"):
             yield MoodMeter(self.shown_mood(), id="chat-mood")
@@ -228,6 +229,7 @@ class ChatScreen(KefuScreen):
     @on(TextArea.Changed, "#chat-reply")
     def _draft_changed(self, event: TextArea.Changed) -> None:
         self.draft = event.text_area.text
+        self._keep_draft()
         if self.exam:
             return
         if self._coach_timer is not None:
@@ -237,6 +239,13 @@ class ChatScreen(KefuScreen):
             self.update_coach()
         else:
             self._coach_timer = self.set_timer(wait, self._coach_due)
+
+    def _keep_draft(self) -> None:
+        """Keep the unsent reply for this attempt, so leaving and resuming brings it back."""
+        if self.draft:
+            self.kefu.drafts[self.attempt_id] = self.draft
+        else:
+            self.kefu.drafts.pop(self.attempt_id, None)
 
     def _coach_due(self) -> None:
         self._coach_timer = None
@@ -323,6 +332,7 @@ class ChatScreen(KefuScreen):
         box.read_only = False
         box.clear()
         self.draft, self.coach = "", None
+        self._keep_draft()
         if not self.exam:
             self.query_one(CoachChecklist).show(None)
         self.set_status(None)
