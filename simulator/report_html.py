@@ -17,8 +17,10 @@ from typing import Any
 from simulator.advice import CORE_CRITERIA
 from simulator.i18n import Translator
 from simulator.report_text import (
+    change,
     exam_result_text,
     filters_text,
+    no_weakest,
     num,
     pct,
     period_text,
@@ -99,7 +101,7 @@ def trainee_table(report: Mapping[str, Any], t: Translator) -> str:
     for r in report["trainees"]:
         cells = [
             _e(person(r)), str(r["attempts"]), _e(num(r["avg_score"])), _e(num(r["best_score"])),
-            _e(num(r["score_trend"], sign=True)), _e(seconds(r["avg_first_reply_s"], t)),
+            _e(change(r["score_trend"])), _e(seconds(r["avg_first_reply_s"], t)),
             ", ".join(_crit(w, t) for w in r["weakest"]),
         ]  # fmt: skip
         for c in crits:
@@ -304,7 +306,7 @@ def render_html(report: Mapping[str, Any], lang: str = "zh") -> str:
                  + legend(report, t) + trend_svg(report, t) + trend_note,
                  t("report.chart_no_trend"), bool(report["weekly"])),
         _section(t("report.exams"), exam_table(report, t), t("report.no_exams"), bool(report["exams"])),
-        _section(t("report.weakest"), weakest_table(report, t), t("report.no_weakest"),
+        _section(t("report.weakest"), weakest_table(report, t), no_weakest(report, t),
                  bool(report["weakest"])),
         _section(t("report.rules"), rules_table(report, t, lang), t("report.no_rules"),
                  bool(report["failed_rules"])),

@@ -73,6 +73,20 @@ def arrow(trend: float | None) -> str:
     return "↑" if trend > TREND_STEP else "↓" if trend < -TREND_STEP else "→"
 
 
+def no_weakest(report: Mapping[str, Any], t: Translator) -> str:
+    """Why no criterion is listed as weakest: all passed, or nothing to rank yet."""
+    attempts = report.get("totals", {}).get("attempts")
+    return t("report.no_attempts_weakest") if not attempts else t("report.no_weakest")
+
+
+def change(value: float | None) -> str:
+    """A change in score as ↑55 / ↓12 / →0 (a bare +55 reads like a score), or a dash."""
+    if value is None:
+        return "–"
+    text = num(abs(value))
+    return ("↑" if value > 0 else "↓" if value < 0 else "→") + text
+
+
 def num(value: float | None, sign: bool = False) -> str:
     """A number with at most one decimal, or a dash."""
     if value is None:
@@ -143,7 +157,7 @@ def sections(report: Mapping[str, Any], t: Translator, lang: str) -> list[tuple[
     return [
         (t("report.trainees"), trainee_lines(report, t, lang) + [t("report.trend_help")]),
         (t("report.exams"), exam_lines(report, t) or [t("report.no_exams")]),
-        (t("report.weakest"), weakest_lines(report, t, lang) or [t("report.no_weakest")]),
+        (t("report.weakest"), weakest_lines(report, t, lang) or [no_weakest(report, t)]),
         (t("report.rules"), rule_lines(report, t, lang) or [t("report.no_rules")]),
         (t("report.overrides"), override_lines(report, t) or [t("report.no_overrides")]),
     ]
@@ -158,7 +172,7 @@ def trainee_lines(report: Mapping[str, Any], t: Translator, lang: str) -> list[s
     for r in report["trainees"]:
         cells = [
             person(r), str(r["attempts"]), num(r["avg_score"]), num(r["best_score"]),
-            num(r["score_trend"], sign=True), seconds(r["avg_first_reply_s"], t),
+            change(r["score_trend"]), seconds(r["avg_first_reply_s"], t),
         ]  # fmt: skip
         for c in crits:
             stat = r["criteria"].get(c)

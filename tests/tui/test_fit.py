@@ -67,7 +67,7 @@ async def test_home_titles_and_footer_end_with_an_ellipsis(
 
 @pytest.mark.parametrize(
     ("lang", "cut"),
-    [("en", "Phone case for the wrong …"), ("zh-Hant", "寄錯型號的手機殼（臺灣蝦 …")],
+    [("en", "Phone case for the wron…"), ("zh-Hant", "寄錯型號的手機殼（臺灣 …")],
 )
 async def test_history_titles_end_with_an_ellipsis(
     snapshot_env: Path,  # noqa: F811

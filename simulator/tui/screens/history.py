@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 CHART_ATTEMPTS = 20  # the chart shows the last N finished attempts
 MAX_ROWS = 500
-TITLE_WIDTH = 26  # cells; longer scenario titles end with … in the table
+TITLE_WIDTH = 24  # cells; longer scenario titles end with … in the table
 
 
 class HistoryScreen(KefuScreen):
@@ -90,7 +90,7 @@ class HistoryScreen(KefuScreen):
             score = Text(str(a.score), justify="right")
             if a.score is not None:
                 score.stylize(EARN_STYLE if a.score >= advice.PASS_SCORE else COST_STYLE)
-            when = datetime.fromtimestamp(a.finished_at or a.started_at).strftime("%y-%m-%d %H:%M")
+            when = datetime.fromtimestamp(a.finished_at or a.started_at).strftime("%Y-%m-%d %H:%M")
             mode = self.t(f"history.mode.{a.mode}")
             table.add_row(when, one_line(title), mode, score, self._ticks(a), key=str(a.id))
         return table
@@ -135,7 +135,8 @@ class HistoryScreen(KefuScreen):
             stat = stats[weakest]
             out.append(
                 self.t(
-                    "history.weakest",
+                    "history."
+                    + advice.weakest_key(stat.recent_rate, min(stat.attempts, advice.RECENT)),
                     name=self._msg(CRITERION_NAMES[weakest]),
                     rate=round(100 * stat.recent_rate),
                     n=min(stat.attempts, advice.RECENT),
