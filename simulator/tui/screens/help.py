@@ -37,12 +37,18 @@ class HelpScreen(KefuModal):
         yield FitFooter()
 
     def rows(self) -> list[tuple[str, str]]:
-        """(key, description) for the screen underneath, then the app, without duplicates."""
+        """(key, description) for the screen underneath, then the app, without duplicates.
+
+        A key its screen hides (``check_action`` False: the team key for a
+        trainee, the hint key in an exam) is left out here too: it would do nothing.
+        """
         seen: set[str] = set()
         rows: list[tuple[str, str]] = []
         for node in (self.under, self.app):
             for key, binding in node._bindings:
                 if binding.id is None or binding.id in seen or key in seen:
+                    continue
+                if node.check_action(binding.action, ()) is False:
                     continue
                 seen.add(binding.id)
                 seen.add(key)
