@@ -322,6 +322,18 @@ def suggest_next(
     return Suggestion(choice.id, reason, weakest if tests else None, choice.difficulty, move)
 
 
+def weakest_key(recent_rate: float, n: int) -> str:
+    """The catalog key for the weakest criterion's sentence.
+
+    ``weakest`` gives the rate; with none passed it says so plainly (not
+    "passed 0% of the last 1"): ``weakest_none``, or ``weakest_none_one``
+    for a single attempt.
+    """
+    if round(100 * recent_rate) > 0:
+        return "weakest"
+    return "weakest_none_one" if n == 1 else "weakest_none"
+
+
 def _reason(
     *,
     move: str,
@@ -345,7 +357,8 @@ def _reason(
             parts.append(t("advice.start"))
         elif weakest and stat:
             rate = round(100 * stat.recent_rate)
-            parts.append(t("advice.weakest", name=name, rate=rate, n=min(stat.attempts, RECENT)))
+            n = min(stat.attempts, RECENT)
+            parts.append(t("advice." + weakest_key(stat.recent_rate, n), name=name, rate=rate, n=n))
         else:
             parts.append(t("advice.all_good"))
         if any_played:

@@ -11,13 +11,14 @@ format is in docs/writing-scenarios.md ("Script sets").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from scoring.engine import score_reply
-from scoring.kinds import Matcher, compile_rule
+from scoring.kinds import ASCII_BOUNDARY, Matcher, compile_rule, phrase_regex
 from scoring.model import Message
 from simulator.drill_text import SEGMENT_KINDS, Segment, Tokens, align, similarity, tokens
 
@@ -29,6 +30,7 @@ __all__ = [
     "PASS_SIMILARITY",
     "SEGMENT_KINDS",
     "DrillResult",
+    "NAME_PLACEHOLDER",
     "KeyPoint",
     "KeyPointHit",
     "ScriptItem",
@@ -50,6 +52,26 @@ MAX_BOX = len(BOX_INTERVALS_S)
 MISS_DELAY_S = 30.0
 MISS_SLOWDOWN = 0.5  # each past miss shortens the next interval: / (1 + 0.5 * missed)
 MAX_SLOWDOWN_MISSES = 6
+
+# ``{name}`` in a key point phrase stands for any one name: one English word
+# ("this is {name}" matches "this is Sam") or two Chinese characters right
+# after the text before it ("我是{name}" matches 我是小王, 我是客服小美).
+# Matching is on the scorer's normalised text, so case is gone: a few common
+# words that follow "I'm" or "this is" are not names ("I'm sorry", 我是来…).
+NAME_PLACEHOLDER = "{name}"
+_LATIN_LETTER = "a-z\u00c0-\u024f"
+_NOT_NAMES = (
+    "a|about|afraid|also|always|an|and|at|available|busy|calling|checking|customer|delighted"
+    "|from|glad|going|happy|here|in|it|just|not|now|on|our|pleased|really|so|sorry|still"
+    "|sure|that|the|this|to|truly|very|what|with|writing|your|you"
+)
+_LATIN_NAME = (
+    f"(?!(?:{_NOT_NAMES})(?![{_LATIN_LETTER}'\u2019]))"
+    f"[{_LATIN_LETTER}](?:[{_LATIN_LETTER}]|['\u2019](?=[{_LATIN_LETTER}]))+(?![{_LATIN_LETTER}0-9])"
+)
+_HAN_NAME = (
+    "(?![来在说想要不这那一您你他她我的很真非为对从会能可有没也都就还刚已正])[\u3400-\u9fff]{2}"
+)
 
 
 @dataclass(frozen=True)
@@ -167,11 +189,52 @@ def _answer_tokens(text: str) -> Tokens:
     return tokens(text)
 
 
+def _is_latin_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum() or "\u00c0" <= ch <= "\u024f"
+
+
+def _literal(text: str) -> str:
+    """Regex source for compacted text; a straight apostrophe also matches a curly one."""
+    return re.escape(text).replace("'", "['\u2019]")
+
+
+def _name_regexes(phrase: str) -> list[str]:
+    """Regex sources (over compacted text) for a phrase with ``{name}`` in it."""
+    before, after = (
+        _answer_tokens(part).compact()[0] for part in phrase.split(NAME_PLACEHOLDER, 1)
+    )
+    out = []
+    for name, latin in ((_LATIN_NAME, True), (_HAN_NAME, False)):
+        source = ""
+        if before:
+            lead = ASCII_BOUNDARY if _is_latin_char(before[0]) else ""
+            gap = " " if latin and _is_latin_char(before[-1]) else ""
+            source = lead + _literal(before) + gap
+        source += name
+        if after:
+            gap = " " if latin and _is_latin_char(after[0]) else ""
+            tail = ASCII_BOUNDARY if _is_latin_char(after[-1]) else ""
+            source += gap + _literal(after) + tail
+        out.append(source)
+    return out
+
+
 @lru_cache(maxsize=1024)
 def _matcher(phrases: tuple[str, ...]) -> Matcher:
-    """The scorer's ``phrase`` rule kind over compacted phrases (no punctuation)."""
-    compact = [_answer_tokens(p).compact()[0] for p in phrases]
-    return compile_rule("phrase", {"phrases": [c for c in compact if c]}, {}, [], [])
+    """The scorer's phrase matching over compacted phrases (no punctuation).
+
+    A phrase with ``{name}`` matches any one name in its place.
+    """
+    plain = sorted(
+        {c for p in phrases if NAME_PLACEHOLDER not in p if (c := _answer_tokens(p).compact()[0])},
+        key=len,
+        reverse=True,
+    )
+    named = [r for p in phrases if NAME_PLACEHOLDER in p for r in _name_regexes(p)]
+    if not named:
+        return compile_rule("phrase", {"phrases": plain}, {}, [], [])
+    patterns = [phrase_regex(c) for c in plain] + named
+    return compile_rule("pattern", {"patterns": patterns}, {}, [], [])
 
 
 def key_point_spans(point: KeyPoint, text: str | Tokens) -> tuple[tuple[int, int], ...]:

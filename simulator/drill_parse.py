@@ -15,7 +15,14 @@ from typing import Any
 
 from scoring.model import CHANNELS, REPLY_CRITERIA, REVIEW_CRITERIA, Message
 from scoring.yamldoc import YamlDoc, YamlProblem
-from simulator.drill import PASS_SIMILARITY, KeyPoint, ScriptItem, ScriptSet, key_point_spans
+from simulator.drill import (
+    NAME_PLACEHOLDER,
+    PASS_SIMILARITY,
+    KeyPoint,
+    ScriptItem,
+    ScriptSet,
+    key_point_spans,
+)
 from simulator.drill_text import tokens
 from simulator.scenario import LANGUAGES, _Reader, out_of_range
 
@@ -31,6 +38,7 @@ _MISSING = Message("?", "?")  # stands in for a required value reported missing
 _ANSWER_NAMES = {"lines": "standard line", "variants": "variant"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _POINT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_BRACES = re.compile(r"\{[^{}]*\}|[{}]")
 
 
 def _id(r: _Reader, path: tuple, value: Any, pattern: re.Pattern[str] = _ID) -> str:
@@ -67,13 +75,26 @@ def _key_point(r: _Reader, path: tuple, raw: Any) -> KeyPoint | None:
         return None  # what is missing is already reported
     phrases = r.texts((*path, "phrases"), k.get("phrases"))
     for i, phrase in enumerate(phrases):
-        if phrase and not tokens(phrase).words:
+        if phrase and not _placeholders_ok(r, (*path, "phrases", i), phrase):
+            continue
+        if phrase and not tokens(phrase.replace(NAME_PLACEHOLDER, "")).words:
             r.fail((*path, "phrases", i), "has no words or characters to match")
     return KeyPoint(
         _id(r, (*path, "id"), k.get("id"), _POINT_ID),
         r.message((*path, "label"), k.get("label")),
         phrases,
     )
+
+
+def _placeholders_ok(r: _Reader, path: tuple, phrase: str) -> bool:
+    """``{name}`` at most once; no other braces (a misspelt placeholder)."""
+    marks = _BRACES.findall(phrase)
+    wrong = [m for m in marks if m != NAME_PLACEHOLDER]
+    if wrong:
+        r.fail(path, f"unknown placeholder '{wrong[0]}': the only one is {NAME_PLACEHOLDER}")
+    elif len(marks) > 1:
+        r.fail(path, f"{NAME_PLACEHOLDER} may appear once in a phrase")
+    return not wrong and len(marks) <= 1
 
 
 def _key_points(r: _Reader, path: tuple, raw: Any) -> tuple[KeyPoint, ...]:

@@ -327,7 +327,7 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
         if not node.model_reply:
             continue
         offer = remedy_terms(node.model_reply, channel=s.channel)  # types, amounts: enough
-        for breach in policy_breaches(offer, s.policy):
+        for breach in policy_breaches(offer, s.policy, s.order.get("currency")):
             out.append(
                 doc.problem(
                     ("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"

@@ -17,6 +17,7 @@ from typing import Any
 from simulator.advice import CORE_CRITERIA
 from simulator.i18n import Translator
 from simulator.report_text import (
+    change,
     exam_result_text,
     filters_text,
     num,
@@ -99,7 +100,7 @@ def trainee_table(report: Mapping[str, Any], t: Translator) -> str:
     for r in report["trainees"]:
         cells = [
             _e(person(r)), str(r["attempts"]), _e(num(r["avg_score"])), _e(num(r["best_score"])),
-            _e(num(r["score_trend"], sign=True)), _e(seconds(r["avg_first_reply_s"], t)),
+            _e(change(r["score_trend"])), _e(seconds(r["avg_first_reply_s"], t)),
             ", ".join(_crit(w, t) for w in r["weakest"]),
         ]  # fmt: skip
         for c in crits:

@@ -73,6 +73,14 @@ def arrow(trend: float | None) -> str:
     return "↑" if trend > TREND_STEP else "↓" if trend < -TREND_STEP else "→"
 
 
+def change(value: float | None) -> str:
+    """A change in score as ↑55 / ↓12 / →0 (a bare +55 reads like a score), or a dash."""
+    if value is None:
+        return "–"
+    text = num(abs(value))
+    return ("↑" if value > 0 else "↓" if value < 0 else "→") + text
+
+
 def num(value: float | None, sign: bool = False) -> str:
     """A number with at most one decimal, or a dash."""
     if value is None:
@@ -162,7 +170,7 @@ def trainee_lines(report: Mapping[str, Any], t: Translator, lang: str) -> list[s
     for r in report["trainees"]:
         cells = [
             person(r), str(r["attempts"]), num(r["avg_score"]), num(r["best_score"]),
-            num(r["score_trend"], sign=True), seconds(r["avg_first_reply_s"], t),
+            change(r["score_trend"]), seconds(r["avg_first_reply_s"], t),
         ]  # fmt: skip
         for c in crits:
             stat = r["criteria"].get(c)

@@ -607,3 +607,21 @@ def parse_scenario(
     )
     r.problems.extend(graph_problems(scenario, doc, paper=paper))
     return scenario, r.problems
+
+
+# A policy limit is in the shop's currency (the scenario's ``order.currency``):
+# shown as 10 元 / 10 CNY, never as a bare 10.
+CURRENCY_NAMES = {
+    "CNY": ("元", "CNY"),
+    "TWD": ("新台币", "TWD"),
+    "HKD": ("港元", "HKD"),
+    "USD": ("美元", "USD"),
+}
+
+
+def money(value: float, currency: str | None) -> Message:
+    """``value`` with its unit in Chinese and English: 10 元 / 10 CNY."""
+    if not currency:
+        return Message(f"{value:g}", f"{value:g}")
+    zh, en = CURRENCY_NAMES.get(currency, (currency, currency))
+    return Message(f"{value:g} {zh}", f"{value:g} {en}")

@@ -18,7 +18,7 @@ from typing import Any
 from scoring import score_conversation, score_reply
 from scoring.model import ConversationResult, Message, RemedyOffer, ReplyResult
 from simulator.i18n import Translator, label_of
-from simulator.scenario import Check, Policy, Scenario
+from simulator.scenario import Check, Policy, Scenario, money
 
 SLOW_MOOD = 10
 ALWAYS_ALLOWED = ("courier_chase", "reissue", "revisit")
@@ -104,8 +104,13 @@ def score_after_hints(score: int, hints: int) -> int:
     return max(0, score - HINT_COST * max(0, hints))
 
 
-def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
-    """Remedies offered beyond the policy card: a promise the shop may not keep."""
+def policy_breaches(
+    offer: RemedyOffer, policy: Policy, currency: str | None = None
+) -> list[Message]:
+    """Remedies offered beyond the policy card: a promise the shop may not keep.
+
+    ``currency`` (the order's) names the unit of a limit in the message.
+    """
     if not offer.committed:
         return []
     out = []
@@ -128,12 +133,13 @@ def policy_breaches(offer: RemedyOffer, policy: Policy) -> list[Message]:
     caps = [allowed[k] for k in offer.types if allowed.get(k) is not None]
     if caps:
         cap = max(c for c in caps if c is not None)
+        limit = money(cap, currency)
         for amount in offer.amounts:
             if amount.currency != "%" and amount.value > cap:
                 out.append(
                     Message(
-                        f"金额 {amount.text} 超过了政策上限 {cap:g}",
-                        f"Amount {amount.text} is above the policy limit of {cap:g}",
+                        f"金额 {amount.text} 超过了政策上限 {limit.zh}",
+                        f"Amount {amount.text} is above the policy limit of {limit.en}",
                     )
                 )
     return out
@@ -239,7 +245,7 @@ class Session:
             and shown is not None
             and at - shown > s.response_target_s
         )
-        breaches = policy_breaches(result.remedy, s.policy)
+        breaches = policy_breaches(result.remedy, s.policy, s.order.get("currency"))
         facts = reply_facts(result, breaches, slow, self.mood)
         node = s.nodes[self.node]
         chosen = next(t for t in node.on if t.is_else or holds(t.cond, facts))

@@ -77,6 +77,9 @@ class KefuApp(App[None]):
         self._opened_store: Store | None = None  # set by the store worker
         self._keys: dict[str, Mapping[str, str]] = {}  # answer keys of published scenarios
         self.role: str = "trainee"  # the current user's, once the store is open
+        # Unsent replies by attempt id: leaving a chat (Esc) and resuming it brings the
+        # draft back. Kept while the app runs; not written to the store.
+        self.drafts: dict[int, str] = {}
 
     # -- language -------------------------------------------------------
     @property

@@ -13,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from simulator.tui.screens.base import KefuModal
+from simulator.tui.widgets.fit import FitFooter
 
 TextFn = Callable[[], RenderableType]
 
@@ -53,7 +54,7 @@ class ChoiceDialog(KefuModal):
                         compact=True,
                         variant="primary" if i == 0 else "default",
                     )
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -93,7 +94,7 @@ class CardDialog(KefuModal):
         with VerticalScroll(classes="dialog-box card-box"):
             yield Static(self.title_fn(), classes="title")
             yield Static(self.body_fn(), classes="dialog-body")
-        yield Footer()
+        yield FitFooter()
 
     def action_close(self) -> None:
         """Close the card."""

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.model import Message
-from simulator.drill import DrillResult, KeyPoint, ScriptItem, check_line
+from simulator.drill import DrillResult, KeyPoint, ScriptItem, check_line, key_point_spans
 
 
 def point(pid: str, *phrases: str) -> KeyPoint:
@@ -237,3 +237,31 @@ def test_spans_are_in_bounds_and_slice_the_typed_text(typed):
 def test_any_text_never_raises(typed):
     r = check_line(EN, typed)
     check_spans(r, r.target)
+
+
+# ---- {name} in a key point phrase ----------------------------------------
+
+WHO = point("name", "this is {name}", "my name is {name}", "i'm {name}")
+WHO_ZH = point("name", "我是客服", "我是{name}", "这里是{name}")
+
+
+def said(p, text: str) -> list[str]:
+    return [text[a:b] for a, b in key_point_spans(p, text)]
+
+
+def test_name_placeholder_matches_any_one_name():
+    assert said(WHO, "Hi, I'm Sam from customer service") == ["I'm Sam"]
+    assert said(WHO, "hello, this is Priya.") == ["this is Priya"]
+    assert said(WHO, "My name is O’Brien") == ["My name is O’Brien"]
+    assert said(WHO, "I’m Jo, how can I help?") == ["I’m Jo"]
+    assert said(WHO_ZH, "您好，我是小王，很高兴为您服务") == ["我是小王"]
+    assert said(WHO_ZH, "您好，這裡是小晴") == ["這裡是小晴"]
+    assert said(WHO_ZH, "我是客服Amy") == ["我是客服"]
+
+
+def test_name_placeholder_is_not_any_word():
+    assert said(WHO, "I'm sorry for the wait") == []
+    assert said(WHO, "this is the shop, I'm here to help") == []
+    assert said(WHO, "this isabel") == []  # a word boundary before the name
+    assert said(WHO, "I'm A") == []  # one letter is not a name
+    assert said(WHO_ZH, "我是来帮您的") == []

@@ -217,3 +217,20 @@ def test_the_drill_core_imports_no_shell(module):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("sid", "typed"),
+    [
+        ("chat-en", "Hi, I'm Sam from customer service, how can I help you today?"),
+        ("chat-en", "Hello, this is Priya from customer service. How can I help you today?"),
+        ("chat-zh-hans", "您好，我是小王，很高兴为您服务，请问有什么可以帮您？"),
+        ("chat-zh-hans", "您好，这里是客服小美，很高兴为您服务，请问有什么可以帮您？"),
+        ("chat-zh-hant", "您好，我是小王，很高興為您服務，請問有什麼可以幫您的呢？"),
+        ("chat-zh-hant", "您好，這裡是阿明，很高興為您服務，請問有什麼可以幫您的呢？"),
+    ],
+)
+def test_the_opening_accepts_any_name(sid, typed):
+    """Saying who you are counts with your own name, not only the example's."""
+    hits = {k.id: k.found for k in check_line(LIB.sets[sid].item("opening"), typed).key_points}
+    assert hits["name"]

@@ -202,3 +202,25 @@ def test_the_guide_example_is_valid():
     script_set, found = parse_script_set(parse(block, "guide.yaml"))
     assert [str(p) for p in found] == []
     assert script_set is not None and script_set.items[0].expect
+
+
+def test_name_placeholder_in_phrases():
+    named = GOOD.replace(
+        "      - 非常抱歉让您久等了，我马上帮您催件。",
+        "      - 非常抱歉让您久等了，我是小安，我马上帮您催件。",
+    ).replace(
+        "        phrases: [催件]",
+        "        phrases: [催件]\n      - id: who\n        label: {zh: 报名字, en: Name}\n"
+        '        phrases: ["我是{name}"]',
+    )
+    assert problems(named) == [
+        "s.yaml:21:9: variant 1 does not say key point 'who' (phrases: 我是{name})"
+    ]
+    bad = GOOD.replace(
+        "phrases: [催件]", 'phrases: [催件, "我是{nmae}", "{name}和{name}", "{name}"]'
+    )
+    assert problems(bad) == [
+        "s.yaml:16:23: unknown placeholder '{nmae}': the only one is {name}",
+        "s.yaml:16:35: {name} may appear once in a phrase",
+        "s.yaml:16:52: has no words or characters to match",
+    ]

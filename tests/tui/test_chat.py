@@ -331,3 +331,27 @@ async def test_escape_asks_then_leaves_with_the_attempt_open(tmp_path: Path) -> 
         await settle(app, pilot)
         assert type(app.screen).__name__ == "HomeScreen"
         assert chat.session.scenario.title.zh in static_text(app, "#home-resume")
+
+
+async def test_an_unsent_draft_is_back_after_leaving_and_resuming(tmp_path: Path) -> None:
+    """Esc, 离开, then c (continue): the reply being typed is still in the box."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await send(app, pilot, SHOES_FIRST)
+        type_text(app, "真的很抱歉，我马上")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # "leave"
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        await pilot.press("c")  # continue the unfinished session
+        await settle(app, pilot)
+        back = app.screen
+        assert isinstance(back, ChatScreen) and back is not chat
+        assert back.attempt_id == chat.attempt_id
+        assert back.query_one(ReplyBox).text == "真的很抱歉，我马上"
+        await send(app, pilot, "真的很抱歉，我马上帮您换货。")
+        assert app.drafts == {}  # sent: nothing left to bring back

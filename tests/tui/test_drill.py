@@ -302,3 +302,23 @@ async def test_a_failed_save_shows_no_verdict_and_enter_tries_again(tmp_path: Pa
         await settle(app, pilot)
         assert drill.result is not None and drill.result.passed
     assert stats(tmp_path, "chat-zh-hans")["opening"].seen == 1
+
+
+def test_a_missing_marker_is_spaced_from_english_words_not_chinese():
+    """``[missing: this is Amy]from`` ran into the next word; Chinese needs no space."""
+    from simulator.drill import check_line
+    from simulator.drill_loader import load_scripts
+    from simulator.i18n import Translator
+    from simulator.tui.widgets.drill_view import marked_line
+
+    sets = load_scripts().sets
+    en = sets["chat-en"].item("opening")
+    typed = "Hi, I'm Sam from customer service. Thanks for reaching out, how can I help you"
+    line = marked_line(check_line(en, typed), Translator("en")).plain
+    assert "[missing: this is Amy] from customer" in line
+    assert line.endswith("help you [missing: today]")
+    zh = sets["chat-zh-hans"].item("opening")
+    line = marked_line(
+        check_line(zh, "您好，我是小安，请问有什么可以帮您？"), Translator("zh")
+    ).plain
+    assert "我是〔缺：客服〕小安" in line

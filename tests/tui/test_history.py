@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,7 @@ async def test_table_chart_weakest_and_suggestion(tmp_path: Path) -> None:
         table = screen.query_one("#history-table", DataTable)
         assert table.row_count == 4
         newest = [str(c) for c in table.get_row_at(0)]
+        assert re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d", newest[0])  # not 26-12-07
         assert newest[1] == "发错尺码的休闲皮鞋" and newest[2] == "练习" and newest[3] == "55"
         assert newest[4] == "歉✗ 听✓ 补✓ 责✗"
         assert [str(c) for c in table.get_row_at(2)][2] == "考试"

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from simulator import supervision
 from simulator.tui.app import KefuApp
+from simulator.tui.screens.help import HelpScreen
 from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.supervisor import RosterScreen
 from simulator.tui.screens.supervisor_assign import (
@@ -166,10 +167,18 @@ async def test_a_trainee_gets_no_team_entry(tmp_path: Path) -> None:
         assert isinstance(app.screen, HomeScreen)
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "团队花名册" not in commands
+        await pilot.press("f1")  # F1 listed "t 团队" although it does nothing for a trainee
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "t" not in dict(app.screen.rows())
     boss = team_app(tmp_path)
     async with boss.run_test(size=(120, 36)) as pilot:
         await ready(boss, pilot)
         assert "团队花名册" in [c.title for c in boss.get_system_commands(boss.screen)]
+        await pilot.press("f1")
+        await settle(boss, pilot)
+        assert isinstance(boss.screen, HelpScreen)
+        assert dict(boss.screen.rows())["t"] == "团队"
 
 
 async def test_a_new_assignment_appears_on_the_trainees_home(tmp_path: Path) -> None:

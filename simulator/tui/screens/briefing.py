@@ -16,13 +16,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from scoring.feedback import localize
 from simulator.session import Session
 from simulator.store.base import StoreError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets.cards import buyer_text, order_text, policy_text
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from simulator.loader import Library
@@ -88,7 +89,7 @@ class BriefingScreen(KefuScreen):
         if s is None:
             key = "app.loading" if self.kefu.library is None else "briefing.unknown"
             yield Static(self.t(key, id=self.scenario_id), classes="muted", id="briefing-loading")
-            yield Footer()
+            yield FitFooter()
             return
         lang = self.kefu.lang
         self.sub_title = localize(s.title, lang)
@@ -109,7 +110,7 @@ class BriefingScreen(KefuScreen):
             yield Static(self._target(s), id="briefing-target")
             yield Static(self._mode_text(), id="briefing-mode")
         yield Static(self._ready_text(), id="briefing-ready", markup=False)
-        yield Footer()
+        yield FitFooter()
 
     def _facts(self, s: Scenario) -> str:
         return self.t(

@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from scoring import score_reply
 from scoring.feedback import localize
@@ -39,6 +39,7 @@ from simulator.tui.widgets.bubbles import BubbleRow, Note, Transcript
 from simulator.tui.widgets.cards import policy_text
 from simulator.tui.widgets.coach import CoachChecklist
 from simulator.tui.widgets.exam_clock import ExamClock, exam_deadline
+from simulator.tui.widgets.fit import FitFooter
 from simulator.tui.widgets.mood import MoodMeter
 from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
@@ -97,6 +98,7 @@ class ChatScreen(KefuScreen):
     def compose(self) -> ComposeResult:
         s = self.session
         self.sub_title = localize(s.scenario.title, self.kefu.lang)
+        self.draft = self.kefu.drafts.get(self.attempt_id, self.draft)  # left and resumed
         yield Header()
         with HorizontalGroup(id="chat-bar"):
             yield MoodMeter(self.shown_mood(), id="chat-mood")
@@ -109,7 +111,7 @@ class ChatScreen(KefuScreen):
             yield CoachChecklist(self.coach, id="chat-coach")
         yield Static(self._status_text(), id="chat-status", markup=False)
         yield ReplyBox(self.draft, id="chat-reply", placeholder=self.t("chat.placeholder"))
-        yield Footer()
+        yield FitFooter()
 
     def shown_mood(self) -> int:
         """The mood the trainee has seen: before the reply the buyer is still typing to."""
@@ -227,6 +229,7 @@ class ChatScreen(KefuScreen):
     @on(TextArea.Changed, "#chat-reply")
     def _draft_changed(self, event: TextArea.Changed) -> None:
         self.draft = event.text_area.text
+        self._keep_draft()
         if self.exam:
             return
         if self._coach_timer is not None:
@@ -236,6 +239,13 @@ class ChatScreen(KefuScreen):
             self.update_coach()
         else:
             self._coach_timer = self.set_timer(wait, self._coach_due)
+
+    def _keep_draft(self) -> None:
+        """Keep the unsent reply for this attempt, so leaving and resuming brings it back."""
+        if self.draft:
+            self.kefu.drafts[self.attempt_id] = self.draft
+        else:
+            self.kefu.drafts.pop(self.attempt_id, None)
 
     def _coach_due(self) -> None:
         self._coach_timer = None
@@ -322,6 +332,7 @@ class ChatScreen(KefuScreen):
         box.read_only = False
         box.clear()
         self.draft, self.coach = "", None
+        self._keep_draft()
         if not self.exam:
             self.query_one(CoachChecklist).show(None)
         self.set_status(None)

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
@@ -29,6 +29,7 @@ from simulator.tui.widgets.evidence import (
     problem_lines,
     tick,
 )
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from scoring.model import Message
@@ -130,7 +131,7 @@ class DebriefScreen(KefuScreen):
                 variant="primary",
             )
             yield Button(self.t("debrief.keys.home"), id="debrief-home", compact=True)
-        yield Footer()
+        yield FitFooter()
 
     def _score_text(self) -> Text:
         r = self.result

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from scoring.feedback import localize
 from simulator.drill_round import DrillRound
@@ -28,6 +28,7 @@ from simulator.store.base import StoreError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets import drill_view as view
 from simulator.tui.widgets.drill_box import DrillBox
+from simulator.tui.widgets.fit import FitFooter
 from simulator.tui.widgets.reply_box import ReplyBox
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class DrillScreen(KefuScreen):
         yield Static(self._status_text(), id="drill-status")
         if not self.summary_shown and self.result is None:
             yield DrillBox(self.draft, id="drill-reply", placeholder=self.t("drill.placeholder"))
-        yield Footer()
+        yield FitFooter()
 
     def _progress(self) -> Text:
         rnd = self.round

@@ -16,12 +16,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from scoring.feedback import localize
 from simulator.drill import next_items
 from simulator.store.base import StoreError
 from simulator.tui.screens.base import KefuScreen
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from simulator.drill import ScriptSet
@@ -73,7 +74,7 @@ class DrillSetsScreen(KefuScreen):
             yield Static(self.t("drill.no_store", error=error), classes="error")
         filt = "drill.filter_all" if self.show_all else "drill.filter_lang"
         yield Static(self.t(filt, lang=self.t(f"drill.lang.{self.lang_filter}")), classes="muted")
-        yield Footer()
+        yield FitFooter()
 
     @property
     def lang_filter(self) -> str:

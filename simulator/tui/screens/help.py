@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.tui.screens.base import KefuModal
+from simulator.tui.widgets.fit import FitFooter
 
 
 class HelpScreen(KefuModal):
@@ -33,15 +34,21 @@ class HelpScreen(KefuModal):
                 table.add_row(key, text)
             yield table
             yield Static(self.t("help.palette"), classes="muted")
-        yield Footer()
+        yield FitFooter()
 
     def rows(self) -> list[tuple[str, str]]:
-        """(key, description) for the screen underneath, then the app, without duplicates."""
+        """(key, description) for the screen underneath, then the app, without duplicates.
+
+        A key its screen hides (``check_action`` False: the team key for a
+        trainee, the hint key in an exam) is left out here too: it would do nothing.
+        """
         seen: set[str] = set()
         rows: list[tuple[str, str]] = []
         for node in (self.under, self.app):
             for key, binding in node._bindings:
                 if binding.id is None or binding.id in seen or key in seen:
+                    continue
+                if node.check_action(binding.action, ()) is False:
                     continue
                 seen.add(binding.id)
                 seen.add(key)

@@ -17,13 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.debrief import open_briefing
 from simulator.tui.widgets.evidence import COST_STYLE, EARN_STYLE, MUTED_STYLE, criteria_ticks
+from simulator.tui.widgets.fit import FitFooter, one_line
 from simulator.tui.widgets.trend import TrendChart
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 CHART_ATTEMPTS = 20  # the chart shows the last N finished attempts
 MAX_ROWS = 500
-TITLE_WIDTH = 26  # cells; longer scenario titles are cut in the table
+TITLE_WIDTH = 24  # cells; longer scenario titles end with … in the table
 
 
 class HistoryScreen(KefuScreen):
@@ -73,7 +74,7 @@ class HistoryScreen(KefuScreen):
             yield Static(self._rates_text(), id="history-weakest")
         if self.rows is not None:
             yield Static(self._suggestion_text(), id="history-suggestion")
-        yield Footer()
+        yield FitFooter()
 
     def _table(self) -> DataTable[Any]:
         table: DataTable[Any] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
@@ -89,9 +90,9 @@ class HistoryScreen(KefuScreen):
             score = Text(str(a.score), justify="right")
             if a.score is not None:
                 score.stylize(EARN_STYLE if a.score >= advice.PASS_SCORE else COST_STYLE)
-            when = datetime.fromtimestamp(a.finished_at or a.started_at).strftime("%y-%m-%d %H:%M")
+            when = datetime.fromtimestamp(a.finished_at or a.started_at).strftime("%Y-%m-%d %H:%M")
             mode = self.t(f"history.mode.{a.mode}")
-            table.add_row(when, title, mode, score, self._ticks(a), key=str(a.id))
+            table.add_row(when, one_line(title), mode, score, self._ticks(a), key=str(a.id))
         return table
 
     def _ticks(self, attempt: Attempt) -> Text:
@@ -134,7 +135,8 @@ class HistoryScreen(KefuScreen):
             stat = stats[weakest]
             out.append(
                 self.t(
-                    "history.weakest",
+                    "history."
+                    + advice.weakest_key(stat.recent_rate, min(stat.attempts, advice.RECENT)),
                     name=self._msg(CRITERION_NAMES[weakest]),
                     rate=round(100 * stat.recent_rate),
                     n=min(stat.attempts, advice.RECENT),

@@ -18,12 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, Vertical
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens import home_rows
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.home_rows import FILTERS, AssignmentRow
+from simulator.tui.widgets.fit import FitFooter, one_line
 
 if TYPE_CHECKING:
     from simulator.store.base import Assignment, Attempt
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 # (benchmarks/tui_bench.py, tests/tui/test_startup.py).
 
 TITLE_MIN = 16  # cells for the scenario title column, at the least
+RECENT_OTHERS = 24  # "recent results": date 11 + score 3, cell padding, box padding, scrollbar
 
 
 class HomeScreen(KefuScreen):
@@ -83,7 +85,7 @@ class HomeScreen(KefuScreen):
             "home-library", ["title", "category", "channel", "difficulty", "language"]
         )
         yield Static("", id="home-library-note", classes="muted", markup=False)
-        yield Footer()
+        yield FitFooter()
 
     def _table(self, id: str, columns: list[str], header: bool = True) -> DataTable[Any]:
         table: DataTable[Any] = DataTable(
@@ -256,7 +258,7 @@ class HomeScreen(KefuScreen):
             due = Text(self.t("home.overdue", due=a.due), style="bold reverse")
         status = self.t(f"home.status.{row.status}", passed=row.passed, total=row.total)
         best = "—" if row.best is None else str(row.best)
-        return [self._msg(row.title), due, self.t(f"chat.mode.{a.mode}"), status, best]
+        return [one_line(self._msg(row.title)), due, self.t(f"chat.mode.{a.mode}"), status, best]
 
     def _fill_recent(self) -> None:
         table = self.query_one("#home-recent", DataTable)
@@ -267,11 +269,19 @@ class HomeScreen(KefuScreen):
             title = self._title(a.scenario_id)
             if a.mode == "exam":
                 title = self.t("home.exam_mark", title=title)
-            table.add_row(when, title, str(a.score), key=str(a.id))
+            table.add_row(
+                when, one_line(title, self._recent_title_width()), str(a.score), key=str(a.id)
+            )
         table.display = bool(rows)
         self._note(
             "home-recent-note", None if rows else self._store_note() or self.t("home.no_recent")
         )
+
+    def _recent_title_width(self) -> int:
+        """Cells left for a title in "recent results": its box less the date and score."""
+        width = self.app.size.width
+        box = width // 2 if width >= self.HORIZONTAL_BREAKPOINTS[-1][0] else width
+        return max(TITLE_MIN, box - RECENT_OTHERS)
 
     def _fill_library(self) -> None:
         table = self.query_one("#home-library", DataTable)
@@ -280,7 +290,7 @@ class HomeScreen(KefuScreen):
         shown = home_rows.matching(lib, self.filters) if lib is not None else []
         for s in shown:
             cells = [self._value_label(n, home_rows.field_value(s, n)) for n in FILTERS]
-            table.add_row(self._msg(s.title), *cells, key=s.id)
+            table.add_row(one_line(self._msg(s.title)), *cells, key=s.id)
         table.display = bool(shown)
         note = self.t("app.loading") if lib is None else None if shown else self.t("home.no_match")
         self._note("home-library-note", note)
@@ -462,6 +472,7 @@ class HomeScreen(KefuScreen):
         try:
             if store is not None:
                 store.abandon_attempt(attempt_id)
+            self.kefu.drafts.pop(attempt_id, None)  # its unsent reply goes too
         except StoreError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

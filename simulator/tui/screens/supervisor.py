@@ -22,7 +22,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import supervision
@@ -31,6 +31,7 @@ from simulator.exams import SetInfo
 from simulator.store.base import ALL, StoreError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets.evidence import COST_STYLE, EARN_STYLE, MUTED_STYLE
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from simulator.loader import Library
@@ -99,7 +100,7 @@ class TeamScreen(KefuScreen):
         yield Header()
         with Vertical(id="team-body"):
             yield from self.body()
-        yield Footer()
+        yield FitFooter()
 
     def body(self) -> Iterable[Widget]:
         """What the screen shows between the header and the footer."""

@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from simulator.exams import assignees
 from simulator.store.base import MODES, StoreError
 from simulator.tui.screens.base import KefuModal
 from simulator.tui.screens.home_rows import assignment_row, set_title
 from simulator.tui.screens.supervisor import NAME_WIDTH, TeamData, TeamScreen, cut
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from simulator.loader import Library
@@ -201,7 +202,7 @@ class NewAssignmentDialog(KefuModal):
                 yield Button(self.t("supervisor.keys.create"), id="form-save", variant="primary",
                              compact=True)  # fmt: skip
                 yield Button(self.t("dialog.cancel_label"), id="form-cancel", compact=True)
-        yield Footer()
+        yield FitFooter()
 
     def _field(self, name: str) -> Select[str] | Input:
         if name in INPUTS:

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice, supervision
@@ -35,6 +35,7 @@ from simulator.tui.widgets.evidence import (
     problem_lines,
     tick,
 )
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from simulator.session import Exchange, Session
@@ -202,7 +203,7 @@ class TranscriptScreen(KefuScreen):
         yield Static(self._status_text(), id="transcript-status", classes="error", markup=False)
         with VerticalScroll(id="transcript-body"):
             yield from self._body()
-        yield Footer()
+        yield FitFooter()
 
     def _body(self) -> Iterable[Widget]:
         if self.error:

@@ -16,10 +16,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from simulator.tui.screens.base import KefuModal
 from simulator.tui.widgets.evidence import MUTED_STYLE
+from simulator.tui.widgets.fit import FitFooter
 
 if TYPE_CHECKING:
     from simulator.store.base import Override
@@ -87,7 +88,7 @@ class OverrideDialog(KefuModal):
                 yield Button(self.t("supervisor.save"), id="override-save", variant="primary",
                              compact=True)  # fmt: skip
                 yield Button(self.t("dialog.cancel_label"), id="override-cancel", compact=True)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

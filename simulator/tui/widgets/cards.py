@@ -14,7 +14,7 @@ from rich.text import Text
 
 from scoring.feedback import localize
 from simulator.i18n import label_of
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, money
 from simulator.tui.widgets.mood import mood_band
 
 Translate = Callable[..., str]
@@ -59,7 +59,9 @@ def policy_text(scenario: Scenario, t: Translate, lang: str) -> Text:
     out = Text(t("briefing.allowed") + "\n", style=LABEL_STYLE)
     for kind, cap in policy.allowed.items():
         name = label_of(t, f"briefing.remedy.{kind}")
-        limit = t("briefing.limit", max=f"{cap:g}") if cap is not None else ""
+        currency = scenario.order.get("currency")
+        shown = localize(money(cap, currency), lang) if cap is not None else ""
+        limit = t("briefing.limit", max=shown) if cap is not None else ""
         out.append(f" • {name}{limit}\n")
     _field(out, t, t("briefing.postage"), t(f"briefing.payer.{policy.return_postage}"))
     if policy.notes is not None:

@@ -31,7 +31,9 @@ def marked_line(result: DrillResult, t: Translate) -> Text:
     """The typed text with missing chunks inserted and extra / moved chunks tagged.
 
     Text between segments (punctuation and spaces, which are not compared)
-    is kept as typed.
+    is kept as typed. A missing chunk is inserted with a space on each side
+    that touches an English word (``you [missing: today]``, not
+    ``you[missing: today]``); Chinese needs none.
     """
     typed = result.typed
     out = Text()
@@ -43,11 +45,22 @@ def marked_line(result: DrillResult, t: Translate) -> Text:
             pos = start
         if seg.kind == "equal":
             out.append(typed[start:end])
+        elif seg.kind == "missing":
+            if out.plain and _latin(out.plain[-1]):
+                out.append(" ")
+            out.append_text(_marker(seg.kind, seg.text, t))
+            if start < len(typed) and _latin(typed[start]):
+                out.append(" ")
         else:
             out.append_text(_marker(seg.kind, seg.text, t))
         pos = max(pos, end)
     out.append(typed[pos:])
     return out
+
+
+def _latin(ch: str) -> bool:
+    """A letter or digit of English (or another Latin-script) text."""
+    return (ch.isascii() and ch.isalnum()) or "\u00c0" <= ch <= "\u024f"
 
 
 def _marker(kind: str, text: str, t: Translate) -> Text:
