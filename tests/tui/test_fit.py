@@ -78,6 +78,38 @@ async def test_history_titles_end_with_an_ellipsis(
     assert any(cut in line for line in lines), "\n".join(lines)
 
 
+async def test_a_footer_behind_another_screen_stops_waiting_for_its_layout(
+    snapshot_env: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Home's footer is never laid out while History covers it: it waits a few
+    refreshes and stops (it once retried after every refresh, spinning a core
+    for as long as History or a dialog was open)."""
+    import asyncio
+
+    from simulator.tui.widgets import fit
+
+    calls = 0
+    original = FitFooter._fit
+
+    def counted(self: FitFooter) -> None:
+        nonlocal calls
+        calls += 1
+        original(self)
+
+    monkeypatch.setattr(FitFooter, "_fit", counted)
+    app = snapshot_app(snapshot_env, lang="zh", seed=seed_history, clock=FakeClock(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_before(open_history())(pilot)
+        await pilot.pause(0.3)
+        before = calls
+        await asyncio.sleep(0.5)
+        assert calls - before <= fit.MAX_WAITS
+        await pilot.press("escape")  # back on Home, its footer fits itself again
+        await pilot.pause(0.3)
+        assert "f1" in screen_lines(app)[-1]
+
+
 def test_a_title_cut_to_a_width_ends_with_an_ellipsis():
     title = "A keyboard promised in 3 working days, delivered in 9 - replying to a review"
     assert one_line(title, 20).plain == "A keyboard promised…"

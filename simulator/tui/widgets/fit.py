@@ -30,6 +30,7 @@ def one_line(text: str | Text, width: int | None = None) -> Text:
 
 ALWAYS_SHOWN = ("f1",)  # footer keys kept when others are left out
 KEEP_FOR_MORE = 2  # cells for the "…" that stands for the keys left out
+MAX_WAITS = 20  # refreshes a footer waits to be laid out before it gives up
 
 
 class FitFooter(Footer):
@@ -55,12 +56,20 @@ class FitFooter(Footer):
         yield from super().compose()
         yield Static(ELLIPSIS, classes="footer-more")
 
+    _waits = 0  # refreshes waited for a layout; bounded, see _fit
+
     async def recompose(self) -> None:
         await super().recompose()
+        self._waits = 0
         self.call_after_refresh(self._fit)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.recompose)
+
+    def on_show(self) -> None:
+        # A screen coming back to the front lays its footer out again.
+        self._waits = 0
+        self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
         """Hide the keys past the right edge (or the palette key), and show "…".
@@ -73,7 +82,12 @@ class FitFooter(Footer):
         more = [w for w in self.children if w.has_class("footer-more")]
         keys = [w for w in self.children if w not in palette and w not in more]
         if keys and not keys[0].region.width:
-            self.call_after_refresh(self._fit)  # not laid out yet
+            # Not laid out yet. A footer on a screen behind another is never
+            # laid out: wait a few refreshes, not forever (that spun a core
+            # while History or a dialog was open); on_show tries again.
+            if self._waits < MAX_WAITS:
+                self._waits += 1
+                self.call_after_refresh(self._fit)
             return
         limit = palette[0].region.x if palette and palette[0].display else self.region.right
         if not keys or not more or keys[-1].region.right <= limit:
