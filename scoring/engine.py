@@ -65,13 +65,13 @@ def _blame_targets(hits: Sequence[_Raw], text: str) -> tuple[str, ...]:
     colleague)."""
     out: list[str] = []
     cluster: list[_Raw] = []
-    end = -1
+    end = -1  # where the current cluster's words end
     for h in sorted(hits, key=lambda h: (h.start, -h.end)):
         if cluster and h.start >= end:
             out.extend(_cluster_targets(cluster, text))
             cluster = []
         cluster.append(h)
-        end = max(end, h.end) if len(cluster) > 1 else h.end
+        end = max(end, h.end)
     if cluster:
         out.extend(_cluster_targets(cluster, text))
     return tuple(dict.fromkeys(out))
