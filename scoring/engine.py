@@ -238,6 +238,13 @@ def _zero_amount(hit: _Raw, text: str) -> bool:
     return amount is not None and amount.value == 0
 
 
+def _offers_nothing(hits: list[_Raw], text: str) -> bool:
+    """A money offer next to an amount of nothing ("退您0元", "a $0 refund")."""
+    return any(h.rule.criterion == "remedy" and h.rule.remedy_type in _MONEY for h in hits) and any(
+        h.rule.criterion == "specific" and _zero_amount(h, text) for h in hits
+    )
+
+
 def _remedy_hits(hits: list[_Raw], text: str) -> tuple[list[_Raw], list[_Raw]]:
     """Remedy mentions that carry a specific, and those specifics.
 
@@ -393,6 +400,8 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     hits, polite = _cancel(_run_rules(norm, rubric, channel), norm.text)
     by = _group(hits)
     concrete, specifics = _remedy_hits(hits, norm.text)
+    # An offer of nothing ("退您0元") is no remedy, whatever the model reads.
+    zeroed = not concrete and _offers_nothing(hits, norm.text)
     # A cause named while the reply owns the fix, or in a polite decline (an
     # apology word that is not a non-apology, or a request to the buyer), is
     # an explanation, not blame-shifting (CRITERIA.md). A bare question (a soft
@@ -433,6 +442,7 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
             criteria,
             findings,
             lambda: _admits_fault(norm, rubric, channel),
+            frozenset({"remedy"}) if zeroed else frozenset(),
         )
     findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)
@@ -482,6 +492,7 @@ def _second_opinion(
     rules: dict[str, bool],
     findings: list[Finding],
     admits_fault: Callable[[], bool],
+    unearnable: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, bool], list[Finding]]:
     """The rules' verdicts, overruled where the learned model is sure of the
     opposite (scoring/learned.py), with findings that say so and where.
@@ -491,6 +502,8 @@ def _second_opinion(
     gave it: n-grams cannot read the negation in "这不是您的问题" and take it
     for blame, and a sorry that owns the fault is no non-apology."""
     verdict = model.vote(norm.text, rules)
+    for c in unearnable:
+        verdict[c] = rules[c]
     guarded = [c for c in _FAULT_GUARDED if rules[c] and not verdict[c]]
     if guarded and admits_fault():
         for c in guarded:

@@ -190,6 +190,15 @@ def test_an_amount_of_nothing_is_no_remedy(text: str):
     )
 
 
+@pytest.mark.parametrize("text", ["退您0元", "给您退0元哦", "We'll refund you $0."])
+def test_the_learned_model_cannot_make_an_amount_of_nothing_a_remedy(text: str):
+    """The model reads "退您...元" as a refund offer; with the amount nothing the
+    rules' verdict stands (the model is on in the default rubric)."""
+    assert default_rubric().learned is not None
+    assert score_reply(text).criteria["remedy"] is False
+    assert score_reply(text.replace("0", "20")).criteria["remedy"] is True
+
+
 @pytest.mark.parametrize(
     ("text", "amounts"),
     [("给您退10元", (10.0,)), ("a $0.50 refund today", (0.5,)), ("运费0元，另外补偿您5元", (5.0,))],
