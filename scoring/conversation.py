@@ -15,7 +15,7 @@ from typing import Any
 
 from scoring import remedy as remedy_mod
 from scoring.engine import MEMO_MAX_CHARS, MEMO_SIZE, score_reply
-from scoring.feedback import conversation_feedback
+from scoring.feedback import conversation_feedback, reply_number
 from scoring.model import (
     CONVERSATION_CRITERIA,
     REVIEW_CRITERIA,
@@ -237,8 +237,8 @@ def _timely_apology(
                 False,
                 _evidence(replies, "apology", "earn"),
                 Message(
-                    _NO_APOLOGY.zh + f"(第 {block[0].turn + 1} 轮)",
-                    _NO_APOLOGY.en + f" (turn {block[0].turn + 1})",
+                    _NO_APOLOGY.zh + f"(第 {reply_number(replies, block[0].turn)} 条回复)",
+                    _NO_APOLOGY.en + f" (reply {reply_number(replies, block[0].turn)})",
                 ),
             )
         first = apologies[0]

@@ -131,7 +131,7 @@ def conversation_feedback(
                 en = f" (one option; offering two or three to choose from earns {pts} more points)"
             lines.append(Message(f"✓ {label.zh}{zh}", f"✓ {label.en}{en}"))
             continue
-        lines.append(_failure_line(label, result, _ADVICE[name]))
+        lines.append(_failure_line(label, result, _ADVICE[name], replies))
     return lines
 
 
@@ -153,15 +153,25 @@ _SENTENCE_END = ".!?。！？…:：;；"
 _CLOSERS = ")）」』】\"'"
 
 
-def _failure_line(label: Message, result: CriterionResult, advice: Message) -> Message:
-    """✗ name: what went wrong (quoting the reply) — how to say it better."""
+def reply_number(replies: Sequence[ReplyScore], turn: int) -> int:
+    """Which of the agent's replies (1, 2, ...) sits at ``turn`` of the
+    conversation: a trainee counts their own replies, not the buyer's messages."""
+    return 1 + sum(1 for r in replies if r.turn < turn)
+
+
+def _failure_line(
+    label: Message, result: CriterionResult, advice: Message, replies: Sequence[ReplyScore]
+) -> Message:
+    """✗ name: what went wrong (quoting the reply, counted among the agent's
+    replies) — how to say it better."""
     if result.evidence and result.evidence[0].finding.level in ("cost", "note"):
         ev = result.evidence[0]
         f = ev.finding
         quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"
+        n = reply_number(replies, ev.turn)
         return Message(
-            f"✗ {label.zh}:第 {ev.turn + 1} 轮「{quote}」— {_sentence_zh(f.message.zh)}{f.fix.zh}",
-            f'✗ {label.en}: turn {ev.turn + 1} "{quote}" — {_sentence(f.message.en)} {f.fix.en}',
+            f"✗ {label.zh}:第 {n} 条回复「{quote}」— {_sentence_zh(f.message.zh)}{f.fix.zh}",
+            f'✗ {label.en}: reply {n} "{quote}" — {_sentence(f.message.en)} {f.fix.en}',
         )
     if result.note:
         return Message(

@@ -66,7 +66,8 @@ class CsvWriter:
 
 
 class TableWriter:
-    """A fixed-width table for a terminal, then the feedback of failed criteria."""
+    """A fixed-width table for a terminal, then the feedback of failed criteria
+    (and of a pass that left points, so every score short of 100 says why)."""
 
     def __init__(self, out: IO[str], lang: str | None) -> None:
         self.out = out
@@ -74,6 +75,12 @@ class TableWriter:
         heads = [localize(CRITERION_NAMES[c], self.lang) for c in ALL_CRITERIA]
         # Each column as wide as its heading, so the marks sit under it.
         self.widths = [14, 6, *(max(_width(h), 3) for h in heads)]
+        # A pass with nothing to add, in any language (feedback follows the reply's).
+        self.plain = {
+            f"✓ {localize(CRITERION_NAMES[c], lang)}"
+            for c in ALL_CRITERIA
+            for lang in ("zh", "zh-Hant", "en")
+        }
         self.out.write(self._row(["id", "score", *heads]) + "\n")
 
     def _row(self, cells: list[str]) -> str:
@@ -92,7 +99,9 @@ class TableWriter:
         marks = [("✓" if crit[c]["passed"] else "✗") if c in crit else "·" for c in ALL_CRITERIA]
         self.out.write(self._row([str(rec["id"]), str(rec["score"]), *marks]) + "\n")
         for line in rec["feedback"]:
-            if line.startswith("✗"):
+            # Failures, and a passed criterion's note where points were left
+            # (a remedy with one option), so a score short of 100 is explained.
+            if line.startswith("✗") or (rec["score"] < 100 and line not in self.plain):
                 self.out.write(f"      {line}\n")
 
     def close(self) -> None:

@@ -52,7 +52,8 @@ def test_late_apology_fails_timely_apology():
     )
     r = score_conversation(turns)
     assert not r.criteria["timely_apology"].passed
-    assert "第 2 轮" in r.criteria["timely_apology"].note.zh
+    assert "第 1 条回复" in r.criteria["timely_apology"].note.zh  # the trainee's own count
+    assert "reply 1" in r.criteria["timely_apology"].note.en
 
 
 def test_slow_apology_misses_the_response_target():
@@ -104,7 +105,8 @@ def test_blame_fails_and_names_the_reply():
     r = score_conversation(turns)
     assert not r.criteria["no_blame"].passed
     assert {e.turn for e in r.criteria["no_blame"].evidence} == {3}
-    assert any("第 4 轮" in m.zh for m in r.feedback)
+    assert any("第 2 条回复「这是快递的问题" in m.zh for m in r.feedback)
+    assert any('reply 2 "' in m.en for m in r.feedback)
 
 
 def test_repeated_replies_are_a_template():
