@@ -354,4 +354,32 @@ async def test_an_unsent_draft_is_back_after_leaving_and_resuming(tmp_path: Path
         assert back.attempt_id == chat.attempt_id
         assert back.query_one(ReplyBox).text == "真的很抱歉，我马上"
         await send(app, pilot, "真的很抱歉，我马上帮您换货。")
-        assert app.drafts == {}  # sent: nothing left to bring back
+        assert app.draft(chat.attempt_id) == ""  # sent: nothing left to bring back
+
+
+async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None:
+    """Type, quit (no Esc, no wait), start the app again on the same database and
+    continue: the reply being typed is back; sending it clears it for good."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await send(app, pilot, SHOES_FIRST)
+        type_text(app, "真的很抱歉，我马上")
+        await pilot.pause()
+        attempt_id = chat.attempt_id
+    again = make_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(again, pilot)
+        assert isinstance(again.screen, ChoiceDialog)  # "continue the unfinished session?"
+        await pilot.press("enter")  # continue
+        await settle(again, pilot)
+        back = again.screen
+        assert isinstance(back, ChatScreen) and back.attempt_id == attempt_id
+        assert back.query_one(ReplyBox).text == "真的很抱歉，我马上"
+        await send(again, pilot, "真的很抱歉，我马上帮您换货。")
+        await pilot.pause(again.DRAFT_SAVE_DELAY + 0.2)  # the debounced save has run
+    third = make_app(tmp_path)
+    async with third.run_test(size=(80, 24)) as pilot:
+        await settle(third, pilot)
+        assert third.drafts == {} and third.draft(attempt_id) == ""  # read from the store

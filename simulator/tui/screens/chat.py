@@ -98,7 +98,7 @@ class ChatScreen(KefuScreen):
     def compose(self) -> ComposeResult:
         s = self.session
         self.sub_title = localize(s.scenario.title, self.kefu.lang)
-        self.draft = self.kefu.drafts.get(self.attempt_id, self.draft)  # left and resumed
+        self.draft = self.kefu.draft(self.attempt_id) or self.draft  # left and resumed
         yield Header()
         with HorizontalGroup(id="chat-bar"):
             yield MoodMeter(self.shown_mood(), id="chat-mood")
@@ -241,11 +241,9 @@ class ChatScreen(KefuScreen):
             self._coach_timer = self.set_timer(wait, self._coach_due)
 
     def _keep_draft(self) -> None:
-        """Keep the unsent reply for this attempt, so leaving and resuming brings it back."""
-        if self.draft:
-            self.kefu.drafts[self.attempt_id] = self.draft
-        else:
-            self.kefu.drafts.pop(self.attempt_id, None)
+        """Keep the unsent reply for this attempt, so leaving and resuming (or
+        restarting the app) brings it back."""
+        self.kefu.keep_draft(self.attempt_id, self.draft)
 
     def _coach_due(self) -> None:
         self._coach_timer = None

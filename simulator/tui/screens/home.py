@@ -472,7 +472,7 @@ class HomeScreen(KefuScreen):
         try:
             if store is not None:
                 store.abandon_attempt(attempt_id)
-            self.kefu.drafts.pop(attempt_id, None)  # its unsent reply goes too
+            self.kefu.forget_draft(attempt_id)  # its unsent reply goes too
         except StoreError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
