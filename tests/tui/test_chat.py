@@ -5,11 +5,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from simulator.session import HINT_COST
 from simulator.store import open_store
+from simulator.tui.app import KefuApp
 from simulator.tui.dialogs import CardDialog, ChoiceDialog
 from simulator.tui.screens.chat import MAX_REPLY, ChatScreen
 from simulator.tui.screens.debrief import DebriefScreen
@@ -333,15 +336,24 @@ async def test_escape_asks_then_leaves_with_the_attempt_open(tmp_path: Path) -> 
         assert chat.session.scenario.title.zh in static_text(app, "#home-resume")
 
 
+DRAFT = "真的很抱歉，我马上"
+
+
+async def _type_a_draft(app: KefuApp, pilot: Pilot[Any], text: str) -> ChatScreen:
+    """Open the shoes scenario, send the first reply, and type ``text`` unsent."""
+    await settle(app, pilot)
+    chat = await start_chat(app, pilot, SHOES)
+    await send(app, pilot, SHOES_FIRST)
+    type_text(app, text)
+    await pilot.pause()
+    return chat
+
+
 async def test_an_unsent_draft_is_back_after_leaving_and_resuming(tmp_path: Path) -> None:
     """Esc, 离开, then c (continue): the reply being typed is still in the box."""
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        chat = await start_chat(app, pilot, SHOES)
-        await send(app, pilot, SHOES_FIRST)
-        type_text(app, "真的很抱歉，我马上")
-        await pilot.pause()
+        chat = await _type_a_draft(app, pilot, DRAFT)
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("tab", "enter")  # "leave"
@@ -352,7 +364,7 @@ async def test_an_unsent_draft_is_back_after_leaving_and_resuming(tmp_path: Path
         back = app.screen
         assert isinstance(back, ChatScreen) and back is not chat
         assert back.attempt_id == chat.attempt_id
-        assert back.query_one(ReplyBox).text == "真的很抱歉，我马上"
+        assert back.query_one(ReplyBox).text == DRAFT
         await send(app, pilot, "真的很抱歉，我马上帮您换货。")
         assert app.draft(chat.attempt_id) == ""  # sent: nothing left to bring back
 
@@ -362,12 +374,7 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
     continue: the reply being typed is back; sending it clears it for good."""
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        chat = await start_chat(app, pilot, SHOES)
-        await send(app, pilot, SHOES_FIRST)
-        type_text(app, "真的很抱歉，我马上")
-        await pilot.pause()
-        attempt_id = chat.attempt_id
+        attempt_id = (await _type_a_draft(app, pilot, DRAFT)).attempt_id
     again = make_app(tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(again, pilot)
@@ -376,7 +383,7 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
         await settle(again, pilot)
         back = again.screen
         assert isinstance(back, ChatScreen) and back.attempt_id == attempt_id
-        assert back.query_one(ReplyBox).text == "真的很抱歉，我马上"
+        assert back.query_one(ReplyBox).text == DRAFT
         await send(again, pilot, "真的很抱歉，我马上帮您换货。")
         await pilot.pause(again.DRAFT_SAVE_DELAY + 0.2)  # the debounced save has run
     third = make_app(tmp_path)
