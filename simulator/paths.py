@@ -34,3 +34,12 @@ def database_url() -> str:
     """``KEFU_DATABASE_URL`` if set (team mode), else the local SQLite file."""
     url = os.environ.get("KEFU_DATABASE_URL", "").strip()
     return url or f"sqlite:///{sqlite_path()}"
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot hold a file ("does not exist", "is a file, not a
+    folder"), or None if it can. Callers refuse rather than create it: a typo or
+    an unmounted drive must not become a new folder on the system disk."""
+    if folder.is_dir():
+        return None
+    return "is a file, not a folder" if folder.exists() else "does not exist"

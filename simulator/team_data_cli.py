@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from simulator.paths import folder_problem
 from simulator.team_cli import (
     Fail,
     db_option,
@@ -291,11 +292,11 @@ def backup_target(dest: str, stamp: str) -> Path:
     if path.is_dir():
         return path / stamp
     if dest.endswith(seps):
-        why = "a file, not a folder" if path.exists() else "no such folder"
-        raise Fail(f"{dest}: {why}; create or mount the folder first, then back up again")
+        what = "a file, not a folder" if path.exists() else "no such folder"
+        raise Fail(f"{dest}: {what}; create or mount the folder first, then back up again")
     parent = path.parent
-    if not parent.is_dir():
-        why = "is a file, not a folder" if parent.exists() else "does not exist"
+    why = folder_problem(parent)
+    if why is not None:
         raise Fail(
             f"{dest}: the folder {parent} {why}; create or mount it first, or give a "
             "file in an existing folder"

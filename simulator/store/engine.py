@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from simulator.paths import folder_problem
 from simulator.store.base import StoreError, StorePermissionError
 
 T = TypeVar("T")
@@ -99,8 +100,8 @@ def check_sqlite_file(url: URL, *, create: bool) -> None:
     """
     path = sqlite_file(url)
     folder = path.parent
-    if not folder.is_dir():
-        why = "is a file, not a folder" if folder.exists() else "does not exist"
+    why = folder_problem(folder)
+    if why is not None:
         raise StoreError(
             f"kefu: cannot open the database {path}: the folder {folder} {why}; "
             "correct the path, or create the folder first"
