@@ -1,23 +1,50 @@
-"""The Scenario model and its strict parser (pure: YAML documents in, values out).
+"""The strict scenario parser (pure: YAML documents in, values out).
 
-See docs/scenario-format.md. ``parse_scenario`` reports every problem it finds
+The values are in simulator/scenario_model.py and the two-language text checks in
+simulator/scenario_text.py; both are re-exported here. See docs/scenario-format.md. ``parse_scenario`` reports every problem it finds
 as a ``YamlProblem`` located at the offending key, with a did-you-mean hint for
 misspelt keys; ``graph_problems`` adds the checks that need the whole graph.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping, Set
-from dataclasses import dataclass, field
-from difflib import get_close_matches
+from collections.abc import Set
 from typing import Any
 
 from scoring.model import CHANNELS, Message
 from scoring.rubric import REMEDY_TYPES, SPECIFICS, TARGETS
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
 from simulator.graph import graph_problems  # here, so forked validation workers inherit it
+from simulator.scenario_model import (
+    CURRENCY_NAMES,
+    Buyer,
+    Check,
+    Ending,
+    Node,
+    Policy,
+    Scenario,
+    SelfTest,
+    Transition,
+    money,
+)
+from simulator.scenario_text import _shown, field_name, text_pair_problems
+
+__all__ = [
+    "CURRENCY_NAMES",
+    "Buyer",
+    "Check",
+    "Ending",
+    "Node",
+    "Policy",
+    "Scenario",
+    "SelfTest",
+    "Transition",
+    "field_name",
+    "money",
+    "parse_scenario",
+    "text_pair_problems",
+]
 
 CATEGORIES = (
     "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
@@ -59,134 +86,6 @@ _BRIEFING_KEYS = frozenset({"situation", "order", "policy"})
 _BRIEFING_REQUIRED = frozenset({"situation", "policy"})
 _ENDING_KEYS = frozenset({"outcome", "say", "summary"})
 _ENDING_REQUIRED = frozenset({"outcome", "summary"})
-# A text shown to trainees has two languages, zh (Simplified) and en; the
-# Traditional Chinese screens convert zh with OpenCC, so it is never written.
-_LANG_NAMES = {"zh": "zh (Simplified Chinese)", "en": "en (English)"}
-_TRADITIONAL = frozenset(
-    {"zh-hant", "zh_hant", "hant", "zh-tw", "zh_tw", "tw", "zh-hk", "zh_hk", "hk"}
-)
-_SIMPLIFIED = frozenset({"zh-hans", "zh_hans", "hans", "zh-cn", "zh_cn", "cn", "cn-zh", "chinese"})
-_ENGLISH = frozenset({"en-us", "en_us", "en-gb", "en_gb", "eng", "english"})
-
-
-_NEEDS_QUOTES = re.compile(r"[,:#\[\]{}\"'&*!|>%@`]|^[-?\s]|\s$")
-
-
-def field_name(path: tuple) -> str:
-    """A YAML key path as an author reads it: ``nodes.complaint.on[0].why``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
-    return out or "the file"
-
-
-def text_pair_problems(
-    doc: YamlDoc, path: tuple, value: Any
-) -> tuple[dict[str, str], list[YamlProblem]]:
-    """The ``{zh: ..., en: ...}`` texts at ``path`` and one problem per thing amiss.
-
-    Each problem names the field, the language missing or misnamed, and how to
-    write it; a Traditional Chinese text comes back in Simplified in the example.
-    """
-    name = field_name(path)
-    key = next((p for p in reversed(path) if isinstance(p, str)), "text")
-    if not isinstance(value, dict):
-        given = value if isinstance(value, str) and value.strip() else None
-        example = _example(
-            key,
-            given if given and not given.isascii() else None,
-            given if given and given.isascii() else None,
-        )
-        what = "one text" if given else ("nothing" if value is None else _shown(value))
-        return {}, [
-            doc.problem(
-                path,
-                f"{name} needs two texts, zh (Simplified Chinese) and en (English), "
-                f"not {what}; write it as {example}",
-            )
-        ]
-    problems: list[YamlProblem] = []
-    out: dict[str, str] = {}
-    for lang in ("zh", "en"):
-        if lang in value:
-            text = value[lang]
-            if (
-                isinstance(text, str | int | float)
-                and not isinstance(text, bool)
-                and str(text).strip()
-            ):
-                out[lang] = str(text)
-            else:
-                problems.append(
-                    doc.problem((*path, lang), f"{name}.{lang} must be a non-empty text")
-                )
-    said: list[str] = []
-    covered: set[str] = set()
-    stand_in: dict[str, str] = {}
-    for k, v in value.items():
-        if k in ("zh", "en"):
-            continue
-        low = str(k).lower()
-        text = v if isinstance(v, str) and v.strip() else None
-        if low in _TRADITIONAL and "zh" in value:
-            said.append(f"remove {k}: the app makes the Traditional text from zh")
-        elif low in _TRADITIONAL:
-            said.append(
-                f"give zh (Simplified Chinese) instead of {k}, as the app makes the "
-                "Traditional text from zh"
-            )
-            covered.add("zh")
-            if text:
-                stand_in.setdefault("zh", _simplified(text))
-        elif low in _SIMPLIFIED:
-            said.append(f"write {k} as zh")
-            covered.add("zh")
-            if text:
-                stand_in.setdefault("zh", text)
-        elif low in _ENGLISH:
-            said.append(f"write {k} as en")
-            covered.add("en")
-            if text:
-                stand_in.setdefault("en", text)
-        else:
-            absent = [lang for lang in ("zh", "en") if lang not in value and lang not in covered]
-            hint = get_close_matches(low, absent, n=1, cutoff=0.5)
-            if hint:  # a slip of the keyboard: zn, ne, EN
-                said.append(f"write {k} as {hint[0]}")
-                covered.add(hint[0])
-                if text:
-                    stand_in.setdefault(hint[0], text)
-            else:
-                said.append(f"'{k}' is not a language here (zh or en)")
-    missing = [lang for lang in ("zh", "en") if lang not in value]
-    for lang in missing:
-        if lang not in covered:
-            said.append(f"add {_LANG_NAMES[lang]}")
-    if said:
-        example = _example(
-            key, out.get("zh") or stand_in.get("zh"), out.get("en") or stand_in.get("en")
-        )
-        problems.insert(0, doc.problem(path, f"{name}: {'; '.join(said)}; write it as {example}"))
-    return out, problems
-
-
-def _example(key: str, zh: str | None, en: str | None) -> str:
-    def short(text: str | None) -> str:
-        if not text:
-            return "..."
-        text = " ".join(text.split())
-        text = text if len(text) <= 20 else text[:19] + "…"
-        # Quoted when YAML would read it otherwise inside {...}.
-        return json.dumps(text, ensure_ascii=False) if _NEEDS_QUOTES.search(text) else text
-
-    return f"{key}: {{zh: {short(zh)}, en: {short(en)}}}"
-
-
-def _simplified(text: str) -> str:
-    from scoring.normalize import to_simplified  # OpenCC: only when a Traditional text is given
-
-    return to_simplified(text)
-
 
 TOP_KEYS = {
     "id", "title", "category", "channel", "difficulty", "language", "tags", "response_target_s",
@@ -194,101 +93,6 @@ TOP_KEYS = {
 }  # fmt: skip
 REQUIRED_TOP = {"id", "title", "category", "channel", "difficulty", "language", "briefing", "buyer",
                 "start", "nodes", "endings"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One ``on`` entry: when ``cond`` holds (or ``is_else``), change mood and go."""
-
-    cond: Mapping[str, Any]
-    mood: int
-    goto: str
-    why: Message | None = None
-    is_else: bool = False
-
-
-@dataclass(frozen=True)
-class Node:
-    """A buyer line (with variants), the model reply, and the reactions."""
-
-    id: str
-    say: tuple[str, ...]
-    model_reply: str
-    on: tuple[Transition, ...]
-
-
-@dataclass(frozen=True)
-class Ending:
-    """Where a conversation ends."""
-
-    id: str
-    outcome: str
-    say: tuple[str, ...]
-    summary: Message
-
-
-@dataclass(frozen=True)
-class Check:
-    """A scenario-specific must / must-not item."""
-
-    id: str
-    text: Message
-    when: Mapping[str, Any]
-    must: bool
-
-
-@dataclass(frozen=True)
-class SelfTest:
-    """Scripted replies with the expected ending, mood range and criteria."""
-
-    name: str
-    replies: tuple[str, ...]
-    expect: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The shop's policy card: allowed remedy types with optional max amounts."""
-
-    allowed: Mapping[str, float | None]
-    return_postage: str
-    notes: Message | None
-
-
-@dataclass(frozen=True)
-class Buyer:
-    """The buyer persona."""
-
-    name: str
-    temperament: Message
-    mood: int
-    patience: int
-    gives_up: str | None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A whole scenario, as parsed from YAML."""
-
-    id: str
-    title: Message
-    category: str
-    channel: str
-    difficulty: int
-    language: str
-    tags: tuple[str, ...]
-    response_target_s: float | None
-    situation: Message
-    order: Mapping[str, Any]
-    policy: Policy
-    buyer: Buyer
-    start: str
-    nodes: Mapping[str, Node]
-    endings: Mapping[str, Ending]
-    checks: tuple[Check, ...] = ()
-    tests: tuple[SelfTest, ...] = ()
-    file: str = ""
-    line_of: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
 class _Reader:
@@ -365,19 +169,6 @@ def out_of_range(path: tuple, allowed: str, value: Any, meaning: str = "") -> st
     said = f" ({meaning})" if meaning else ""
     got = "" if value is None else f", not {_shown(value)}"
     return f"{field_name(path)} must be {allowed}{said}{got}"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        text = json.dumps(value, ensure_ascii=False)
-        return text if len(text) <= 40 else "a list"
-    return repr(value)
 
 
 def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
@@ -607,21 +398,3 @@ def parse_scenario(
     )
     r.problems.extend(graph_problems(scenario, doc, paper=paper))
     return scenario, r.problems
-
-
-# A policy limit is in the shop's currency (the scenario's ``order.currency``):
-# shown as 10 元 / 10 CNY, never as a bare 10.
-CURRENCY_NAMES = {
-    "CNY": ("元", "CNY"),
-    "TWD": ("新台币", "TWD"),
-    "HKD": ("港元", "HKD"),
-    "USD": ("美元", "USD"),
-}
-
-
-def money(value: float, currency: str | None) -> Message:
-    """``value`` with its unit in Chinese and English: 10 元 / 10 CNY."""
-    if not currency:
-        return Message(f"{value:g}", f"{value:g}")
-    zh, en = CURRENCY_NAMES.get(currency, (currency, currency))
-    return Message(f"{value:g} {zh}", f"{value:g} {en}")
