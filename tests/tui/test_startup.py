@@ -58,3 +58,45 @@ async def test_kefu_database_url_must_name_an_existing_database(
         await ready(app, pilot)
         assert app.store is not None and app.store_error is None
     assert (tmp_path / "home" / "kefu.sqlite3").is_file()
+
+
+_START_IN_SAVED_LANGUAGE = """
+import asyncio, sys
+from simulator.tui.app import KefuApp
+
+async def main():
+    app = KefuApp(database_url=sys.argv[1], user="amy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(20):  # a trainee looking at Home, not a test settling workers
+            await pilot.pause(0.1)
+        print(app.lang, app.screen.query_one("HeaderTitle").render())
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("saved", ["zh-Hant", "en"])
+def test_the_saved_language_applies_at_the_next_start(tmp_path: Path, saved: str) -> None:
+    """F12 saves the language; the next start (no --lang) opens in it. In a fresh
+    process (imports cold, as a trainee starts it) the switch landed while Home's
+    header was mounting, and an uncaught error ended every later start."""
+    import os
+
+    from simulator.store import open_store
+
+    url = f"sqlite:///{tmp_path}/k.sqlite3"
+    store = open_store(url, user="amy")
+    store.set_setting("lang", saved)
+    store.close()
+    env = {k: v for k, v in os.environ.items() if k != "KEFU_LANG"}
+    for _ in range(2):
+        out = subprocess.run(
+            [sys.executable, "-c", _START_IN_SAVED_LANGUAGE, url],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.split()[0] == saved
+        assert "kefu-trainer" in out.stdout  # the header is whole

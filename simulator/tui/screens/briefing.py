@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from scoring.feedback import localize
 from simulator.session import Session
@@ -24,6 +24,7 @@ from simulator.store.base import StoreError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets.cards import buyer_text, order_text, policy_text
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
     from simulator.loader import Library
@@ -84,7 +85,7 @@ class BriefingScreen(KefuScreen):
 
     # -- what is shown -------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KefuHeader()
         s = self.scenario
         if s is None:
             key = "app.loading" if self.kefu.library is None else "briefing.unknown"

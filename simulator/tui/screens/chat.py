@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from scoring import score_reply
 from scoring.feedback import localize
@@ -40,6 +40,7 @@ from simulator.tui.widgets.cards import policy_text
 from simulator.tui.widgets.coach import CoachChecklist
 from simulator.tui.widgets.exam_clock import ExamClock, exam_deadline
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 from simulator.tui.widgets.mood import MoodMeter
 from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
@@ -99,7 +100,7 @@ class ChatScreen(KefuScreen):
         s = self.session
         self.sub_title = localize(s.scenario.title, self.kefu.lang)
         self.draft = self.kefu.draft(self.attempt_id) or self.draft  # left and resumed
-        yield Header()
+        yield KefuHeader()
         with HorizontalGroup(id="chat-bar"):
             yield MoodMeter(self.shown_mood(), id="chat-mood")
             yield Static(self.t(f"chat.mode.{self.mode}"), id="chat-mode", classes=self.mode)

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
@@ -30,6 +30,7 @@ from simulator.tui.widgets.evidence import (
     tick,
 )
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
     from scoring.model import Message
@@ -103,7 +104,7 @@ class DebriefScreen(KefuScreen):
 
     def compose(self) -> ComposeResult:
         s = self.session.scenario
-        yield Header()
+        yield KefuHeader()
         with VerticalScroll(id="debrief-body"):
             title = self.t(
                 "debrief.title", title=self._msg(s.title), mode=self.t(f"debrief.mode.{self.mode}")

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from scoring.feedback import localize
 from simulator.drill_round import DrillRound
@@ -29,6 +29,7 @@ from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets import drill_view as view
 from simulator.tui.widgets.drill_box import DrillBox
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 from simulator.tui.widgets.reply_box import ReplyBox
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class DrillScreen(KefuScreen):
             self.round = DrillRound.start(self.script_set, self._initial_stats, self.kefu.clock())
             self.shown_at = self.kefu.clock()
         self.sub_title = localize(self.script_set.title, self.kefu.lang)
-        yield Header()
+        yield KefuHeader()
         yield Static(self._progress(), id="drill-progress")
         with VerticalScroll(id="drill-body"):
             if self.summary_shown:

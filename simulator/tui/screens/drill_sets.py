@@ -16,13 +16,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from scoring.feedback import localize
 from simulator.drill import next_items
 from simulator.store.base import StoreError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
     from simulator.drill import ScriptSet
@@ -59,7 +60,7 @@ class DrillSetsScreen(KefuScreen):
 
     # -- what is shown ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KefuHeader()
         yield Static(self.t("drill.sets_title"), classes="title")
         yield Static(self.t("drill.sets_intro"), classes="muted")
         shown = self.shown()

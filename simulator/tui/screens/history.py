@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
@@ -25,6 +25,7 @@ from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.debrief import open_briefing
 from simulator.tui.widgets.evidence import COST_STYLE, EARN_STYLE, MUTED_STYLE, criteria_ticks
 from simulator.tui.widgets.fit import FitFooter, one_line
+from simulator.tui.widgets.header import KefuHeader
 from simulator.tui.widgets.trend import TrendChart
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class HistoryScreen(KefuScreen):
         return localize(message, self.kefu.lang)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KefuHeader()
         yield Static(self.t("history.title"), classes="title")
         error = self.error or (self.kefu.store_error if self.kefu.store is None else None)
         if error:

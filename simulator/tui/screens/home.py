@@ -18,13 +18,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, Vertical
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens import home_rows
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.home_rows import FILTERS, AssignmentRow
 from simulator.tui.widgets.fit import FitFooter, one_line
+from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
     from simulator.store.base import Assignment, Attempt
@@ -66,7 +67,7 @@ class HomeScreen(KefuScreen):
 
     # -- what is shown ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KefuHeader()
         yield Static("", id="home-resume", classes="home-banner", markup=False)
         with Horizontal(id="home-top"):
             with Vertical(id="home-assignments-box", classes="home-box"):

@@ -22,7 +22,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import supervision
@@ -32,6 +32,7 @@ from simulator.store.base import ALL, StoreError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.widgets.evidence import COST_STYLE, EARN_STYLE, MUTED_STYLE
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
     from simulator.loader import Library
@@ -97,7 +98,7 @@ class TeamScreen(KefuScreen):
         self._redrawing = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KefuHeader()
         with Vertical(id="team-body"):
             yield from self.body()
         yield FitFooter()

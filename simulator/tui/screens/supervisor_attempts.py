@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice, supervision
@@ -36,6 +36,7 @@ from simulator.tui.widgets.evidence import (
     tick,
 )
 from simulator.tui.widgets.fit import FitFooter
+from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
     from simulator.session import Exchange, Session
@@ -198,7 +199,7 @@ class TranscriptScreen(KefuScreen):
         return localize(message, self.kefu.lang)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KefuHeader()
         yield Static(self._title(), classes="title", id="transcript-title", markup=False)
         yield Static(self._status_text(), id="transcript-status", classes="error", markup=False)
         with VerticalScroll(id="transcript-body"):
