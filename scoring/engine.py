@@ -238,6 +238,12 @@ def _zero_amount(hit: _Raw, text: str) -> bool:
     return amount is not None and amount.value == 0
 
 
+def _rules_stand(zeroed: bool) -> frozenset[str]:
+    """Criteria on which the rules' verdict stands, whatever the learned model
+    reads: an offer of nothing is no remedy."""
+    return frozenset({"remedy"}) if zeroed else frozenset()
+
+
 def _offers_nothing(hits: list[_Raw], text: str) -> bool:
     """A money offer next to an amount of nothing ("退您0元", "a $0 refund")."""
     return any(h.rule.criterion == "remedy" and h.rule.remedy_type in _MONEY for h in hits) and any(
@@ -442,7 +448,7 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
             criteria,
             findings,
             lambda: _admits_fault(norm, rubric, channel),
-            frozenset({"remedy"}) if zeroed else frozenset(),
+            _rules_stand(zeroed),
         )
     findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)
@@ -492,7 +498,7 @@ def _second_opinion(
     rules: dict[str, bool],
     findings: list[Finding],
     admits_fault: Callable[[], bool],
-    unearnable: frozenset[str] = frozenset(),
+    rules_stand: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, bool], list[Finding]]:
     """The rules' verdicts, overruled where the learned model is sure of the
     opposite (scoring/learned.py), with findings that say so and where.
@@ -502,7 +508,7 @@ def _second_opinion(
     gave it: n-grams cannot read the negation in "这不是您的问题" and take it
     for blame, and a sorry that owns the fault is no non-apology."""
     verdict = model.vote(norm.text, rules)
-    for c in unearnable:
+    for c in rules_stand:
         verdict[c] = rules[c]
     guarded = [c for c in _FAULT_GUARDED if rules[c] and not verdict[c]]
     if guarded and admits_fault():
