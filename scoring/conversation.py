@@ -203,6 +203,14 @@ _NO_APOLOGY = Message(
     "对买家的投诉,第一条回复里没有道歉。",
     "The first reply to the buyer's complaint has no apology.",
 )
+_NO_APOLOGY_FIRST = Message(  # that is reply 1 (or the first after small talk): no number
+    "对买家投诉的第一条回复里没有道歉。",
+    "Your first reply to the buyer's complaint has no apology.",
+)
+_NO_APOLOGY_AGAIN = Message(
+    "买家又提出了新的不满,之后的第一条回复(第{n}条回复)里没有道歉。",
+    "The buyer raised a new complaint, and your first reply after it (reply {n}) has no apology.",
+)
 _LATE = Message(
     "道歉的回复超过了响应时间目标({seconds} 秒)。",
     "The apology came later than the response-time target ({seconds} s).",
@@ -233,13 +241,13 @@ def _timely_apology(
             continue
         apologies = [r for r in block if r.result.criteria["apology"]]
         if not apologies:
+            # The first complaint, or one the buyer raised later in the chat.
+            which = _NO_APOLOGY_FIRST if g == grievances[0] else _NO_APOLOGY_AGAIN
+            n = reply_number(replies, block[0].turn)
             return CriterionResult(
                 False,
                 _evidence(replies, "apology", "earn"),
-                Message(
-                    _NO_APOLOGY.zh + f"(第 {reply_number(replies, block[0].turn)} 条回复)",
-                    _NO_APOLOGY.en + f" (reply {reply_number(replies, block[0].turn)})",
-                ),
+                Message(which.zh.format(n=n), which.en.format(n=n)),
             )
         first = apologies[0]
         asked, answered = (seq[g].at if g >= 0 else None), seq[first.turn].at

@@ -52,8 +52,8 @@ def test_late_apology_fails_timely_apology():
     )
     r = score_conversation(turns)
     assert not r.criteria["timely_apology"].passed
-    assert "第 1 条回复" in r.criteria["timely_apology"].note.zh  # the trainee's own count
-    assert "reply 1" in r.criteria["timely_apology"].note.en
+    assert "第一条回复里没有道歉" in r.criteria["timely_apology"].note.zh
+    assert "first reply" in r.criteria["timely_apology"].note.en
 
 
 def test_slow_apology_misses_the_response_target():
@@ -73,6 +73,21 @@ def test_each_new_grievance_needs_its_own_apology():
         ("agent", "照片收到,今天给您补发", None),
     )
     assert not score_conversation(turns).criteria["timely_apology"].passed
+
+
+def test_a_new_complaint_without_an_apology_is_named_as_such():
+    """The first reply did apologise: the note speaks of the later complaint."""
+    turns = conv(
+        ("buyer", "杯子碎了", None),
+        ("agent", "非常抱歉!方便拍照吗?", None),
+        ("buyer", "而且你们客服态度太差了!", None),
+        ("agent", "照片收到,今天给您补发", None),
+    )
+    note = score_conversation(turns).criteria["timely_apology"].note
+    assert note is not None
+    assert "又提出了新的不满" in note.zh and "第2条回复" in note.zh
+    assert "new complaint" in note.en and "reply 2" in note.en
+    assert "first reply to the buyer's complaint" not in note.en
 
 
 def test_listening_must_come_before_the_remedy():
