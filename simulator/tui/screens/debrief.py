@@ -177,9 +177,11 @@ class DebriefScreen(KefuScreen):
     def _checks_text(self) -> Text:
         out = Text()
         for check in self.session.scenario.checks:
-            kind = self.t("debrief.must" if check.must else "debrief.must_not")
+            # A check's text says what the reply should do, must-not ones too
+            # ("不让买家垫付运费"): a "must not" label before it would read as a
+            # double negative.
             out.append_text(tick(self.result.checks.get(check.id, False)))
-            out.append(f" {kind}: {self._msg(check.text)}\n")
+            out.append(f" {self._msg(check.text)}\n")
         out.rstrip()
         return out
 
