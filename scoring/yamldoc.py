@@ -502,6 +502,7 @@ def check_keys(
     if keys <= allowed and required <= keys:
         return []  # the common case, without building anything
     problems = []
+    meant: set[str] = set()  # required keys a misspelling stands for
     for key in value:
         if key not in allowed:
             hint = get_close_matches(key, sorted(allowed), n=1)
@@ -510,7 +511,9 @@ def check_keys(
                 if hint
                 else f" (allowed: {', '.join(sorted(allowed))})"
             )
+            meant.update(hint)
             problems.append(doc.problem((*path, key), f"unknown key '{key}'{extra}"))
-    for key in sorted(required - value.keys()):
+    # "modle_reply" is one slip, not also a missing model_reply
+    for key in sorted(required - value.keys() - meant):
         problems.append(doc.problem(path, f"missing required key '{key}'"))
     return problems

@@ -24,8 +24,7 @@ def graph_problems(s: Scenario, doc: YamlDoc, *, paper: bool = False) -> list[Ya
     if s.buyer.gives_up and s.buyer.gives_up not in s.endings:
         problems.append(doc.problem(("buyer", "gives_up"), f"unknown ending '{s.buyer.gives_up}'"))
     for node in s.nodes.values():
-        if not node.model_reply and not paper:
-            problems.append(doc.problem(("nodes", node.id), f"node '{node.id}' has no model_reply"))
+        # (a missing or empty model_reply is reported where the node is read)
         for i, t in enumerate(node.on):
             if t.goto and t.goto not in targets:
                 hint = _closest(t.goto, targets)

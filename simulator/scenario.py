@@ -8,6 +8,7 @@ misspelt keys; ``graph_problems`` adds the checks that need the whole graph.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Set
 from typing import Any
@@ -122,12 +123,15 @@ class _Reader:
     def text(self, path: tuple, value: Any) -> str:
         if type(value) is str and value.strip():
             return value  # the common case: what the checks below let through as it is
+        if isinstance(value, dict) and len(value) == 1:
+            self.fail(path, _text_read_as_key(path, value))
+            return ""
         if (
             not isinstance(value, str | int | float)
             or isinstance(value, bool)
             or str(value).strip() == ""
         ):
-            self.fail(path, "must be a non-empty text")
+            self.fail(path, f"{field_name(path)} must be a non-empty text")
             return ""
         return str(value)
 
@@ -144,7 +148,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value:
-            self.fail(path, "must be a non-empty list of texts")
+            self.fail(path, f"{field_name(path)} must be a non-empty list of texts")
             return ()
         return tuple(self.text((*path, i), v) for i, v in enumerate(value))
 
@@ -162,6 +166,18 @@ class _Reader:
             )
             return low
         return value
+
+
+def _text_read_as_key(path: tuple, value: dict) -> str:
+    """A text YAML took for a mapping: "你们怎么搞的: 我买的42码" (a colon and a
+    space inside it) or "?你们发错了" (a leading question mark)."""
+    key, rest = next(iter(value.items()))
+    text = f"{key}: {rest}" if rest is not None else f"?{key}"
+    quoted = json.dumps(text, ensure_ascii=False)
+    return (
+        f"{field_name(path)}: YAML read this text as a key and a value (a colon and a space, "
+        f"or a leading ? or -, inside a text); put the whole text in quotes: {quoted}"
+    )
 
 
 def out_of_range(path: tuple, allowed: str, value: Any, meaning: str = "") -> str:
@@ -222,13 +238,17 @@ def _parse_node(r: _Reader, path: tuple, node_id: str, raw: Any) -> Node:
     n = r.mapping(path, raw, _NODE_KEYS, _PAPER_NODE_REQUIRED if r.paper else _NODE_KEYS)
     on_raw = n.get("on")
     if not isinstance(on_raw, list) or not on_raw:
-        r.fail((*path, "on"), "must be a non-empty list of reactions")
+        if "on" in n:  # a missing key is reported once, as missing
+            r.fail(
+                (*path, "on"), f"{field_name((*path, 'on'))} must be a non-empty list of reactions"
+            )
         on_raw = []
     on = tuple(t for i, x in enumerate(on_raw) if (t := _parse_transition(r, (*path, "on", i), x)))
     if on and not on[-1].is_else:
         r.fail((*path, "on"), "the last reaction must be the fallback 'else: true'")
     model = r.text((*path, "model_reply"), n.get("model_reply")) if "model_reply" in n else ""
-    return Node(node_id, r.texts((*path, "say"), n.get("say")), model, on)
+    say = r.texts((*path, "say"), n.get("say")) if "say" in n else ()
+    return Node(node_id, say, model, on)
 
 
 def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:

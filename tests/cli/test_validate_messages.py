@@ -112,6 +112,41 @@ def test_a_yaml_slip_is_one_plain_message(
     assert problem.startswith(f"{NAME}:{line}:{col}: {message}"), problem
 
 
+SAY_LINE = "      - 你们怎么搞的?我买的42码,寄来的是40码!\n"
+FLOW_SAY = '    say: ["你们发错了还怪我?我要投诉!"]\n'
+READ_AS_KEY = {
+    "a colon in a list item": (
+        SAY_LINE,
+        "      - 你们怎么搞的: 我买的42码,寄来的是40码!\n",
+        9,
+        "nodes.complaint.say[0]",
+        '"你们怎么搞的: 我买的42码,寄来的是40码!"',
+    ),
+    "a leading question mark in [...]": (
+        FLOW_SAY,
+        "    say: [?你们发错了还怪我]\n",
+        11,
+        "nodes.furious.say[0]",
+        '"?你们发错了还怪我"',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", READ_AS_KEY)
+def test_a_text_yaml_read_as_a_key_says_to_quote_it(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Valid YAML, but the buyer's line became a mapping: the message names the
+    field and gives the text back in quotes, ready to paste."""
+    old, new, col, field, quoted = READ_AS_KEY[case]
+    problem = _only_problem(tmp_path, monkeypatch, EXAMPLE.replace(old, new))
+    assert problem == (
+        f"{NAME}:{_line(old)}:{col}: {field}: YAML read this text as a key and a value "
+        "(a colon and a space, or a leading ? or -, inside a text); put the whole text in "
+        f"quotes: {quoted}"
+    )
+
+
 def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     bad = tmp_path / NAME
     bad.write_text(EXAMPLE.replace(NAME_LINE, "\tname: 王先生\n"), encoding="utf-8")

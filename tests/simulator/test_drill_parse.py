@@ -83,7 +83,7 @@ def test_wrong_types_and_values():
     assert "s.yaml:3:1: unknown channel 'wechat' (one of: chat, review_reply)" in found
     assert "s.yaml:4:1: unknown language 'zh-CN' (one of: zh-Hans, zh-Hant, en)" in found
     assert "s.yaml:19:14: 'apology' must be true or false" in found
-    assert "s.yaml:22:5: must be a non-empty list of texts" in found
+    assert "s.yaml:22:5: items[1].lines must be a non-empty list of texts" in found
 
 
 def test_pass_similarity_and_items_are_checked():
