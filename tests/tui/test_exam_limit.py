@@ -66,6 +66,11 @@ async def start_exam(app: KefuApp, pilot: Pilot[Any], assignment_id: int) -> Cha
     limit = app.screen.time_limit_s
     shown = static_text(app, "#briefing-mode")
     assert ("限时" in shown) == bool(limit)
+    # the assignment fixes the mode: no m key offered, and m changes nothing
+    assert "按 m" not in static_text(app, "#briefing-ready")
+    assert app.screen.check_action("toggle_mode", ()) is False  # hidden from footer and F1
+    await pilot.press("m")
+    assert app.screen.mode == "exam"
     await pilot.press("enter")
     await settle(app, pilot)
     assert isinstance(app.screen, ChatScreen)

@@ -149,7 +149,13 @@ class BriefingScreen(KefuScreen):
             return self.t(key, **values)
         if self.starting:
             return self.t("briefing.starting")
-        return self.t("briefing.ready")
+        return self.t("briefing.ready_locked" if self.mode_locked else "briefing.ready")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An assignment fixes the mode: no m key in the footer for it."""
+        if action == "toggle_mode" and self.mode_locked:
+            return False
+        return True
 
     def _show_ready(self) -> None:
         if self.is_mounted and self.scenario is not None:
