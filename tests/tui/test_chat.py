@@ -384,6 +384,8 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
         back = again.screen
         assert isinstance(back, ChatScreen) and back.attempt_id == attempt_id
         assert back.query_one(ReplyBox).text == DRAFT
+        # the coach reads the draft that came back, before any keystroke
+        assert back.query_one(CoachChecklist).ticked()["apology"] is True
         await send(again, pilot, "真的很抱歉，我马上帮您换货。")
         await pilot.pause(again.DRAFT_SAVE_DELAY + 0.2)  # the debounced save has run
     third = make_app(tmp_path)

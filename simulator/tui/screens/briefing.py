@@ -153,9 +153,7 @@ class BriefingScreen(KefuScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """An assignment fixes the mode: no m key in the footer for it."""
-        if action == "toggle_mode" and self.mode_locked:
-            return False
-        return True
+        return not (action == "toggle_mode" and self.mode_locked)
 
     def _show_ready(self) -> None:
         if self.is_mounted and self.scenario is not None:

@@ -178,11 +178,18 @@ class ChatScreen(KefuScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._after_compose()
-        self.run_worker(_warm_scorer, thread=True, group="chat-warm")
+        self.run_worker(self._warm_then_coach, thread=True, group="chat-warm")
         if self.exam:
             self._read_deadline()
         if self.session.ended and not self.finished:
             self.finish()  # resumed after the last reply was saved but before the result
+
+    def _warm_then_coach(self) -> None:
+        """Compile the scorer off the UI thread; then a draft brought back on
+        resume gets its checklist without waiting for the next keystroke."""
+        _warm_scorer()
+        if self.draft and not self.exam:
+            self.app.call_from_thread(self._coach_due)
 
     async def relabel(self) -> None:
         """Re-render in the new language; the conversation and the draft stay."""
