@@ -10,6 +10,7 @@ separate files so each screen's strings live beside each other.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -77,9 +78,19 @@ def catalog(lang: str) -> dict[str, str]:
     return derived
 
 
+# English counts: "{n} {n|attempt|attempts}" reads "1 attempt", "2 attempts".
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
 def placeholders(text: str) -> set[str]:
-    """The ``{name}`` fields a string expects."""
+    """The ``{name}`` fields a string expects (a plural choice names its count)."""
+    text = _PLURAL.sub(lambda m: "{" + m.group(1) + "}", text)
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _plurals(text: str, values: Mapping[str, object]) -> str:
+    """``{n|one|many}`` replaced by ``one`` where ``n`` is 1, else ``many``."""
+    return _PLURAL.sub(lambda m: m.group(2) if values.get(m.group(1)) == 1 else m.group(3), text)
 
 
 class Translator:
@@ -97,6 +108,8 @@ class Translator:
         text = catalog(self.lang).get(key) or catalog("en").get(key) or key
         if not values:
             return text
+        if "|" in text:
+            text = _plurals(text, values)
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):

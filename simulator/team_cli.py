@@ -379,7 +379,8 @@ def assignment_terms(a: Any) -> str:
     parts = [f"pass mark {a.pass_mark}" if a.pass_mark is not None else "no pass mark"]
     parts.append(f"due {a.due}" if a.due else "no due date")
     if a.attempts_allowed:
-        parts.append(f"{a.attempts_allowed} tries per scenario")
+        tries = "try" if a.attempts_allowed == 1 else "tries"
+        parts.append(f"{a.attempts_allowed} {tries} per scenario")
     if a.time_limit_s:
         parts.append(f"time limit {a.time_limit_s // 60} min")
     return ", ".join(parts)

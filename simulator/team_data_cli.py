@@ -241,7 +241,7 @@ def import_cmd(file: str) -> None:
         good = []
         for number, record in parsed:
             problems = record_problems(record)
-            if record["kind"] == "assignment" and record.get("set_id") not in sets:
+            if record["kind"] == "assignment" and record.get("set_id") not in (None, *sets):
                 problems.append(
                     f"unknown set {record.get('set_id')!r}; install or publish it "
                     "(kefu publish) before importing its assignments"

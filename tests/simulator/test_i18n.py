@@ -35,6 +35,17 @@ def test_translator_formats_and_falls_back() -> None:
     assert i18n.Translator("xx").lang == "zh"
 
 
+def test_english_counts_agree_with_their_noun() -> None:
+    t = i18n.Translator("en")
+    one = t("report.subtitle", period="May", trainees=1, attempts=1)
+    many = t("report.subtitle", period="May", trainees=4, attempts=0)
+    assert one == "May · 1 trainee · 1 attempt"
+    assert many == "May · 4 trainees · 0 attempts"
+    assert i18n.placeholders("{n} {n|hint|hints}") == {"n"}
+    zh = i18n.Translator("zh")("report.subtitle", period="5月", trainees=1, attempts=1)
+    assert zh == "5月 · 1 名学员 · 1 次练习"
+
+
 @pytest.mark.parametrize(
     ("given", "lang"),
     [("zh-CN", "zh"), ("zh_TW", "zh-Hant"), ("zh-Hant", "zh-Hant"), ("EN-us", "en"), (None, "zh")],
