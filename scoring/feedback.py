@@ -43,7 +43,7 @@ _ADVICE = {
     ),
     "remedy": Message(
         "给出具体的补救:说明补救方式和金额、时间或谁付运费,例如「今天给您补发,运费我们承担」。",
-        'Offer a concrete remedy with a specific: "We\'ll reship today at our cost."',
+        'Offer a concrete remedy and say how much, by when or who pays, e.g. "We\'ll reship today at our cost."',
     ),
     "no_blame": Message(
         "不要把责任推给买家、快递或同事;说明原因的同时由店铺承担解决。",
