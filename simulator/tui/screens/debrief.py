@@ -144,8 +144,13 @@ class DebriefScreen(KefuScreen):
         out.append(self.t("debrief.score", score=score), style="bold")
         if r.ending:
             outcome = self.t(f"debrief.outcome.{r.outcome}") if r.outcome else r.ending
-            summary = self._msg(r.summary) if r.summary else ""
-            out.append("\n" + self.t("debrief.ending", outcome=outcome, summary=summary))
+            # The outcome is a label; the scenario's summary tells the story
+            # ("结局（平台介入）：买家申请了平台介入并留下差评。").
+            if r.summary:
+                line = self.t("debrief.ending", outcome=outcome, summary=self._msg(r.summary))
+            else:
+                line = self.t("debrief.ending_bare", outcome=outcome)
+            out.append("\n" + line)
         else:
             out.append("\n" + self.t("debrief.not_ended"))
         if r.failed_checks:
