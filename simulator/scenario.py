@@ -28,6 +28,7 @@ from simulator.scenario_model import (
     SelfTest,
     Transition,
     money,
+    order_value,
 )
 from simulator.scenario_text import _shown, field_name, text_pair_problems
 
@@ -405,7 +406,7 @@ def parse_scenario(
         tags=tuple(tags),
         response_target_s=float(target) if target is not None else None,
         situation=r.message(("briefing", "situation"), brief.get("situation")),
-        order={str(k): str(v) for k, v in order.items()},
+        order={str(k): order_value(v) for k, v in order.items()},
         policy=_parse_policy(r, ("briefing", "policy"), brief.get("policy")),
         buyer=_parse_buyer(r, ("buyer",), d.get("buyer")),
         start=r.text(("start",), d.get("start")),

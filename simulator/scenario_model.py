@@ -121,3 +121,18 @@ def money(value: float, currency: str | None) -> Message:
         return Message(f"{value:g}", f"{value:g}")
     zh, en = CURRENCY_NAMES.get(currency, (currency, currency))
     return Message(f"{value:g} {zh}", f"{value:g} {en}")
+
+
+def order_value(value: Any) -> str:
+    """An order field as the briefing card shows it: lists joined, mappings as
+    ``k: v``, whole numbers without ``.0`` (YAML reads ``price: 89.00`` as the
+    float 89.0) and cents with two places (``24.50``)."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {order_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(order_value(v) for v in value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.2f}" if round(value, 2) == value else str(value)
+    return str(value)

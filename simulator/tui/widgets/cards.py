@@ -7,8 +7,7 @@ not know is shown by its own name, so authors can add order fields freely.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from rich.text import Text
 
@@ -21,21 +20,19 @@ Translate = Callable[..., str]
 LABEL_STYLE = "bold"
 
 
-def value_text(value: Any) -> str:
-    """An order value as one line: lists joined, mappings as ``k: v``, whole
-    numbers without a trailing ``.0``."""
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(value_text(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # "price: 89.00" reads back as 89.0: show 89
-    return str(value)
-
-
 def _field(out: Text, t: Translate, label: str, value: str) -> None:
     out.append(label + t("briefing.sep"), style=LABEL_STYLE)
     out.append(value + "\n")
+
+
+_MONEY_KEYS = ("price", "value", "amount", "fee", "cost", "refund", "total", "paid")
+
+
+def _is_money(key: str, shown: str) -> bool:
+    """An amount in the shop's currency: ``price``, ``filter_value``, ``shipping_fee`` ...
+    holding a plain number."""
+    last = key.rsplit("_", 1)[-1]
+    return last in _MONEY_KEYS and shown.replace(".", "", 1).isdigit()
 
 
 def order_text(scenario: Scenario, t: Translate) -> Text:
@@ -45,8 +42,8 @@ def order_text(scenario: Scenario, t: Translate) -> Text:
     for key, value in order.items():
         if key == "currency":
             continue
-        shown = value_text(value)
-        if key == "price" and order.get("currency"):
+        shown = value  # made readable by the parser (simulator.scenario_model.order_value)
+        if _is_money(key, shown) and order.get("currency"):
             shown = f"{shown} {order['currency']}"
         _field(out, t, label_of(t, f"briefing.order.{key}"), shown)
     out.rstrip()
