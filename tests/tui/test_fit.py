@@ -139,3 +139,25 @@ async def test_the_footer_leaves_out_whole_keys_and_keeps_f1(width):
     assert shown == list("abcdefgh"[: len(shown)]) and 0 < len(shown) < 8
     assert footer.count("Description") == len(shown)  # no key cut in half
     assert "… f1 Help" in footer
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "关闭菜单"), ("en", "Close menu")])
+async def test_an_open_filter_menu_has_its_key_in_the_ui_language(
+    snapshot_env: Path,  # noqa: F811
+    lang: str,
+    label: str,
+) -> None:
+    """Textual's Select menu brings its own "esc Dismiss menu" key, in English."""
+    from textual.widgets import Select
+
+    clock = FakeClock(NOW)
+    app = snapshot_app(snapshot_env, lang=lang, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await run_before()(pilot)
+        app.screen.query(Select).first().focus()
+        await pilot.press("enter")  # opens the menu
+        for _ in range(5):
+            await pilot.pause()
+        footer = screen_lines(app)[-1]
+    assert label in footer
+    assert lang == "en" or "Dismiss" not in footer

@@ -33,6 +33,11 @@ KEEP_FOR_MORE = 2  # cells for the "…" that stands for the keys left out
 MAX_WAITS = 20  # refreshes a footer waits to be laid out before it gives up
 
 
+# Textual's built-in key labels shown in the footer, and the catalog keys
+# that translate them.
+LIBRARY_LABELS = {"Dismiss menu": "app.keys.dismiss_menu"}
+
+
 class FitFooter(Footer):
     """Textual's footer, but keys that do not fit are left out and "…" is shown.
 
@@ -53,7 +58,14 @@ class FitFooter(Footer):
     """
 
     def compose(self) -> ComposeResult:
-        yield from super().compose()
+        t = getattr(self.app, "t", None)
+        for widget in super().compose():
+            # Keys of Textual's own widgets (a Select's open menu) carry
+            # English labels; ours are translated where they are bound.
+            key = LIBRARY_LABELS.get(getattr(widget, "description", ""))
+            if key is not None and t is not None:
+                widget.description = t(key)  # type: ignore[attr-defined]
+            yield widget
         yield Static(ELLIPSIS, classes="footer-more")
 
     _waits = 0  # refreshes waited for a layout; bounded, see _fit
