@@ -49,8 +49,8 @@ async def shot(folder: Path, lang: str, steps: list[Any], seed: Any = ()) -> lis
 @pytest.mark.parametrize(
     ("lang", "cut", "footer"),
     [
-        ("en", "Promised spare filte…", "f1 Help"),
-        ("zh", "回馈卡写好的 100 元，客服却临时加条…", "f1 帮助"),
+        ("en", "Promised spare filter never se…", "f1 Help"),
+        ("zh", "回馈卡写好的 100 元，客服却临时加条件（台湾…", "f1 帮助"),
     ],
 )
 async def test_home_titles_and_footer_end_with_an_ellipsis(

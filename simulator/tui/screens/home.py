@@ -104,7 +104,7 @@ class HomeScreen(KefuScreen):
         others = 4  # the screen's padding and the scrollbar
         for name in FILTERS:
             labels = [self.t(f"home.col.{name}")]
-            labels += [self._value_label(name, v) for v in options.get(name, [])]
+            labels += [self._cell_label(name, v) for v in options.get(name, [])]
             others += max(cell_len(label) for label in labels) + 2  # cell padding
         return max(TITLE_MIN, self.app.size.width - others - 2)
 
@@ -124,6 +124,21 @@ class HomeScreen(KefuScreen):
 
     def _value_label(self, name: str, value: str) -> str:
         return self.t(f"home.{name}.{value}")
+
+    NARROW = 100  # below this many cells the library's cells are shortened
+
+    def _cell_label(self, name: str, value: str) -> str:
+        """A library cell: on a narrow screen the level is its stars and the
+        channel a word, so the scenario titles keep the room (the filters above
+        still give the full names)."""
+        label = self._value_label(name, value)
+        if self.app.size.width >= self.NARROW:
+            return label
+        if name == "difficulty":
+            return label.split(" ", 1)[0]
+        if name == "channel":
+            return self.t(f"home.channel_short.{value}")
+        return label
 
     # -- filling in ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -290,7 +305,7 @@ class HomeScreen(KefuScreen):
         lib = self.kefu.library
         shown = home_rows.matching(lib, self.filters) if lib is not None else []
         for s in shown:
-            cells = [self._value_label(n, home_rows.field_value(s, n)) for n in FILTERS]
+            cells = [self._cell_label(n, home_rows.field_value(s, n)) for n in FILTERS]
             table.add_row(one_line(self._msg(s.title)), *cells, key=s.id)
         table.display = bool(shown)
         note = self.t("app.loading") if lib is None else None if shown else self.t("home.no_match")
