@@ -199,12 +199,8 @@ def test_shipped_model_was_trained_on_the_current_labeled_files():
         "holdout65",
         "holdout66",
         "holdout67",
-        "holdout68",
-        "holdout69",
-        "holdout70",
-        "holdout71",
-        "holdout72",
-        "holdout73",
+        "holdout76",
+        "holdout77",
     )
     assert sorted(trained_on) == sorted(
         [p for p in labeled if not p.endswith(tuple(f"/{s}_replies.jsonl" for s in sealed))]
