@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from scoring import resources
-from scoring.engine import remedy_terms
 from scoring.rubric import default_rubric, default_rubric_for
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, parse
-from simulator.scenario import Scenario, SelfTest, parse_scenario
-from simulator.session import Session, policy_breaches
+from simulator.scenario import Scenario, parse_scenario
+from simulator.selftest import model_reply_problems, scenario_test_problems
+from simulator.selftest import run_test as run_test  # re-exported: loader.run_test
 from simulator.set_parse import parse_set, unknown_scenarios
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ def _check_file(path: Path, run_tests: bool) -> _Checked:
         s, doc = item.scenario, item.doc
         out.sid, out.id_at, out.tests = s.id, doc.where(("id",)), len(s.tests)
         if run_tests and not any(p.file == doc.file for p in item.problems):
-            out.test_problems = _scenario_test_problems(s, doc)
+            out.test_problems = scenario_test_problems(s, doc)
     return out
 
 
@@ -320,22 +320,6 @@ def _add_scenario(lib: Library, item: _Loaded) -> None:
     lib.docs[scenario.id] = doc
 
 
-def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
-    """Model replies must themselves keep to the scenario's policy card."""
-    out = []
-    for node in s.nodes.values():
-        if not node.model_reply:
-            continue
-        offer = remedy_terms(node.model_reply, channel=s.channel)  # types, amounts: enough
-        for breach in policy_breaches(offer, s.policy, s.order.get("currency")):
-            out.append(
-                doc.problem(
-                    ("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"
-                )
-            )
-    return out
-
-
 def load_set_doc(lib: Library, doc: YamlDoc, *, published: bool = False) -> None:
     """Check a set document and add it to ``lib`` (its problems go to ``lib.problems``).
 
@@ -364,55 +348,12 @@ def _check_sets(lib: Library, scenario_ids: Collection[str]) -> None:
         lib.problems.extend(unknown_scenarios(doc, scenario_ids))
 
 
-def run_test(s: Scenario, test: SelfTest) -> list[str]:
-    """Play a self-test; what did not go as expected (empty when it passed)."""
-    session = Session(s, seed=0)
-    for reply in test.replies:
-        if session.ended:  # replies after the ending are simply not played
-            break
-        session.submit(reply)
-    res = session.result()
-    expect, failures = test.expect, []
-    if "ending" in expect and res.ending != expect["ending"]:
-        failures.append(
-            f"expected ending '{expect['ending']}', got '{res.ending or 'none (still talking)'}'"
-        )
-    if "mood" in expect:
-        low, high = expect["mood"]
-        if not low <= res.mood <= high:
-            failures.append(f"expected mood in [{low}, {high}], got {res.mood}")
-    for name, want in (expect.get("criteria") or {}).items():
-        got = res.conversation.criteria.get(name)
-        if got is None:
-            failures.append(f"unknown criterion '{name}'")
-        elif got.passed != want:
-            failures.append(
-                f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}"
-            )
-    for name, want in (expect.get("checks") or {}).items():
-        if name not in res.checks:
-            failures.append(f"unknown check '{name}'")
-        elif res.checks[name] != want:
-            failures.append(
-                f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}"
-            )
-    return failures
-
-
 def test_problems(lib: Library) -> list[YamlProblem]:
     """Run every scenario's self-tests; failures as positioned problems."""
     out = []
     for sid, s in lib.scenarios.items():
         if sid not in lib.broken:
-            out.extend(_scenario_test_problems(s, lib.docs[sid]))
-    return out
-
-
-def _scenario_test_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
-    out = []
-    for i, test in enumerate(s.tests):
-        for failure in run_test(s, test):
-            out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
+            out.extend(scenario_test_problems(s, lib.docs[sid]))
     return out
 
 

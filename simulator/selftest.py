@@ -1,0 +1,70 @@
+"""A scenario checked against itself: its self-tests played through the real
+session, and its model replies held to its own policy card (pure: values in,
+problems out; the loader reads the files)."""
+
+from __future__ import annotations
+
+from scoring.engine import remedy_terms
+from scoring.yamldoc import YamlDoc, YamlProblem
+from simulator.scenario import Scenario, SelfTest
+from simulator.session import Session, policy_breaches
+
+
+def run_test(s: Scenario, test: SelfTest) -> list[str]:
+    """Play a self-test; what did not go as expected (empty when it passed)."""
+    session = Session(s, seed=0)
+    for reply in test.replies:
+        if session.ended:  # replies after the ending are simply not played
+            break
+        session.submit(reply)
+    res = session.result()
+    expect, failures = test.expect, []
+    if "ending" in expect and res.ending != expect["ending"]:
+        failures.append(
+            f"expected ending '{expect['ending']}', got '{res.ending or 'none (still talking)'}'"
+        )
+    if "mood" in expect:
+        low, high = expect["mood"]
+        if not low <= res.mood <= high:
+            failures.append(f"expected mood in [{low}, {high}], got {res.mood}")
+    for name, want in (expect.get("criteria") or {}).items():
+        got = res.conversation.criteria.get(name)
+        if got is None:
+            failures.append(f"unknown criterion '{name}'")
+        elif got.passed != want:
+            failures.append(
+                f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}"
+            )
+    for name, want in (expect.get("checks") or {}).items():
+        if name not in res.checks:
+            failures.append(f"unknown check '{name}'")
+        elif res.checks[name] != want:
+            failures.append(
+                f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}"
+            )
+    return failures
+
+
+def scenario_test_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """A scenario's self-test failures, each placed at its test in the file."""
+    out = []
+    for i, test in enumerate(s.tests):
+        for failure in run_test(s, test):
+            out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
+    return out
+
+
+def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """Model replies must themselves keep to the scenario's policy card."""
+    out = []
+    for node in s.nodes.values():
+        if not node.model_reply:
+            continue
+        offer = remedy_terms(node.model_reply, channel=s.channel)  # types, amounts: enough
+        for breach in policy_breaches(offer, s.policy, s.order.get("currency")):
+            out.append(
+                doc.problem(
+                    ("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"
+                )
+            )
+    return out
