@@ -8,7 +8,6 @@ misspelt keys; ``graph_problems`` adds the checks that need the whole graph.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Set
 from typing import Any
@@ -18,7 +17,13 @@ from scoring.rubric import REMEDY_TYPES, SPECIFICS, TARGETS
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
 from simulator.graph import graph_problems  # here, so forked validation workers inherit it
 from simulator.scenario_model import (
+    BOOL_CONDITIONS,
+    CATEGORIES,
+    CONDITIONS,
     CURRENCY_NAMES,
+    LANGUAGES,
+    NUM_CONDITIONS,
+    OUTCOMES,
     Buyer,
     Check,
     Ending,
@@ -30,7 +35,7 @@ from simulator.scenario_model import (
     money,
     order_value,
 )
-from simulator.scenario_text import _shown, field_name, text_pair_problems
+from simulator.scenario_text import _text_read_as_key, field_name, out_of_range, text_pair_problems
 
 __all__ = [
     "CURRENCY_NAMES",
@@ -41,31 +46,15 @@ __all__ = [
     "Policy",
     "Scenario",
     "SelfTest",
+    "LANGUAGES",
     "Transition",
     "field_name",
     "money",
+    "out_of_range",
     "parse_scenario",
     "text_pair_problems",
 ]
 
-CATEGORIES = (
-    "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
-    "damaged_or_lost", "usage_misunderstanding", "policy_misunderstanding", "wrong_item",
-    "out_of_stock", "broken_promise",
-)  # fmt: skip
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
-OUTCOMES = ("resolved", "review_revised", "escalated", "left_angry", "partial")
-BOOL_CONDITIONS = (
-    "apology",
-    "listening",
-    "remedy",
-    "no_blame",
-    "courtesy",
-    "policy_breach",
-    "slow",
-)
-NUM_CONDITIONS = ("amount_at_least", "amount_at_most", "mood_at_least", "mood_at_most")
-CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", "specific")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MOOD = re.compile(r"[+-]?\d+")
 # Key sets, built once (the parser checks them for every mapping of every file).
@@ -167,25 +156,6 @@ class _Reader:
             )
             return low
         return value
-
-
-def _text_read_as_key(path: tuple, value: dict) -> str:
-    """A text YAML took for a mapping: "你们怎么搞的: 我买的42码" (a colon and a
-    space inside it) or "?你们发错了" (a leading question mark)."""
-    key, rest = next(iter(value.items()))
-    text = f"{key}: {rest}" if rest is not None else f"?{key}"
-    quoted = json.dumps(text, ensure_ascii=False)
-    return (
-        f"{field_name(path)}: YAML read this text as a key and a value (a colon and a space, "
-        f"or a leading ? or -, inside a text); put the whole text in quotes: {quoted}"
-    )
-
-
-def out_of_range(path: tuple, allowed: str, value: Any, meaning: str = "") -> str:
-    """``buyer.mood must be a whole number from 0 to 100 (0 calm .. 100 furious), not 150``."""
-    said = f" ({meaning})" if meaning else ""
-    got = "" if value is None else f", not {_shown(value)}"
-    return f"{field_name(path)} must be {allowed}{said}{got}"
 
 
 def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:

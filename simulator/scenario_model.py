@@ -9,6 +9,25 @@ from typing import Any
 
 from scoring.model import Message
 
+CATEGORIES = (
+    "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
+    "damaged_or_lost", "usage_misunderstanding", "policy_misunderstanding", "wrong_item",
+    "out_of_stock", "broken_promise",
+)  # fmt: skip
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+OUTCOMES = ("resolved", "review_revised", "escalated", "left_angry", "partial")
+BOOL_CONDITIONS = (
+    "apology",
+    "listening",
+    "remedy",
+    "no_blame",
+    "courtesy",
+    "policy_breach",
+    "slow",
+)
+NUM_CONDITIONS = ("amount_at_least", "amount_at_most", "mood_at_least", "mood_at_most")
+CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", "specific")
+
 
 @dataclass(frozen=True)
 class Transition:

@@ -151,3 +151,22 @@ def _shown(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 40 else "a list"
     return repr(value)
+
+
+def _text_read_as_key(path: tuple, value: dict) -> str:
+    """A text YAML took for a mapping: "你们怎么搞的: 我买的42码" (a colon and a
+    space inside it) or "?你们发错了" (a leading question mark)."""
+    key, rest = next(iter(value.items()))
+    text = f"{key}: {rest}" if rest is not None else f"?{key}"
+    quoted = json.dumps(text, ensure_ascii=False)
+    return (
+        f"{field_name(path)}: YAML read this text as a key and a value (a colon and a space, "
+        f"or a leading ? or -, inside a text); put the whole text in quotes: {quoted}"
+    )
+
+
+def out_of_range(path: tuple, allowed: str, value: Any, meaning: str = "") -> str:
+    """``buyer.mood must be a whole number from 0 to 100 (0 calm .. 100 furious), not 150``."""
+    said = f" ({meaning})" if meaning else ""
+    got = "" if value is None else f", not {_shown(value)}"
+    return f"{field_name(path)} must be {allowed}{said}{got}"
