@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from simulator.team_cli import Fail, db_option, echo_table, opened, require_role, when
+from simulator.team_common import Fail, db_option, echo_table, opened, require_role, when
 
 _EPILOG = """\b
 Examples:

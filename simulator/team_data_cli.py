@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from simulator.paths import folder_problem
-from simulator.team_cli import (
+from simulator.team_common import (
     Fail,
     db_option,
     load_library,
