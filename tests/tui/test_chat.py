@@ -392,3 +392,23 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
     async with third.run_test(size=(80, 24)) as pilot:
         await settle(third, pilot)
         assert third.drafts == {} and third.draft(attempt_id) == ""  # read from the store
+
+
+async def test_discarding_an_unfinished_attempt_at_start(tmp_path: Path) -> None:
+    """The start-up offer's second choice (放弃): the attempt is abandoned in the
+    store, its unsent reply forgotten, and Home no longer offers to resume it."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        attempt_id = (await _type_a_draft(app, pilot, DRAFT)).attempt_id
+    again = make_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(again, pilot)
+        assert isinstance(again.screen, ChoiceDialog)
+        await pilot.press("tab", "enter")  # discard
+        await settle(again, pilot)
+        home = again.screen
+        assert type(home).__name__ == "HomeScreen"
+        assert again.store is not None
+        assert again.store.get_attempt(attempt_id).status == "abandoned"
+        assert again.draft(attempt_id) == ""
+        assert home.unfinished == []  # type: ignore[attr-defined]
