@@ -199,11 +199,7 @@ _LISTEN_LATE = Message(
     "询问细节出现在给出解决方案之后,应先听后解决。",
     "You asked for details only after settling the remedy: listen first.",
 )
-_NO_APOLOGY = Message(
-    "对买家的投诉,第一条回复里没有道歉。",
-    "The first reply to the buyer's complaint has no apology.",
-)
-_NO_APOLOGY_FIRST = Message(  # that is reply 1 (or the first after small talk): no number
+_NO_APOLOGY_FIRST = Message(  # reply 1, or the first after small talk: no number needed
     "对买家投诉的第一条回复里没有道歉。",
     "Your first reply to the buyer's complaint has no apology.",
 )
@@ -263,7 +259,7 @@ def _timely_apology(
             return CriterionResult(False, _evidence([first], "apology", "earn"), late)
         evidence.extend(_evidence([first], "apology", "earn"))
     if not replies:
-        return CriterionResult(False, (), _NO_APOLOGY)
+        return CriterionResult(False, (), _NO_APOLOGY_FIRST)
     return CriterionResult(True, tuple(evidence))
 
 

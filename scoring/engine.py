@@ -238,12 +238,6 @@ def _zero_amount(hit: _Raw, text: str) -> bool:
     return amount is not None and amount.value == 0
 
 
-def _rules_stand(zeroed: bool) -> frozenset[str]:
-    """Criteria on which the rules' verdict stands, whatever the learned model
-    reads: an offer of nothing is no remedy."""
-    return frozenset({"remedy"}) if zeroed else frozenset()
-
-
 def _offers_nothing(hits: list[_Raw], text: str) -> bool:
     """A money offer next to an amount of nothing ("退您0元", "a $0 refund")."""
     return any(h.rule.criterion == "remedy" and h.rule.remedy_type in _MONEY for h in hits) and any(
@@ -448,7 +442,7 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
             criteria,
             findings,
             lambda: _admits_fault(norm, rubric, channel),
-            _rules_stand(zeroed),
+            frozenset({"remedy"}) if zeroed else frozenset(),
         )
     findings.sort(key=_finding_order)
     canned = _canned_finding(norm, rubric)
