@@ -369,12 +369,17 @@ async def test_an_unsent_draft_is_back_after_leaving_and_resuming(tmp_path: Path
         assert app.draft(chat.attempt_id) == ""  # sent: nothing left to bring back
 
 
+async def _quit_with_a_draft(tmp_path: Path) -> int:
+    """Run the app, type a reply without sending it, quit; the attempt's id."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        return (await _type_a_draft(app, pilot, DRAFT)).attempt_id
+
+
 async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None:
     """Type, quit (no Esc, no wait), start the app again on the same database and
     continue: the reply being typed is back; sending it clears it for good."""
-    app = make_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        attempt_id = (await _type_a_draft(app, pilot, DRAFT)).attempt_id
+    attempt_id = await _quit_with_a_draft(tmp_path)
     again = make_app(tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(again, pilot)
@@ -397,9 +402,7 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
 async def test_discarding_an_unfinished_attempt_at_start(tmp_path: Path) -> None:
     """The start-up offer's second choice (放弃): the attempt is abandoned in the
     store, its unsent reply forgotten, and Home no longer offers to resume it."""
-    app = make_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        attempt_id = (await _type_a_draft(app, pilot, DRAFT)).attempt_id
+    attempt_id = await _quit_with_a_draft(tmp_path)
     again = make_app(tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(again, pilot)
