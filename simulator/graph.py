@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from simulator.scenario import Scenario
 
 
-def graph_problems(s: Scenario, doc: YamlDoc, *, paper: bool = False) -> list[YamlProblem]:
-    """Unknown references, unreachable nodes, nodes that cannot end, missing model replies
-    (a ``paper`` has none: see simulator.papers)."""
+def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """Unknown references, unreachable nodes and nodes that cannot end (a missing
+    or empty model_reply is reported where the node is read)."""
     problems: list[YamlProblem] = []
     targets = set(s.nodes) | set(s.endings)
     clash = set(s.nodes) & set(s.endings)
@@ -24,7 +24,6 @@ def graph_problems(s: Scenario, doc: YamlDoc, *, paper: bool = False) -> list[Ya
     if s.buyer.gives_up and s.buyer.gives_up not in s.endings:
         problems.append(doc.problem(("buyer", "gives_up"), f"unknown ending '{s.buyer.gives_up}'"))
     for node in s.nodes.values():
-        # (a missing or empty model_reply is reported where the node is read)
         for i, t in enumerate(node.on):
             if t.goto and t.goto not in targets:
                 hint = _closest(t.goto, targets)

@@ -387,5 +387,5 @@ def parse_scenario(
         file=doc.file,
         line_of={k: doc.where(("nodes", k))[0] for k in nodes},
     )
-    r.problems.extend(graph_problems(scenario, doc, paper=paper))
+    r.problems.extend(graph_problems(scenario, doc))
     return scenario, r.problems
