@@ -24,7 +24,8 @@ import math
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
 from scoring.kinds import UNIT_TRAIL, units
@@ -41,17 +42,20 @@ def features(norm_text: str) -> set[str]:
     (Chinese, digits, punctuation), English words (``W:``) and word pairs (``B:``)."""
     # Character n-grams over the text with English words blanked out: in
     # English, letter n-grams ("s a", ". ") carry style, not meaning, and the
-    # model learned the writers' habits from them. Words carry English.
-    text = _LATIN_RUN.sub(" ", norm_text)
-    out = set(text)
-    out.update([text[i : i + 2] for i in range(len(text) - 1)])
-    out.update([text[i : i + 3] for i in range(len(text) - 2)])
-    out = {g for g in out if " " not in g}
+    # model learned the writers' habits from them. Words carry English. No
+    # n-gram spans a blank, so each run between blanks is read on its own.
+    out: set[str] = set()
+    for run in _LATIN_RUN.sub(" ", norm_text).split(" "):
+        if run:
+            out.update(run)
+            if len(run) > 1:
+                pairs = list(map(add, run, run[1:]))
+                out.update(pairs)
+                out.update(map(add, pairs, run[2:]))
     words = _WORD.findall(norm_text)
-    for w in words:
-        out.add("W:" + w)
-    for a, b in zip(words, words[1:], strict=False):
-        out.add("B:" + a + " " + b)
+    if words:
+        out.update(["W:" + w for w in words])
+        out.update(["B:" + a + " " + b for a, b in zip(words, words[1:], strict=False)])
     return out
 
 
@@ -134,17 +138,31 @@ class LearnedModel:
     bias: tuple[float, ...]
     weights: Mapping[str, tuple[float, ...]]
     overrule: Mapping[str, tuple[float, float]]
+    _packed: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Each feature's weights packed into one integer, a lane of _LANE bits
+        # per criterion holding the weight in ten-thousandths (the precision
+        # the weights ship with) plus _OFFSET, so lanes never go negative: a
+        # reply's weights then add up in one C-level sum, exactly, whatever
+        # order the features come in.
+        packed = {k: _pack(w) for k, w in self.weights.items()}
+        object.__setattr__(self, "_packed", packed)
 
     def logits(self, norm_text: str) -> dict[str, float]:
         """The model's logit per criterion (above 0: it thinks the reply earns it).
 
-        Summed exactly (``math.fsum``), so the order features come in cannot
-        move a verdict that sits on a threshold."""
+        Summed exactly (in integer ten-thousandths), so the order features
+        come in cannot move a verdict that sits on a threshold."""
         feats = features(norm_text)
         x = scale(len(feats))
-        found = [w for w in map(self.weights.get, feats) if w is not None]
-        columns = list(zip(*found, strict=True)) if found else [()] * len(self.criteria)
-        return {c: self.bias[i] + x * math.fsum(columns[i]) for i, c in enumerate(self.criteria)}
+        found = list(filter(None, map(self._packed.get, feats)))
+        total, bias = sum(found), len(found) * _OFFSET
+        out = {}
+        for i, c in enumerate(self.criteria):
+            lane = (total >> (_LANE * i) & _LANE_MASK) - bias
+            out[c] = self.bias[i] + x * (lane / _UNIT)
+        return out
 
     def vote(self, norm_text: str, rules: Mapping[str, bool]) -> dict[str, bool]:
         """The combined verdict: the rules' unless the model is sure otherwise.
@@ -193,6 +211,21 @@ class LearnedModel:
 
 
 MAX_CLAUSE = 60
+_UNIT = 10_000  # weights ship rounded to 4 decimals: whole ten-thousandths
+_OFFSET = 1 << 24  # > any |weight| * _UNIT, so every lane stays positive
+_LANE = 48  # bits per criterion: room for the offsets of 2**23 features
+_LANE_MASK = (1 << _LANE) - 1
+
+
+def _pack(weights: tuple[float, ...]) -> int:
+    """One feature's weights as one integer (see LearnedModel.__post_init__)."""
+    packed = 0
+    for i, w in enumerate(weights):
+        units = round(w * _UNIT)
+        if abs(units) >= _OFFSET:
+            raise LearnedModelError(f"weight {w} is out of range")
+        packed |= (units + _OFFSET) << (_LANE * i)
+    return packed
 
 
 def _locate(text: str, gram: str) -> tuple[int, int]:
