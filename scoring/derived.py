@@ -1,7 +1,7 @@
 """What compiling the shipped rubric derives from its regexes, worked out ahead.
 
 Compiling a rubric reads every regex with the standard library's parser three
-ways: to split a pattern into its top-level alternatives (``kinds``), to find
+ways: to split a pattern into its top-level alternatives (``regex_source``), to find
 the literals every match of a piece must contain (``prefilter``), and to pick
 how a piece is searched (``kinds.Matcher``). Those answers depend only on the
 regex text and on this code, and parsing two thousand regexes is most of a
@@ -25,14 +25,14 @@ from typing import Any
 
 FORMAT = "kefu-derived/1"
 _HERE = Path(__file__).resolve().parent
-_CODE = ("kinds.py", "prefilter.py", "derived.py")
+_CODE = ("kinds.py", "regex_source.py", "prefilter.py", "derived.py")
 
-# pattern -> where its top-level "|"s are (kinds.split_alternatives)
+# pattern -> where its top-level "|"s are (regex_source.split_alternatives)
 SPLITS: dict[str, tuple[int, ...]] = {}
 # piece -> clauses every match satisfies, most selective first (prefilter._ranked)
 RANKED: dict[str, tuple[frozenset[str], ...]] = {}
 # "(?:piece)" -> the characters of its leading lookahead ("" for none), or
-# None if it can match the empty string (kinds.piece_source)
+# None if it can match the empty string (regex_source.piece_source)
 SOURCES: dict[str, str | None] = {}
 
 
@@ -70,8 +70,8 @@ def install(text: str) -> bool:
 def generate(texts: dict[str, str]) -> str:
     """derived.json for the rubric ``texts``: every answer compiling and
     running it needs, worked out afresh."""
-    # Imported here: kinds and prefilter import this module.
-    from scoring.kinds import piece_source  # noqa: PLC0415
+    # Imported here: regex_source, kinds and prefilter import this module.
+    from scoring.regex_source import piece_source  # noqa: PLC0415
     from scoring.rubric import parse_rubric  # noqa: PLC0415
 
     for table in (SPLITS, RANKED, SOURCES):

@@ -25,7 +25,7 @@ from operator import itemgetter
 import ahocorasick
 
 from scoring import derived
-from scoring.kinds import parsed_regex
+from scoring.regex_source import parsed_regex
 
 MAX_CLASS = 64  # a character class this small still narrows the search
 MAX_CLAUSES = 3  # the most selective few are enough (Prefilter checks up to three)

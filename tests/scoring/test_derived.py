@@ -7,7 +7,7 @@ import json
 import pytest
 
 from scoring import derived, resources
-from scoring.kinds import _split_alternatives, piece_source, split_alternatives
+from scoring.regex_source import _split_alternatives, piece_source, split_alternatives
 from scoring.rubric import _install_derived, default_rubric
 
 

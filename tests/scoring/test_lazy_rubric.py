@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scoring import resources
-from scoring.kinds import compile_rule, split_alternatives
+from scoring.kinds import compile_rule
+from scoring.regex_source import split_alternatives
 from scoring.rubric import default_rubric, default_rubric_for, parse_rubric
 
 

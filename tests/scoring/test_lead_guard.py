@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.kinds import ASCII_BOUNDARY, lead_guarded
+from scoring.kinds import ASCII_BOUNDARY
 from scoring.normalize import normalize
+from scoring.regex_source import lead_guarded
 from scoring.rubric import default_rubric
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -75,8 +75,8 @@ def test_literals_of_a_piece_are_read_from_its_wrapped_parse():
     are the piece's own."""
     import re._parser as sre
 
-    from scoring.kinds import parsed_regex
     from scoring.prefilter import _literals
+    from scoring.regex_source import parsed_regex
 
     checked = 0
     for compiled in default_rubric().rules:

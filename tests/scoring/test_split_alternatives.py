@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from scoring.kinds import norm_pattern, split_alternatives
+from scoring.kinds import norm_pattern
 from scoring.normalize import normalize
+from scoring.regex_source import split_alternatives
 from scoring.rubric import default_rubric
 from tests.scoring.test_prefilter import TEXTS
 
