@@ -24,6 +24,7 @@ from simulator.team_common import (
     echo_table,
     load_library,
     opened,
+    own_view,
     parse_date,
     require_group,
     require_role,
@@ -232,6 +233,7 @@ def assignment_terms(a: Any) -> str:
 def assignments(user: str | None) -> None:
     """List assignments (id, set, who, mode, pass mark, due, tries, limit)."""
     with opened() as store:
+        user = own_view(store, user, "assignments")
         if user:
             require_user(store, user)
             rows = store.assignments_for(user)
@@ -286,6 +288,7 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
     from simulator.store.base import ALL
 
     with opened() as store:
+        user = own_view(store, user, "attempts")
         if user:
             require_user(store, user)
         rows = store.attempts(user=user or ALL, limit=limit)

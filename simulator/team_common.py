@@ -17,7 +17,7 @@ from simulator.report_text import table
 
 if TYPE_CHECKING:
     from simulator.loader import Library
-    from simulator.store.base import Store
+    from simulator.store.base import Store, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = ("trainee", "supervisor", "admin")
@@ -158,18 +158,45 @@ STAFF = ("supervisor", "admin")
 def require_role(store: Store, doing: str, roles: Sequence[str] = STAFF) -> None:
     """On a local SQLite file, fail if the person acting (``--as`` or the OS login) is
     registered with a role not in ``roles``. Someone kefu does not know is whoever holds
-    the file and may do anything; nobody is registered here. (In team mode the
-    database decides, from the login.)"""
-    if store.backend != "sqlite":
+    the file and may do anything; nobody is registered here. So is the computer login
+    acting as itself (no ``--as``) while nobody registered may do this at all: the
+    practice app registers whoever practises first as a trainee, and a file whose only
+    person is a trainee would otherwise be locked for good. (In team mode the database
+    decides, from the login.)"""
+    user = registered_actor(store)
+    if user is None or user.role in roles or _holder_of_unmanaged_file(store, roles):
         return
-    name = store.actor()
-    user = store.get_user(name)
-    if user is not None and user.role not in roles:
-        who = " or ".join(f"an {r}" if r == "admin" else f"a {r}" for r in roles)
-        raise Fail(
-            f"{name} is a {user.role}: only {who} may {doing}; "
-            "on this SQLite file --as NAME says who you are"
-        )
+    who = " or ".join(f"an {r}" if r == "admin" else f"a {r}" for r in roles)
+    raise Fail(
+        f"{user.name} is a {user.role}: only {who} may {doing}; "
+        "on this SQLite file --as NAME says who you are"
+    )
+
+
+def registered_actor(store: Store) -> User | None:
+    """On SQLite, the registered person acting (None: the holder, or team mode)."""
+    if store.backend != "sqlite":
+        return None
+    return store.get_user(store.actor())
+
+
+def _holder_of_unmanaged_file(store: Store, roles: Sequence[str]) -> bool:
+    """The OS login acts as itself and nobody registered has any of ``roles``."""
+    if click.get_current_context().meta.get("kefu.as"):
+        return False
+    return not any(u.role in roles for u in store.list_users())
+
+
+def own_view(store: Store, user: str | None, what: str) -> str | None:
+    """The user a listing is limited to: a registered trainee sees only their own
+    ``what`` (asking for someone else's is refused); staff and the holder see
+    ``user``'s, or everyone's when it is None."""
+    me = registered_actor(store)
+    if me is None or me.role in STAFF or _holder_of_unmanaged_file(store, STAFF):
+        return user
+    if user is not None and user != me.name:
+        raise Fail(f"{me.name} is a {me.role}: a trainee sees only their own {what}")
+    return me.name
 
 
 def require_user(store: Store, name: str) -> None:

@@ -94,6 +94,7 @@ def report(
     fmt = fmt or _format_from_suffix(out_path)
     filters = {"user": user, "group": group, "set": set_id, "since": day and day.isoformat()}
     with opened() as store:
+        require_role(store, "read team reports")
         lib = load_library(store)
         if set_id and set_id not in lib.sets:
             known = ", ".join(sorted(lib.sets))
@@ -178,6 +179,7 @@ def export(out_path: str | None) -> None:
     """
     counts: Counter[str] = Counter()
     with opened() as store, output(out_path) as out:
+        require_role(store, "export everyone's data")
         for record in store.export_records():
             line = {"type": record.get("kind"), **{k: v for k, v in record.items() if k != "kind"}}
             counts[str(line["type"])] += 1

@@ -566,3 +566,57 @@ def test_a_misspelt_as_name_is_refused_not_taken_for_the_holder(home: Path) -> N
     assert kefu("assignments", "--as", "ann").stdout == kefu("assignments").stdout
     out = kefu("assign", "first-week", "--to", "bob", "--as", "ann")
     assert out.exit_code == 0 and "Assigned first-week" in out.stdout
+
+
+def test_a_trainee_sees_only_their_own_attempts_and_no_team_data(team: str) -> None:
+    """The supervisor guide: a trainee "sees only their own attempts"; reports and
+    exports of everyone's data are for staff."""
+    mine = kefu("attempts", "--as", "bob")
+    assert mine.exit_code == 0
+    users = {line.split()[1] for line in mine.stdout.splitlines()[2:]}
+    assert users == {"bob"}
+    everyone = kefu("attempts", "--as", "boss").stdout
+    assert {line.split()[1] for line in everyone.splitlines()[2:]} == {"alice", "bob"}
+    out = kefu("attempts", "--user", "alice", "--as", "bob")
+    assert out.exit_code == 1
+    assert out.stderr == "kefu: bob is a trainee: a trainee sees only their own attempts\n"
+    assert kefu("assignments", "--as", "carol").stderr == "no assignments\n"
+    assert "@team" in kefu("assignments", "--as", "bob").stdout  # bob's, through his group
+    for args, doing in (
+        (["report"], "read team reports"),
+        (["export"], "export everyone's data"),
+    ):
+        out = kefu(*args, "--as", "alice")
+        assert out.exit_code == 1 and out.stdout == ""
+        assert out.stderr == (
+            f"kefu: alice is a trainee: only a supervisor or an admin may {doing}; "
+            "on this SQLite file --as NAME says who you are\n"
+        )
+    assert kefu("report", "--format", "json", "--as", "boss").exit_code == 0
+
+
+def test_the_holder_who_practised_first_is_not_locked_out(home: Path) -> None:
+    """The practice app registers whoever practises first as a trainee. When that is
+    the computer login that set kefu up, and nobody else is registered, it must still
+    be able to add people (itself as admin first), or the file is locked for good."""
+    home.mkdir(parents=True)
+    store = open_store(f"sqlite:///{home / 'kefu.sqlite3'}", create=True)
+    me = store.current_user()  # what the practice app does on first start
+    store.close()
+    assert me.role == "trainee"
+    out = kefu("user", "add", "alice", "--role", "trainee")
+    assert out.exit_code == 0, out.stderr
+    # --as names someone else: not the holder acting as itself
+    out = kefu("user", "add", "eve", "--role", "admin", "--as", "alice")
+    assert out.exit_code == 1 and "alice is a trainee: only an admin may add people" in out.stderr
+    assert kefu("user", "add", me.name, "--role", "admin").exit_code == 0
+    assert kefu("user", "add", "lin", "--role", "supervisor").exit_code == 0
+    out = kefu("assign", "first-week", "--to", "alice", "--as", "lin")
+    assert out.exit_code == 0 and "Assigned first-week" in out.stdout
+    # Once someone else may add people, a registered trainee acting as itself may not.
+    assert kefu("user", "add", "ann", "--role", "admin").exit_code == 0
+    assert kefu("user", "add", me.name, "--role", "trainee").exit_code == 0
+    out = kefu("user", "add", "zed", "--role", "trainee")
+    assert out.exit_code == 1 and f"{me.name} is a trainee: only an admin" in out.stderr
+    out = kefu("report")
+    assert out.exit_code == 1 and f"{me.name} is a trainee: only a supervisor" in out.stderr
