@@ -102,6 +102,11 @@ kept rules with the old model did. On the 6,781 replies of the sets still sealed
 (holdout11, 34, 35, 44-47, 52-67) it reads .977/.966/.977/.938 against
 .974/.969/.977/.936. The retrain moved these floors by .01 (.02 for one), each
 re-based to the figure reached: listening of holdout23 0.94->0.93, listening of holdout29 0.98->0.97, remedy of holdout29 0.99->0.98, remedy of holdout31 0.97->0.96, listening of holdout32 0.94->0.93, remedy of holdout33 0.96->0.95, listening of holdout35 0.94->0.93, no_blame of holdout35 0.93->0.92, listening of holdout36 0.96->0.95, no_blame of holdout3 0.98->0.97, listening of holdout40 0.98->0.97, apology of holdout46 0.95->0.94, no_blame of holdout47 0.96->0.95, listening of holdout52 0.96->0.95, apology of holdout54 0.98->0.97, listening of holdout56 0.98->0.97, no_blame of holdout56 0.94->0.93, listening of holdout57 0.95->0.94, apology of holdout58 0.97->0.96, listening of holdout58 0.96->0.94, remedy of holdout59 0.96->0.95, remedy of holdout61 0.99->0.98, remedy of holdout62 0.96->0.95, listening of holdout63 0.96->0.95, no_blame of holdout63 0.94->0.93.
+
+In the eleventh session (2026-12-07) two more were written blind and sealed on
+arrival, holdout78-79: unseen with the scorer of 57cb61c at .974/.948/.953/.919
+pooled (rules alone .946/.906/.915/.849). A rule written before they existed
+(commit 8980ad1) decides any retrain against them.
 """
 
 from __future__ import annotations
@@ -425,6 +430,14 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # sealed: written blind the same day, digital goods, subscriptions and refurbished
     # marketplaces, much agent shorthand; unseen at .961/.944/.942/.913
     "holdout77_replies.jsonl": (0.96, 0.94, 0.94, 0.91),
+    # sealed: written blind 2026-12-07 (eleventh session), pet supplies, baby products,
+    # grocery boxes, tickets and bookings, home services; unseen with the scorer of
+    # 57cb61c at .979/.957/.950/.906 (rules alone .950/.920/.899/.846)
+    "holdout78_replies.jsonl": (0.97, 0.95, 0.95, 0.90),
+    # sealed: written blind the same day, books, sports and outdoor, car parts, jewellery
+    # and watches, second-hand sellers, cross-border imports; unseen at .968/.940/.955/.933
+    # (rules alone .942/.893/.931/.852)
+    "holdout79_replies.jsonl": (0.96, 0.93, 0.95, 0.93),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the
