@@ -82,11 +82,16 @@ def _grievance(text: str, rubric: Rubric, channel: str) -> bool:
         candidates: Mapping[int, tuple[int, ...] | None] = dict.fromkeys(range(len(rules)))
     else:
         candidates = rubric.grievance_prefilter.candidates(norm)
-    return any(
-        rules[i].matcher.find(norm, only)
+    said = [
+        rules[i].rule
         for i, only in candidates.items()
-        if channel in rules[i].rule.channels
-    )
+        if channel in rules[i].rule.channels and rules[i].matcher.find(norm, only)
+    ]
+    # A plain complaint is one; a problem named calmly (soft, with a cancel:
+    # "好的,谢谢。那退款几天到账?") is a buyer cooperating with the remedy.
+    if any(r.level == "earn" and not r.soft for r in said):
+        return True
+    return any(r.level == "earn" for r in said) and not any(r.level == "cancel" for r in said)
 
 
 def score_conversation(

@@ -75,6 +75,32 @@ def test_each_new_grievance_needs_its_own_apology():
     assert not score_conversation(turns).criteria["timely_apology"].passed
 
 
+def test_a_calm_question_about_the_remedy_is_no_new_complaint():
+    """A buyer who thanks the agent and asks how the refund or return works is
+    cooperating: the reply need not apologise again (it named refund, 碎, 退货)."""
+    for follow_up in (
+        "好的,谢谢你。那退款大概几天到账?",
+        "拍好了,你看看。碎的这些我要寄回去吗?我不太会弄退货。",
+        "Sure, here it is. Thanks! How long does a refund take?",
+    ):
+        turns = conv(
+            ("buyer", "杯子碎了!!", None),
+            ("agent", "非常抱歉!方便拍张照片吗?", None),
+            ("buyer", follow_up, None),
+            ("agent", "不用寄回,退款3个工作日内原路退回", None),
+        )
+        assert score_conversation(turns).criteria["timely_apology"].passed, follow_up
+    # Said plainly, the same problem is a new complaint, thanks or not.
+    for follow_up in ("谢谢,可是退款怎么还没到??", "Thanks, but why is the refund still not here?"):
+        turns = conv(
+            ("buyer", "杯子碎了!!", None),
+            ("agent", "非常抱歉!方便拍张照片吗?", None),
+            ("buyer", follow_up, None),
+            ("agent", "退款3个工作日内原路退回", None),
+        )
+        assert not score_conversation(turns).criteria["timely_apology"].passed, follow_up
+
+
 def test_a_new_complaint_without_an_apology_is_named_as_such():
     """The first reply did apologise: the note speaks of the later complaint."""
     turns = conv(
