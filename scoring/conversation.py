@@ -147,7 +147,9 @@ def score_conversation(
             conversation_feedback(
                 criteria, replies, options, rubric.weights[channel].get("remedy_options", 0)
             )
-        ),
+        )
+        if replies
+        else (_UNANSWERED,),
         options_offered=options,
     )
 
@@ -178,8 +180,18 @@ def _any_reply(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult
 
 
 def _all_replies(replies: Sequence[ReplyScore], criterion: str) -> CriterionResult:
+    """No reply fails ``criterion``; a conversation the agent never answered earns nothing."""
+    if not replies:
+        return CriterionResult(False, (), _NO_REPLY)
     evidence = _evidence(replies, criterion, "cost")
     return CriterionResult(not evidence, evidence)
+
+
+_NO_REPLY = Message("还没有任何回复,无从评分。", "There is no reply to judge.")
+_UNANSWERED = Message(
+    "✗ 没有回复:买家的消息没有得到任何回答,本次得 0 分。",
+    "✗ No reply: the buyer's message went unanswered, so this scores 0.",
+)
 
 
 def _listening_first(seq: Sequence[Turn], replies: Sequence[ReplyScore]) -> CriterionResult:

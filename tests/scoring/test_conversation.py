@@ -206,3 +206,15 @@ def test_feedback_ends_the_problem_before_the_better_phrasing():
     assert f"— {finding.message.en}. {finding.fix.en}" in lines["✗ No blame-shifting"]
     zh = [localize(m, "zh") for m in result.feedback if "不推卸" in localize(m, "zh")]
     assert f"— {finding.message.zh.rstrip('。')}。{finding.fix.zh}" in zh[0]
+
+
+def test_a_conversation_nobody_answered_scores_nothing():
+    """No reply earns no points: not the 30 that blame-free, polite, untemplated
+    silence used to collect."""
+    for turns in ([{"role": "buyer", "text": "杯子碎了!!"}], []):
+        r = score_conversation(turns)
+        assert r.score == 0
+        assert not any(c.passed for c in r.criteria.values())
+        assert [m.en for m in r.feedback] == [
+            "✗ No reply: the buyer's message went unanswered, so this scores 0."
+        ]
