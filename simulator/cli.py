@@ -213,8 +213,17 @@ def _score_text(
         )
     result = score_reply(text, channel=channel)
     with open_output(out_path) as out:
-        if (fmt or ("table" if out.isatty() else "jsonl")) == "table":
+        fmt = fmt or ("table" if out.isatty() else "jsonl")
+        if fmt == "table":
             output.write_reply_report(out, result, lang or result.lang, color=out.isatty())
+        elif fmt == "csv":
+            # The batch CSV row, for a conversation of this one reply (id "text").
+            import json
+
+            line = {"id": "text", "channel": channel, "turns": [{"role": "agent", "text": text}]}
+            writer = output.writer("csv", out, lang, bom=out_path is not None and out_path != "-")
+            writer.write(qa.score_line(1, json.dumps(line).encode(), lang), "--text")
+            writer.close()
         else:
             import json
 

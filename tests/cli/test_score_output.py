@@ -4,6 +4,8 @@ where a failed line came from."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -125,3 +127,18 @@ def test_traditional_feedback_avoids_openccs_misreadings(tmp_path):
         to_traditional("现金赔偿不在我的权限内,不是质量问题")
         == "現金賠償不在我的權限內,不是品質問題"
     )
+
+
+def test_text_in_csv_is_the_batch_row_of_that_one_reply(tmp_path):
+    """``--format csv`` with ``--text`` writes CSV (it used to print JSON)."""
+    code, out = _run("--text", "非常抱歉,今天给您补发,运费我们承担", "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:6] == ["id", "score", "timely_apology", "listening", "remedy", "no_blame"]
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["id"] == "text" and row["score"] == "80" and row["replies"] == "1"
+    assert (row["timely_apology"], row["listening"], row["remedy"], row["no_blame"]) == (
+        "1", "0", "1", "1",
+    )  # fmt: skip
+    assert row["first_problem"].startswith("✗ 倾听询问") and row["file"] == "--text"
+    assert len(rows) == 2
