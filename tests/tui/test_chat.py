@@ -193,6 +193,9 @@ async def test_empty_and_over_long_replies_are_refused(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert "回复是空的" in static_text(app, "#chat-status")
+        type_text(app, "您好")  # typing clears the complaint about an empty box
+        await settle(app, pilot)
+        assert not app.screen.query_one("#chat-status").display
         app.screen.query_one(ReplyBox).clear()
         long = "抱" * (MAX_REPLY + 1)
         type_text(app, long)

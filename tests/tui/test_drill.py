@@ -278,6 +278,10 @@ async def test_empty_answer_is_refused(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert drill.result is None and "先打出这句话术" in static_text(app, "#drill-status")
         assert "error" in app.screen.query_one("#drill-status").classes
+        app.screen.query_one(DrillBox).insert("您好")  # typing answers the complaint
+        await settle(app, pilot)
+        assert "先打出这句话术" not in static_text(app, "#drill-status")
+        assert "error" not in app.screen.query_one("#drill-status").classes
 
 
 async def test_a_failed_save_shows_no_verdict_and_enter_tries_again(tmp_path: Path) -> None:

@@ -51,6 +51,14 @@ if TYPE_CHECKING:
 MAX_REPLY = 2000  # characters
 
 
+_INPUT_PROBLEMS = ("chat.empty", "chat.too_long")
+
+
+def _sendable(text: str) -> bool:
+    """Whether ``text`` would pass the send checks (not blank, not too long)."""
+    return bool(text.strip()) and len(text.strip()) <= MAX_REPLY
+
+
 class ChatScreen(KefuScreen):
     """Talk to the buyer: transcript, mood, timer, coach, reply box."""
 
@@ -238,6 +246,8 @@ class ChatScreen(KefuScreen):
     def _draft_changed(self, event: TextArea.Changed) -> None:
         self.draft = event.text_area.text
         self._keep_draft()
+        if self.status and self.status[0] in _INPUT_PROBLEMS and _sendable(self.draft):
+            self.set_status(None)  # "the reply is empty" would be stale now
         if self.exam:
             return
         if self._coach_timer is not None:

@@ -192,6 +192,10 @@ class DrillScreen(KefuScreen):
     @on(TextArea.Changed, "#drill-reply")
     def _draft_changed(self, event: TextArea.Changed) -> None:
         self.draft = event.text_area.text
+        text = self.draft.strip()
+        stale = self.status and self.status[0] in ("drill.empty", "drill.too_long")
+        if stale and text and len(text) <= MAX_LINE:
+            self.set_status(None)  # the typed line answers the complaint
 
     # -- checking ----------------------------------------------------------------------
     @on(ReplyBox.Send)
