@@ -75,6 +75,10 @@ CONDITION_CRITERION = {
     "no_blame": "no_blame",
     "blame_target": "no_blame",
     "courtesy": "courtesy",
+    "no_template": "no_template",
+    "no_review_inducement": "no_review_inducement",
+    "formal_register": "formal_register",
+    "no_private_data": "no_private_data",
 }
 CATEGORY_WEIGHTS: Mapping[str, Mapping[str, int]] = {
     "slow_reply": {"timely_apology": 2},

@@ -22,6 +22,10 @@ BOOL_CONDITIONS = (
     "remedy",
     "no_blame",
     "courtesy",
+    "no_template",
+    "no_review_inducement",
+    "formal_register",
+    "no_private_data",
     "policy_breach",
     "slow",
 )

@@ -153,13 +153,22 @@ def _remedy_names(kind: str) -> tuple[str, str]:
     return zh, en[:1].lower() + en[1:]
 
 
+_CHECK_CONDITIONS = (
+    "courtesy",
+    "no_template",
+    "no_review_inducement",
+    "formal_register",
+    "no_private_data",
+)
+
+
 def reply_facts(
     result: ReplyResult, breaches: list[Message], slow: bool, mood: int
 ) -> dict[str, Any]:
     """What conditions can test about one reply."""
     return {
         **result.criteria,
-        "courtesy": result.checks.get("courtesy", True),
+        **{check: result.checks.get(check, True) for check in _CHECK_CONDITIONS},
         "remedy_type": set(result.remedy.types),
         "amounts": [a.value for a in result.remedy.amounts],
         "blame_target": set(result.blame_targets),
