@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from scoring.feedback import CRITERION_NAMES, localize
 from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, REVIEW_CRITERIA, ReplyResult
+from scoring.normalize import to_simplified
 from simulator.qa import Outcome
 
 # Every check a conversation can have; the review-reply ones are blank for chats.
@@ -71,16 +72,25 @@ class TableWriter:
 
     def __init__(self, out: IO[str], lang: str | None) -> None:
         self.out = out
-        self.lang = lang or "zh"
-        heads = [localize(CRITERION_NAMES[c], self.lang) for c in ALL_CRITERIA]
-        # Each column as wide as its heading, so the marks sit under it.
-        self.widths = [14, 6, *(max(_width(h), 3) for h in heads)]
+        self.lang = lang
+        self.widths: list[int] = []  # set with the headings, by the first row
         # A pass with nothing to add, in any language (feedback follows the reply's).
         self.plain = {
             f"✓ {localize(CRITERION_NAMES[c], lang)}"
             for c in ALL_CRITERIA
             for lang in ("zh", "zh-Hant", "en")
         }
+
+    def _head(self, outcome: Outcome | None) -> None:
+        """The headings, in ``--lang`` or else the language of the first scored
+        line's feedback (an English log gets English headings)."""
+        lang = self.lang
+        if lang is None:
+            said = "" if outcome is None or outcome.error else "".join(outcome.record["feedback"])
+            lang = _language_of(said)
+        heads = [localize(CRITERION_NAMES[c], lang) for c in ALL_CRITERIA]
+        # Each column as wide as its heading, so the marks sit under it.
+        self.widths = [14, 6, *(max(_width(h), 3) for h in heads)]
         self.out.write(self._row(["id", "score", *heads]) + "\n")
 
     def _row(self, cells: list[str]) -> str:
@@ -89,6 +99,8 @@ class TableWriter:
         return (_pad(first[:14], 14) + " " + " ".join(padded + rest[len(padded) :])).rstrip()
 
     def write(self, outcome: Outcome, source: str = "") -> None:
+        if not self.widths:
+            self._head(outcome)
         rec = outcome.record
         if outcome.error:
             ident = rec.get("id")
@@ -105,7 +117,16 @@ class TableWriter:
                 self.out.write(f"      {line}\n")
 
     def close(self) -> None:
+        if not self.widths:
+            self._head(None)
         self.out.flush()
+
+
+def _language_of(text: str) -> str:
+    """zh, zh-Hant or en: the language feedback was written in ("" reads as zh)."""
+    if not text or any("\u3400" <= ch <= "\u9fff" for ch in text):
+        return "zh-Hant" if text and to_simplified(text) != text else "zh"
+    return "en"
 
 
 def _width(text: str) -> int:

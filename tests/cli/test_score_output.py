@@ -142,3 +142,19 @@ def test_text_in_csv_is_the_batch_row_of_that_one_reply(tmp_path):
     )  # fmt: skip
     assert row["first_problem"].startswith("✗ 倾听询问") and row["file"] == "--text"
     assert len(rows) == 2
+
+
+def test_table_headings_follow_the_log_without_lang(tmp_path):
+    """Without --lang the headings speak the language of the first line's
+    feedback, as the feedback under them does."""
+    english = {"id": "e1", "turns": [{"role": "agent", "text": "Sorry, we'll refund $12 today."}]}
+    traditional = {"id": "t1", "turns": [{"role": "agent", "text": "這不是我們的問題"}]}
+    for row, heading in (
+        (english, "No blame-shifting"),
+        (traditional, "不推卸責任"),
+        (CHAT, "不推卸责任"),
+    ):
+        code, text = _run(str(_log(tmp_path, row)), "--format", "table")
+        assert code == 0 and heading in text.splitlines()[0], text
+    code, text = _run(str(_log(tmp_path, "{not json")), "--format", "table")
+    assert code == 1 and "不推卸责任" in text.splitlines()[0]  # nothing to go by: Chinese
