@@ -367,6 +367,16 @@ def find_scenario(ref: str) -> tuple[Scenario | None, list[YamlProblem]]:
     lib = load()
     if ref in lib.scenarios:
         return lib.scenarios[ref], []
-    return None, [
-        YamlProblem(ref, 1, 1, f"no scenario '{ref}' in the library (see `kefu validate`)")
-    ]
+    return None, []
+
+
+def unknown_scenario(ref: str) -> str:
+    """What to say of an id the library does not hold: the nearest ids, if any."""
+    from difflib import get_close_matches
+
+    ids = sorted(load().scenarios)
+    near = get_close_matches(ref, ids, n=3, cutoff=0.5)
+    if near:
+        return f"kefu: no scenario '{ref}' in the library — did you mean {', '.join(near)}?"
+    shown = ", ".join(ids[:6]) + (f", … ({len(ids)} in all)" if len(ids) > 6 else "")
+    return f"kefu: no scenario '{ref}' in the library; its ids: {shown}"

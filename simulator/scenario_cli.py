@@ -80,6 +80,8 @@ def _load(ref: str) -> Scenario:
     if problems or scenario is None:
         for p in problems:
             click.echo(str(p), err=True)
+        if not problems:
+            click.echo(loader.unknown_scenario(ref), err=True)
         raise SystemExit(1)
     return scenario
 

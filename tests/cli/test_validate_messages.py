@@ -159,3 +159,22 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert out.stdout.count("\n") == 1 and "a tab character: indent with spaces" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_an_unknown_scenario_id_is_named_with_the_nearest_ids(tmp_path: Path) -> None:
+    """``kefu run ID`` with an id the library lacks: one line without a FILE:LINE
+    prefix (an id is no file), the nearest ids when there are any."""
+    from simulator.cli import main
+
+    replies = tmp_path / "r.txt"
+    replies.write_text("您好\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["run", "glass-teapot", "--replies", str(replies)])
+    assert out.exit_code == 1
+    assert out.stderr == (
+        "kefu: no scenario 'glass-teapot' in the library — did you mean "
+        "glass-teapot-arrived-shattered?\n"
+    )
+    out = CliRunner().invoke(main, ["run", "zzz", "--replies", str(replies)])
+    assert out.exit_code == 1
+    assert out.stderr.startswith("kefu: no scenario 'zzz' in the library; its ids: ")
+    assert "glass-teapot-arrived-shattered" in out.stderr or "in all)" in out.stderr
