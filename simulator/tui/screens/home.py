@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Select, Static
 
 from simulator.tui.screens import home_rows
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 TITLE_MIN = 16  # cells for the scenario title column, at the least
 RECENT_OTHERS = 24  # "recent results": date 11 + score 3, cell padding, box padding, scrollbar
+
+
+REFIT_DELAY = 0.2  # seconds without a resize before Home is laid out again
 
 
 class HomeScreen(ResumeMixin):
@@ -63,9 +67,12 @@ class HomeScreen(ResumeMixin):
         self.error: str | None = None
         self.offered_resume = False
         self.recomposing = 0  # recomposes under way (a language switch can meet the library)
+        self._laid_out_for = 0  # the terminal width the tables were cut for
+        self._refit_timer: Timer | None = None
 
     # -- what is shown ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        self._laid_out_for = self.app.size.width  # the widths below are cut for it
         yield KefuHeader()
         yield Static("", id="home-resume", classes="home-banner", markup=False)
         with Horizontal(id="home-top"):
@@ -148,6 +155,20 @@ class HomeScreen(ResumeMixin):
         self.query_one("#home-library", DataTable).focus()
         if self.kefu.store is not None:
             self.load_rows()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Columns are cut for the width Home was built at: build again for a
+        new one, once the resizing stops."""
+        if event.size.width == self._laid_out_for:
+            return
+        if self._refit_timer is not None:
+            self._refit_timer.stop()
+        self._refit_timer = self.set_timer(REFIT_DELAY, self._refit)
+
+    async def _refit(self) -> None:
+        self._refit_timer = None
+        if self.is_attached and self.app.size.width != self._laid_out_for:
+            await self.relabel()  # a rebuild that keeps filters, rows and focus
 
     async def relabel(self) -> None:
         """Re-render in the new language (filters, rows and focus stay)."""
