@@ -259,7 +259,7 @@ def check_line(item: ScriptItem, typed: str) -> DrillResult:
     ``pass_similarity``; the score weighs similarity 60% and key points 40%.
     """
     typed_toks = tokens(typed)
-    answers = item.answers
+    answers = tuple(_with_own_name(a, typed, item) for a in item.answers)
     sims = [similarity(_answer_tokens(a), typed_toks) for a in answers]
     best = max(range(len(answers)), key=lambda i: (sims[i], -i))  # ties: the first
     alignment = align(_answer_tokens(answers[best]), typed_toks)
@@ -282,6 +282,39 @@ def check_line(item: ScriptItem, typed: str) -> DrillResult:
         score=score,
         passed=ticked == 1.0 and sim >= item.pass_similarity,
     )
+
+
+def _with_own_name(answer: str, typed: str, item: ScriptItem) -> str:
+    """``answer`` with the example's name swapped for the one the trainee typed.
+
+    A trainee says their own name ("this is Sam"), not the example's ("this is
+    Amy"): where a ``{name}`` key point matches both, with the same words around
+    the name, the answer is compared with the trainee's name in it.
+    """
+    for point in item.key_points:
+        if not any(NAME_PLACEHOLDER in phrase for phrase in point.phrases):
+            continue
+        mine, theirs = key_point_spans(point, typed), key_point_spans(point, answer)
+        if not mine or not theirs:
+            continue
+        said, example = typed[slice(*mine[0])], answer[slice(*theirs[0])]
+        lo, hi = _around(said.lower(), example.lower())
+        name, other = said[lo : len(said) - hi], example[lo : len(example) - hi]
+        if name and other and not any(ch.isspace() for ch in name + other):
+            start = theirs[0][0] + lo
+            return answer[:start] + name + answer[start + len(other) :]
+    return answer
+
+
+def _around(a: str, b: str) -> tuple[int, int]:
+    """How many characters ``a`` and ``b`` share at the start and at the end."""
+    lo = 0
+    while lo < min(len(a), len(b)) and a[lo] == b[lo]:
+        lo += 1
+    hi = 0
+    while hi < min(len(a), len(b)) - lo and a[-1 - hi] == b[-1 - hi]:
+        hi += 1
+    return lo, hi
 
 
 def expect_failures(item: ScriptItem, channel: str) -> list[tuple[str, str, bool]]:

@@ -265,3 +265,31 @@ def test_name_placeholder_is_not_any_word():
     assert said(WHO, "this isabel") == []  # a word boundary before the name
     assert said(WHO, "I'm A") == []  # one letter is not a name
     assert said(WHO_ZH, "我是来帮您的") == []
+
+
+NAMED = ScriptItem(
+    "opening",
+    Message("开场", "Opening"),
+    ("Hi, this is Amy from customer service. Thanks for reaching out, how can I help you today?",),
+    (point("greet", "hi", "hello"), point("name", "this is {name}", "my name is {name}")),
+)
+NAMED_ZH = ScriptItem(
+    "opening-zh",
+    Message("开场", "Opening"),
+    ("您好，我是客服王芳，很高兴为您服务。",),
+    (point("greet", "您好"), point("name", "我是客服{name}")),
+)
+
+
+def test_the_trainees_own_name_is_not_a_difference() -> None:
+    """writing-scenarios.md: a trainee says their own name, not the example's."""
+    typed = "Hi, this is Priya from customer service. Thanks for reaching out, how can I help you today?"
+    r = check_line(NAMED, typed)
+    assert r.similarity == 1.0 and r.score == 100 and r.passed
+    assert r.target == typed  # the standard line, with the trainee's name in it
+    assert {s.kind for s in r.segments} == {"equal"}
+    r = check_line(NAMED_ZH, "您好，我是客服小丽，很高兴为您服务。")
+    assert r.similarity == 1.0 and r.passed
+    # Other words around the name are still differences.
+    r = check_line(NAMED, "Hi, my name is Priya. How can I help?")
+    assert r.similarity < 1.0 and "Amy" in r.target
