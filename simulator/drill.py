@@ -288,22 +288,33 @@ def _with_own_name(answer: str, typed: str, item: ScriptItem) -> str:
     """``answer`` with the example's name swapped for the one the trainee typed.
 
     A trainee says their own name ("this is Sam"), not the example's ("this is
-    Amy"): where a ``{name}`` key point matches both, with the same words around
-    the name, the answer is compared with the trainee's name in it.
+    Amy"). Where a ``{name}`` phrase matches both, with the same words around
+    the name, the answer is compared with the trainee's name in it, if that
+    brings it closer to what was typed (a phrase like "我是{name}" can take the
+    "客服" of "我是客服小安" for a name: swapping that changes nothing for the better).
     """
+    best, best_sim = answer, None
+    typed_toks = tokens(typed)
     for point in item.key_points:
-        if not any(NAME_PLACEHOLDER in phrase for phrase in point.phrases):
-            continue
-        mine, theirs = key_point_spans(point, typed), key_point_spans(point, answer)
-        if not mine or not theirs:
-            continue
-        said, example = typed[slice(*mine[0])], answer[slice(*theirs[0])]
-        lo, hi = _around(said.lower(), example.lower())
-        name, other = said[lo : len(said) - hi], example[lo : len(example) - hi]
-        if name and other and not any(ch.isspace() for ch in name + other):
-            start = theirs[0][0] + lo
-            return answer[:start] + name + answer[start + len(other) :]
-    return answer
+        for phrase in point.phrases:
+            if NAME_PLACEHOLDER not in phrase:
+                continue
+            one = replace(point, phrases=(phrase,))
+            for lo_t, hi_t in key_point_spans(one, typed_toks):
+                for lo_e, hi_e in key_point_spans(one, answer):
+                    said, example = typed[lo_t:hi_t], answer[lo_e:hi_e]
+                    lo, hi = _around(said.lower(), example.lower())
+                    name, other = said[lo : len(said) - hi], example[lo : len(example) - hi]
+                    if not name or not other or any(ch.isspace() for ch in name + other):
+                        continue
+                    start = lo_e + lo
+                    swapped = answer[:start] + name + answer[start + len(other) :]
+                    if best_sim is None:
+                        best_sim = similarity(_answer_tokens(answer), typed_toks)
+                    sim = similarity(_answer_tokens(swapped), typed_toks)
+                    if sim > best_sim:
+                        best, best_sim = swapped, sim
+    return best
 
 
 def _around(a: str, b: str) -> tuple[int, int]:
