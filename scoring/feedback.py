@@ -38,11 +38,11 @@ _ADVICE = {
         'Apologise in your first reply to the complaint, e.g. "I\'m so sorry for the trouble."',
     ),
     "listening": Message(
-        "先请买家讲清情况再给方案,例如「方便拍张照片发给我看看吗?」。",
+        "先请买家讲清情况再给方案，例如「方便拍张照片发给我看看吗？」。",
         'Ask for the buyer\'s account before solving, e.g. "Could you send me a photo of it?"',
     ),
     "remedy": Message(
-        "给出具体的补救:说明补救方式和金额、时间或谁付运费,例如「今天给您补发,运费我们承担」。",
+        "给出具体的补救：说明补救方式和金额、时间或谁付运费，例如「今天给您补发，运费我们承担」。",
         'Offer a concrete remedy and say how much, by when or who pays, e.g. "We\'ll reship today at our cost."',
     ),
     "no_blame": Message(

@@ -7,6 +7,7 @@ in Simplified Chinese and English; ``lang`` picks one when rendering, and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,14 +29,73 @@ LANGS = ("zh", "zh-Hant", "en")
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A short text in Simplified Chinese and English."""
+    """A short text in Simplified Chinese and English.
+
+    The Chinese text is kept in Chinese punctuation: a half-width , : ; ! ? or
+    pair of parentheses beside Chinese is made full-width (``zh_punctuation``),
+    so messages assembled from parts read as one style.
+    """
 
     zh: str
     en: str
 
+    def __post_init__(self) -> None:
+        if _HALF_WIDTH.search(self.zh):
+            object.__setattr__(self, "zh", zh_punctuation(self.zh))
+
     def pick(self, lang: str) -> str:
         """The text for ``lang`` (zh-Hant is converted by the caller)."""
         return self.en if lang == "en" else self.zh
+
+
+_HALF_WIDTH = re.compile(r"[,:;!?()]")
+_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_QUOTES = {"「": "」", "『": "』"}
+
+
+def _chinese(ch: str) -> bool:
+    """A Han character, CJK punctuation (。「」、) or a full-width form."""
+    return "\u3400" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def zh_punctuation(text: str, keep_quoted: bool = True) -> str:
+    """``text`` with half-width , : ; ! ? and parentheses made full-width where
+    they stand beside Chinese (on either side, blanks skipped), without the
+    blanks around them. Quoted words (「…」, 『…』: the trainee's own) stay as
+    they are, and so do "5:30", "1,000" and English in parentheses."""
+    out: list[str] = []
+    opened: list[bool] = []  # for each "(" still open: was it made full-width?
+    closing = ""  # the quote being skipped, if any
+    for i, ch in enumerate(text):
+        if closing:
+            out.append(ch)
+            closing = "" if ch == closing else closing
+            continue
+        if ch in _QUOTES and keep_quoted:
+            closing = _QUOTES[ch]
+            out.append(ch)
+            continue
+        if ch not in _FULL_WIDTH:
+            if ch == " " and out and out[-1] in _FULL_WIDTH.values():
+                continue  # no blank after full-width punctuation
+            out.append(ch)
+            continue
+        before = next((c for c in reversed(text[:i]) if c != " "), "")
+        after = next((c for c in text[i + 1 :] if c != " "), "")
+        if ch == "(":
+            full = _chinese(before) or _chinese(after)
+            opened.append(full)
+        elif ch == ")":
+            full = opened.pop() if opened else _chinese(before)
+        else:
+            full = _chinese(before) or (_chinese(after) and not before.isdigit())
+        if full:
+            while out and out[-1] == " ":
+                out.pop()
+            out.append(_FULL_WIDTH[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _localize(message: Message, lang: str) -> str:

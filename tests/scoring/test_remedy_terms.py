@@ -110,8 +110,8 @@ def test_paying_postage_is_within_a_card_on_which_the_shop_pays_it():
     buyer_pays = Policy(allowed={"refund": 50.0}, return_postage="buyer", notes=None)
     breaches = policy_breaches(offer, buyer_pays)
     assert [m.zh for m in breaches] == [
-        "承诺了店铺政策不允许的补救:补发",
-        "承诺了店铺政策不允许的补救:店铺承担运费",
+        "承诺了店铺政策不允许的补救：补发",
+        "承诺了店铺政策不允许的补救：店铺承担运费",
     ]
     assert [m.en for m in breaches] == [
         "Offered a remedy the policy does not allow: reship",

@@ -278,7 +278,7 @@ async def test_mood_reasons_and_a_broken_promise_warning(tmp_path: Path) -> None
         assert app.screen.query_one(MoodMeter).has_class("-furious")
         await send(app, pilot, OVER_POLICY)
         breach = static_text(app, ".chat-note.-breach")
-        assert "违约风险" in breach and "不允许的补救:补偿" in breach
+        assert "违约风险" in breach and "不允许的补救：补偿" in breach
 
 
 async def test_the_buyer_types_for_a_moment_before_answering(

@@ -176,9 +176,9 @@ class DebriefScreen(KefuScreen):
             line = lines[i] if same else self._msg(CRITERION_NAMES[name])
             # A blank after the name's colon: a Chinese message is one long "word"
             # to the wrapper, which would otherwise leave the tick alone on its line.
-            head, colon, rest = line.partition(":")
+            head, colon, rest = line.partition("：" if "：" in line else ":")
             if colon and rest and not rest.startswith(" "):
-                line = f"{head}: {rest}"
+                line = f"{head}{colon} {rest}"
             out.append_text(tick(crit.passed))
             out.append(f" {line}\n", style=None if crit.passed else COST_STYLE)
         out.rstrip()
