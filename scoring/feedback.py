@@ -170,12 +170,12 @@ def _failure_line(
         quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"
         n = reply_number(replies, ev.turn)
         return Message(
-            f"✗ {label.zh}:第 {n} 条回复「{quote}」— {_sentence_zh(f.message.zh)}{f.fix.zh}",
+            f"✗ {label.zh}：第 {n} 条回复「{quote}」— {_sentence_zh(f.message.zh)}{f.fix.zh}",
             f'✗ {label.en}: reply {n} "{quote}" — {_sentence(f.message.en)} {f.fix.en}',
         )
     if result.note:
         return Message(
-            f"✗ {label.zh}:{_sentence_zh(result.note.zh)}{advice.zh}",
+            f"✗ {label.zh}：{_sentence_zh(result.note.zh)}{advice.zh}",
             f"✗ {label.en}: {_sentence(result.note.en)} {advice.en}",
         )
-    return Message(f"✗ {label.zh}:{advice.zh}", f"✗ {label.en}: {advice.en}")
+    return Message(f"✗ {label.zh}：{advice.zh}", f"✗ {label.en}: {advice.en}")

@@ -40,8 +40,9 @@ class Message:
     en: str
 
     def __post_init__(self) -> None:
-        if _HALF_WIDTH.search(self.zh):
-            object.__setattr__(self, "zh", zh_punctuation(self.zh))
+        zh = self.zh
+        if _HALF_WIDTH.search(zh) and _HALF_WIDTH.search(_QUOTED.sub("", zh) if "「" in zh else zh):
+            object.__setattr__(self, "zh", zh_punctuation(zh))
 
     def pick(self, lang: str) -> str:
         """The text for ``lang`` (zh-Hant is converted by the caller)."""
@@ -51,6 +52,7 @@ class Message:
 _HALF_WIDTH = re.compile(r"[,:;!?()]")
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _QUOTES = {"「": "」", "『": "』"}
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』")
 
 
 def _chinese(ch: str) -> bool:
