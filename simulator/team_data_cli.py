@@ -342,6 +342,7 @@ def backup(dest: str | None) -> None:
                 "kefu backup copies the local SQLite file; in team mode (PostgreSQL) back up "
                 'the server with pg_dump, e.g. pg_dump --format=custom -f kefu.dump "$KEFU_DATABASE_URL"'
             )
+        require_role(store, "copy everyone's data")
         if target is None:
             # The backups folder is made only once there is a database to copy.
             target = paths.data_dir() / "backups" / stamp

@@ -585,6 +585,7 @@ def test_a_trainee_sees_only_their_own_attempts_and_no_team_data(team: str) -> N
     for args, doing in (
         (["report"], "read team reports"),
         (["export"], "export everyone's data"),
+        (["backup", str(Path(team.removeprefix("sqlite:///")).parent)], "copy everyone's data"),
     ):
         out = kefu(*args, "--as", "alice")
         assert out.exit_code == 1 and out.stdout == ""
