@@ -137,3 +137,9 @@ def normalize_lang(value: str | None) -> str:
     if v in ("zh-hant", "zh-tw", "zh-hk", "zh-mo", "tw", "hk"):
         return "zh-Hant"
     return "zh"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """An English count with its noun: "1 attempt", "3 attempts" (``plural``
+    where adding "s" is wrong)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"

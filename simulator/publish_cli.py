@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from simulator.i18n import counted
 from simulator.team_common import Fail, db_option, echo_table, opened, require_role, when
 
 _EPILOG = """\b
@@ -61,7 +62,7 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
         if problems:
             for problem in problems:
                 click.echo(str(problem), err=True)
-            raise Fail(f"nothing published: {len(problems)} problem(s)")
+            raise Fail(f"nothing published: {counted(len(problems), 'problem')}")
         if not lib.scenarios and not lib.sets:
             raise Fail(f"no scenarios or sets in {', '.join(map(str, paths))}")
         items, sets = papers.publication(lib, exam=exam)
@@ -69,7 +70,8 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
         team = store.backend == "postgresql"
     kind = "exam material" if exam else "practice material"
     click.echo(
-        f"Published {len(items)} scenario(s) as {kind} and {len(sets)} set(s) to {store.url}"
+        f"Published {counted(len(items), 'scenario')} as {kind} and {counted(len(sets), 'set')} "
+        f"to {store.url}"
     )
     if exam and not team:
         click.echo(
@@ -106,4 +108,4 @@ def unpublish(ids: tuple[str, ...]) -> None:
         gone = store.unpublish(ids)
     if not gone:
         raise Fail(f"nothing published under {', '.join(ids)} (see kefu published)")
-    click.echo(f"Removed {gone} published item(s)")
+    click.echo(f"Removed {counted(gone, 'published item')}")

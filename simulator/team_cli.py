@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from simulator.i18n import counted
 from simulator.team_common import (
     ROLES,
     Fail,
@@ -309,7 +310,7 @@ def attempts_cmd(user: str | None, limit: int, verify: bool) -> None:
     differ = [a for a, text in checks.items() if text.startswith("DIFFERS")]
     if differ:
         raise Fail(
-            f"{len(differ)} attempt(s) recorded a score their replies do not earn: "
+            f"{counted(len(differ), 'attempt')} recorded a score their replies do not earn: "
             + ", ".join(map(str, differ))
         )
 

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from simulator.i18n import counted
 from simulator.paths import folder_problem
 from simulator.team_common import (
     Fail,
@@ -184,7 +185,7 @@ def export(out_path: str | None) -> None:
             line = {"type": record.get("kind"), **{k: v for k, v in record.items() if k != "kind"}}
             counts[str(line["type"])] += 1
             out.write(record_line(line) + "\n")
-    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
+    summary = ", ".join(counted(n, kind) for kind, n in sorted(counts.items())) or "nothing"
     click.echo(f"kefu export: {summary}", err=True)
 
 
@@ -256,8 +257,8 @@ def import_cmd(file: str) -> None:
     for number, problem in sorted([*bad, *refused]):
         click.echo(f"{name}:{number}: {problem}", err=True)
     failed = len(bad) + len(refused)
-    done = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()) if n) or "nothing new"
-    click.echo(f"kefu import: {done} imported, {failed} line(s) failed", err=True)
+    done = ", ".join(counted(n, kind) for kind, n in sorted(counts.items()) if n) or "nothing new"
+    click.echo(f"kefu import: {done} imported, {counted(failed, 'line')} failed", err=True)
     if failed:
         sys.exit(1)
 

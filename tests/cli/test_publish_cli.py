@@ -18,7 +18,7 @@ def test_publish_assign_and_remove(home: Path, tmp_path: Path):  # noqa: F811
     folder = write_material(tmp_path / "ours")
     out = kefu("publish", str(folder), "--exam", "--as", "sue")
     assert out.exit_code == 0, out.stderr
-    assert "Published 1 scenario(s) as exam material and 1 set(s)" in out.stdout
+    assert "Published 1 scenario as exam material and 1 set" in out.stdout
     assert "nothing is hidden from whoever holds the file" in out.stderr  # SQLite: said plainly
     listed = kefu("published").stdout
     assert SCENARIO in listed and "exam" in listed and "set of 2" in listed and "sue" in listed
@@ -57,7 +57,7 @@ def test_nothing_is_published_unless_every_file_is_clean(home: Path, tmp_path: P
     assert out.exit_code == 1
     assert "second.yaml:" in out.stderr and "did you mean 'start'" in out.stderr
     assert "more.yaml:4:13:" in out.stderr and "unknown scenario 'no-such-scenario'" in out.stderr
-    assert out.stderr.rstrip().endswith("problem(s)") and "Traceback" not in out.stderr
+    assert out.stderr.rstrip().endswith(" problems") and "Traceback" not in out.stderr
     assert "nothing published" in kefu("published").stderr
 
 

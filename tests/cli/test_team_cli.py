@@ -307,7 +307,7 @@ def test_export_import_round_trip_is_exact(team: str, tmp_path: Path):
     other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
     out = kefu("import", str(dump), "--db", other)
     assert out.exit_code == 0, out.stderr
-    assert "4 attempt" in out.stderr and "0 line(s) failed" in out.stderr
+    assert "4 attempt" in out.stderr and "0 lines failed" in out.stderr
     assert kefu("export", "--db", other).stdout == first.stdout
     again = kefu("import", str(dump), "--db", other)
     assert again.exit_code == 0 and "nothing new imported" in again.stderr
@@ -343,7 +343,7 @@ def test_import_reports_bad_lines_and_keeps_the_good(team: str, tmp_path: Path):
         f"{bad}:5: not valid UTF-8 (byte 0xe9 at column 30)",
     ]  # fmt: skip
     assert errors[4] == f"{bad}:8: user alice already exists with other data"
-    assert errors[-1] == "kefu import: 1 group, 1 user imported, 5 line(s) failed"
+    assert errors[-1] == "kefu import: 1 group, 1 user imported, 5 lines failed"
     listing = kefu("user", "list", "--db", other).stdout
     assert "alice" in listing and "admin" not in listing
 
@@ -378,7 +378,7 @@ def test_import_checks_each_record_like_the_commands_do(home: Path, tmp_path: Pa
         "assignments",
         f'{bad}:5: assignment 78: "due" must be a date, YYYY-MM-DD, not "soon"; '
         '"attempts_allowed" must be a whole number 1 or more, not 0',
-        "kefu import: 1 assignment, 1 user imported, 4 line(s) failed",
+        "kefu import: 1 assignment, 1 user imported, 4 lines failed",
     ]
     assert [r.split()[0] for r in kefu("assignments").stdout.splitlines()[2:]] == ["79"]
 

@@ -21,7 +21,7 @@ from simulator.tui.screens.chat import ChatScreen
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.supervisor_attempts import TranscriptScreen
 from simulator.tui.widgets.exam_clock import ExamClock, clock_level
-from tests.tui.play import FakeClock, send, settle, static_text
+from tests.tui.play import FakeClock, make_app, send, settle, static_text
 from tests.tui.team_seed import (
     AMY,
     BOSS,
@@ -187,3 +187,26 @@ async def test_time_up_with_the_policy_card_open_closes_it_and_submits(tmp_path:
 
 def test_clock_levels() -> None:
     assert [clock_level(s) for s in (600, 60, 1, 0, -5)] == ["ok", "warn", "warn", "over", "over"]
+
+
+async def test_no_tries_left_is_a_sentence_not_the_stores_words(tmp_path: Path) -> None:
+    """The store refuses a start past the tries allowed in words for a log
+    ('kefu: amy has used all 1 attempts of assignment 5 on ...'); the trainee reads
+    how many tries there were, in the UI language, without ids."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = BriefingScreen("wrong-size-shoes", "exam")
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        for error, lang, want in (
+            ("kefu: amy has used all 1 attempts of assignment 5 on wrong-size-shoes", "en",
+             "No tries left at this exam scenario (1 allowed, all used)."),
+            ("kefu: amy has used all 2 attempts of assignment 5 on wrong-size-shoes", "zh",
+             "这个考试场景的 2 次机会都已用完，不能再开始。"),
+            ("kefu: database is locked", "en", "Cannot start: database is locked"),
+        ):  # fmt: skip
+            await app.set_lang(lang, save=False)
+            screen._start_failed(error)
+            key, values = screen.error  # type: ignore[misc]
+            assert app.t(key, **values) == want

@@ -8,6 +8,7 @@ Chat screen replaces this one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,10 @@ def duration_text(seconds: float, t: Callable[..., str]) -> str:
     if seconds >= 60 and seconds % 60 == 0:
         return t("briefing.minutes", n=f"{seconds / 60:g}")
     return t("briefing.seconds", n=f"{seconds:g}")
+
+
+# "kefu: bob has used all 2 attempts of assignment 5 on wrong-size-shoes" (SQLite and team mode)
+_USED_ALL = re.compile(r"has used all (\d+) attempts")
 
 
 class BriefingScreen(KefuScreen):
@@ -234,7 +239,11 @@ class BriefingScreen(KefuScreen):
 
     def _start_failed(self, error: str) -> None:
         self.starting = False
-        self.error = ("briefing.start_failed", {"error": error})
+        used = _USED_ALL.search(error)
+        if used:  # the store's words name ids; the trainee gets a sentence
+            self.error = ("briefing.no_tries_left", {"n": int(used.group(1))})
+        else:
+            self.error = ("briefing.start_failed", {"error": error.removeprefix("kefu: ")})
         self._show_ready()
 
     def _started(self, attempt_id: int, seed: int, now: float) -> None:
