@@ -39,8 +39,13 @@ def exam_result(
     rows: Sequence[Scored],
     info: SetInfo | None,
     today: dt.date,
+    used: Mapping[tuple[int, str, str], int] | None = None,
 ) -> dict[str, Any]:
-    """One trainee's result on one exam assignment (see the module docstring)."""
+    """One trainee's result on one exam assignment (see the module docstring).
+
+    ``used`` counts every attempt at (assignment, user, scenario), unfinished and
+    discarded ones too, as the tries limit does; without it only the scored rows count.
+    """
     mine = [r for r in rows if r.attempt.user == user and r.attempt.assignment_id == assignment.id]
     scenarios = (
         info.scenarios if info else tuple(dict.fromkeys(r.attempt.scenario_id for r in mine))
@@ -57,16 +62,19 @@ def exam_result(
         tries[sid] += 1
         if best.get(sid) is None or r.score > (best[sid] or 0):
             best[sid] = r.score
+    for sid in best:
+        tries[sid] = max(tries[sid], (used or {}).get((assignment.id, user, sid), 0))
     passed = [s for s, b in best.items() if b is not None and b >= mark]
     tried = [b for b in best.values() if b is not None]
+    started = bool(tried) or any(tries.values())
     allowed = assignment.attempts_allowed
     used_up = allowed is not None and any(tries[s] >= allowed for s in best if s not in passed)
     overdue = bool(assignment.due) and str(assignment.due) < today.isoformat()
     if best and len(passed) == len(best):
         result = "passed"
-    elif tried and (len(tried) == len(best) or used_up or overdue):
+    elif (tried and len(tried) == len(best)) or (started and (used_up or overdue)):
         result = "failed"
-    elif not tried:
+    elif not started:
         result = "failed" if overdue else "not_started"
     else:
         result = "in_progress"
@@ -95,8 +103,9 @@ def exams(
     sets: Mapping[str, SetInfo],
     today: dt.date,
     set_id: str | None = None,
+    tries: Mapping[tuple[int, str, str], int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Exam results of ``users``, by assignment then user."""
+    """Exam results of ``users``, by assignment then user (``tries``: see exam_result)."""
     wanted = set(users)
     out = []
     for a in sorted(assignments, key=lambda a: a.id):
@@ -104,5 +113,5 @@ def exams(
             continue
         for user in assignees(a, members):
             if user in wanted:
-                out.append(exam_result(a, user, rows, sets.get(a.set_id), today))
+                out.append(exam_result(a, user, rows, sets.get(a.set_id), today, tries))
     return out

@@ -332,11 +332,14 @@ def build(
     filters: Mapping[str, Any] | None = None,
     now: float,
     tz: dt.tzinfo | None = None,
+    tries: Mapping[tuple[int, str, str], int] | None = None,
 ) -> dict[str, Any]:
     """The whole report as a JSON-ready dict (schema in the module docstring).
 
     ``rows`` are already selected; ``people`` are the trainees to list (anyone
-    with rows is added). Same input, same output.
+    with rows is added); ``tries`` counts every attempt at (assignment, user,
+    scenario), discarded ones too, as an exam's tries limit does. Same input,
+    same output.
     """
     known = {u.name: u for u in people}
     by_user: dict[str, list[Scored]] = defaultdict(list)
@@ -359,7 +362,7 @@ def build(
         "totals": {"trainees": len(known), **totals},
         "trainees": [trainee_row(known[n], by_user[n]) for n in sorted(known)],
         "weekly": weekly(rows, tz),
-        "exams": exams(assignments, rows, known, members or {}, sets or {}, today, set_id),
+        "exams": exams(assignments, rows, known, members or {}, sets or {}, today, set_id, tries),
         "weakest": [_weak_row(n, totals["criteria"][n]) for n in weakest(totals["criteria"])],
         "failed_rules": failed_rules(rows, channels or {}),
         "overrides": override_rows(rows),

@@ -153,9 +153,15 @@ def gather(
         since=since,
     )
     channels = {sid: s.channel for sid, s in lib.scenarios.items()}
+    # An exam's tries limit counts every attempt, a discarded one too, whenever made.
+    tries = Counter(
+        (a.assignment_id, a.user, a.scenario_id)
+        for a in store.attempts(user=ALL)
+        if a.assignment_id is not None
+    )
     return report.build(
         rows, trainees, assignments=assignments, members=members, sets=sets,
-        channels=channels, filters=filters, now=time.time(),
+        channels=channels, filters=filters, now=time.time(), tries=tries,
     )  # fmt: skip
 
 

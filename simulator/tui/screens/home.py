@@ -400,7 +400,8 @@ class HomeScreen(ResumeMixin):
             self.notify(self.t("home.assignment_passed"))
             return
         if row.attempts_left(row.next_id) == 0:
-            self.notify(self.t("home.no_attempts_left"), severity="warning")
+            title = self._title(row.next_id)
+            self.notify(self.t("home.no_attempts_left", title=title), severity="warning")
             return
         self.open_scenario(row.next_id, a.mode, a.id)
 

@@ -57,9 +57,11 @@ class ResumeMixin(KefuScreen):
 
     def _resume_body(self, a: Attempt) -> str:
         when = datetime.fromtimestamp(a.started_at).strftime("%Y-%m-%d %H:%M")
-        return self.t(
+        body = self.t(
             "home.resume.body", title=self._title(a.scenario_id), n=len(a.replies), when=when
         )
+        # A discarded exam attempt still counts against the exam's tries.
+        return body + self.t("home.resume.exam_note") if a.mode == "exam" else body
 
     def _resume_chosen(self, a: Attempt, choice: object) -> None:
         if choice == "resume":

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 FILTERS = ("category", "channel", "difficulty", "language")
 RECENT = 5
-STATUSES = ("not_started", "in_progress", "done", "passed")
+STATUSES = ("not_started", "in_progress", "done", "failed", "passed")
 
 
 @dataclass(frozen=True)
@@ -99,20 +99,28 @@ def assignment_row(
         if x.score is not None and x.score >= best.get(x.scenario_id, -1):
             best[x.scenario_id] = x.score
     tries = Counter(x.scenario_id for x in mine)
+    # What the tries limit counts: every attempt at the exam, a discarded one too.
+    used = Counter(x.scenario_id for x in (*attempts, *unfinished) if counts_for(x, a, ids))
     started = any(counts_for(x, a, ids) for x in unfinished)
     passed = sum(1 for sid in ids if sid in best and (mark is None or best[sid] >= mark))
+    failing = [sid for sid in ids if not (sid in best and (mark is None or best[sid] >= mark))]
+    used_up = bool(a.attempts_allowed) and any(
+        used[sid] >= (a.attempts_allowed or 0) for sid in failing
+    )
     if ids and passed == len(ids):
         status = "passed"
+    elif a.mode == "exam" and (used_up or (ids and all(sid in tries for sid in ids))):
+        status = "failed"  # as the team report reads it
     elif ids and all(sid in tries for sid in ids):
         status = "done"
-    elif mine or started:
+    elif mine or started or any(used.values()):
         status = "in_progress"
     else:
         status = "not_started"
     next_id = advice.next_in_set(ids, mine, None, mark) or (ids[0] if ids else None)
     mean = round(sum(best.values()) / len(best)) if best else None
     return AssignmentRow(
-        a, set_title(library, a.set_id), ids, mark, status, passed, mean, next_id, dict(tries)
+        a, set_title(library, a.set_id), ids, mark, status, passed, mean, next_id, dict(used)
     )
 
 
