@@ -209,7 +209,7 @@ async def test_a_new_assignment_appears_on_the_trainees_home(tmp_path: Path) -> 
         assert isinstance(app.screen, AssignmentsScreen)
         table = app.screen.query_one("#assign-table", DataTable)
         assert table.row_count == 2
-        assert row_of(table, "2")[:6] == ["First week", BOB, "practice", "70", "2026-01-09", "2"]
+        assert row_of(table, "2")[:6] == ["First week", BOB, "Practice", "70", "2026-01-09", "2"]
     home = team_app(tmp_path, user=BOB, lang="en")
     async with home.run_test(size=(120, 36)) as pilot:
         await ready(home, pilot)
