@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
 from simulator.tui.screens.base import KefuScreen
+from simulator.tui.screens.home_rows import counts_for
 from simulator.tui.widgets.evidence import (
     COST_STYLE,
     EARN_STYLE,
@@ -308,6 +309,7 @@ class DebriefScreen(KefuScreen):
     def _find_next(self, library: Library, store: Store | None) -> None:
         """Past attempts -> the next scenario of the assignment, else advice.suggest_next."""
         attempt, rows, set_ids, pass_mark = None, [], None, None
+        set_rows: list[Attempt] = []
         if store is not None:
             from simulator.store import StoreError
 
@@ -321,11 +323,14 @@ class DebriefScreen(KefuScreen):
                     if scenario_set is not None:
                         set_ids = scenario_set.scenarios
                         pass_mark = assignment.pass_mark or scenario_set.pass_mark
+                        # Done means done for this assignment: a scenario passed in
+                        # practice last month is still to do in today's exam.
+                        set_rows = [x for x in rows if counts_for(x, assignment, set_ids)]
             except StoreError:
                 pass
         found: tuple[str | None, Message | None, bool]
         next_id = (
-            advice.next_in_set(set_ids, rows, self.session.scenario.id, pass_mark)
+            advice.next_in_set(set_ids, set_rows, self.session.scenario.id, pass_mark)
             if set_ids
             else None
         )
