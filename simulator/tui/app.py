@@ -235,6 +235,31 @@ class KefuApp(App[None]):
             self._keys[scenario_id] = key
         return key
 
+    def exam_holds(self, scenario_id: str) -> bool:
+        """In a worker thread: whether an exam assigned to this person, not yet
+        submitted for this scenario, holds it. Its model replies (hints, the
+        debrief's) then wait for the exam, as a published exam's do."""
+        from simulator.store import StoreError
+
+        store, library = self.store, self.library
+        if store is None or library is None:
+            return False
+        try:
+            exams = [a for a in store.assignments_for() if a.mode == "exam"]
+            holding = [
+                a for a in exams
+                if scenario_id in getattr(library.sets.get(a.set_id), "scenarios", ())
+            ]  # fmt: skip
+            if not holding:
+                return False
+            mine = store.attempts(scenario_id=scenario_id)
+        except StoreError:
+            return False
+        return any(
+            not any(x.assignment_id == a.id and x.status == "finished" for x in mine)
+            for a in holding
+        )
+
     def is_published(self, scenario_id: str) -> bool:
         """Whether the scenario came from the team database (its key is fetched apart)."""
         return self.library is not None and scenario_id in self.library.papers

@@ -457,6 +457,9 @@ class ChatScreen(KefuScreen):
     @work(thread=True, exclusive=True, group="chat-hint")
     def _charge_hint(self, node: str) -> None:
         model = self.session.scenario.nodes[node].model_reply
+        if self.kefu.exam_holds(self.session.scenario.id):  # practice of an exam's scenario
+            self.app.call_from_thread(self.set_status, "chat.hint_locked", "muted")
+            return
         if self.kefu.is_published(self.session.scenario.id):
             key = self.kefu.scenario_key(self.session.scenario.id)
             if key is None:  # exam material the database still keeps from this trainee

@@ -94,6 +94,9 @@ class DebriefScreen(KefuScreen):
         # A published scenario's model replies come from the database: None while
         # they are fetched, {} when it keeps them (exam material not yet submitted).
         self.key: Mapping[str, str] | None = None
+        # An open exam holds this scenario (None: not known yet); a submitted exam
+        # attempt's answers are open.
+        self.held: bool | None = False if mode == "exam" else None
 
     # -- text -----------------------------------------------------------------
     @property
@@ -241,7 +244,15 @@ class DebriefScreen(KefuScreen):
         out = Text(self.t("debrief.model") + "\n", style="bold")
         node = self.session.scenario.nodes.get(e.node)
         if not self.kefu.is_published(self.session.scenario.id):
-            out.append(node.model_reply if node else "", style="italic")
+            # An installed scenario's replies wait while an exam of this trainee
+            # that holds it is still to be submitted (a practice run must not
+            # hand out the exam's answers).
+            if self.held is None:
+                out.append(self.t("debrief.model_loading"), style=MUTED_STYLE)
+            elif self.held:
+                out.append(self.t("debrief.model_locked"), style=MUTED_STYLE)
+            else:
+                out.append(node.model_reply if node else "", style="italic")
         elif self.key is None:
             out.append(self.t("debrief.model_loading"), style=MUTED_STYLE)
         elif e.node in self.key:
@@ -294,6 +305,25 @@ class DebriefScreen(KefuScreen):
         self.watch(self.kefu, "library", self._maybe_find_next)
         if self.kefu.is_published(self.session.scenario.id):
             self._fetch_key()
+        elif self.held is None:
+            self._check_held()
+
+    @work(thread=True, exclusive=True, group="debrief-held")
+    def _check_held(self) -> None:
+        held = self.kefu.exam_holds(self.session.scenario.id)
+        self.app.call_from_thread(self._show_held, held)
+
+    def _show_held(self, held: bool) -> None:
+        self.held = held
+        self._update_models()
+        # The transcript's rows may still be mounting: look again after a refresh.
+        self.call_after_refresh(self._update_models)
+
+    def _update_models(self) -> None:
+        if self.is_mounted:
+            for i, exchange in enumerate(self.session.exchanges):
+                for widget in self.query(f"#debrief-model-{i}").results(Static):
+                    widget.update(self._model(exchange))
 
     async def relabel(self) -> None:
         """Re-render in the new language and suggest again (the language counts)."""

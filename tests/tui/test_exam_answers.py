@@ -1,0 +1,44 @@
+"""An installed scenario in a trainee's open exam keeps its model replies from
+practice runs until the trainee has submitted it in the exam."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.attempts import session_from_attempt
+from simulator.tui.screens.debrief import DebriefScreen
+from tests.tui.team_seed import AMY, NOW, SHOES, SHOES_GOOD, ready, record, store_as, team_app
+
+
+async def _practice_debrief(tmp_path: Path, submitted: bool) -> str:
+    with store_as(tmp_path, "boss") as boss:
+        boss.ensure_user("boss", "supervisor")
+        boss.ensure_user(AMY, "trainee")
+        exam = boss.create_assignment("basic-exam", AMY, mode="exam", pass_mark=60)
+    with store_as(tmp_path, AMY) as amy:
+        if submitted:
+            record(amy, SHOES, SHOES_GOOD, NOW - 7200, "exam", exam.id)
+        done = record(amy, SHOES, SHOES_GOOD, NOW - 3600)  # practice
+        attempt = amy.get_attempt(done)
+    app = team_app(tmp_path, user=AMY, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(app, pilot)
+        assert app.library is not None
+        model = app.library.scenarios[SHOES].nodes["complaint"].model_reply
+        assert app.exam_holds(SHOES) is not submitted
+        session = session_from_attempt(attempt, app.library.scenarios[SHOES])
+        screen = DebriefScreen(session=session, attempt_id=done, mode="practice")
+        await app.push_screen(screen)
+        await ready(app, pilot)
+        shown = str(screen.query_one("#debrief-model-0").render())
+        assert (model in shown) is submitted
+        return shown
+
+
+async def test_practice_before_the_exam_does_not_show_its_answers(tmp_path: Path) -> None:
+    shown = await _practice_debrief(tmp_path, submitted=False)
+    assert "open once you have submitted it in an exam" in shown
+
+
+async def test_after_the_exam_practice_shows_the_answers(tmp_path: Path) -> None:
+    await _practice_debrief(tmp_path, submitted=True)
