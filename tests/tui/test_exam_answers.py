@@ -42,3 +42,24 @@ async def test_practice_before_the_exam_does_not_show_its_answers(tmp_path: Path
 
 async def test_after_the_exam_practice_shows_the_answers(tmp_path: Path) -> None:
     await _practice_debrief(tmp_path, submitted=True)
+
+
+async def test_the_exam_briefing_states_the_pass_mark_and_tries_left(tmp_path: Path) -> None:
+    from simulator.tui.screens.briefing import BriefingScreen
+
+    with store_as(tmp_path, "boss") as boss:
+        boss.ensure_user("boss", "supervisor")
+        boss.ensure_user(AMY, "trainee")
+        exam = boss.create_assignment(
+            "basic-exam", AMY, mode="exam", pass_mark=80, attempts_allowed=2
+        )
+    with store_as(tmp_path, AMY) as amy:
+        record(amy, SHOES, SHOES_GOOD, NOW - 3600, "exam", exam.id)
+    app = team_app(tmp_path, user=AMY, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(app, pilot)
+        screen = BriefingScreen(SHOES, "exam", assignment_id=exam.id)
+        await app.push_screen(screen)
+        await ready(app, pilot)
+        text = str(screen.query_one("#briefing-mode").render())
+        assert "Pass mark 80; 1 of 2 tries left at this scenario." in text

@@ -71,6 +71,8 @@ class BriefingScreen(KefuScreen):
     ) -> None:
         super().__init__()
         self.time_limit_s: int | None = None  # an exam assignment's, once looked up
+        # (pass mark, tries left, tries allowed) of an exam assignment, once looked up
+        self.exam_terms: tuple[int, int, int | None] | None = None
         self.scenario_id = scenario_id
         self.mode = mode if mode in MODES else "practice"
         self.assignment_id = assignment_id
@@ -146,6 +148,10 @@ class BriefingScreen(KefuScreen):
         if self.mode == "exam" and self.time_limit_s:
             limit = duration_text(self.time_limit_s, self.t)
             out.append("\n" + self.t("briefing.time_limit", time=limit), style="bold")
+        if self.mode == "exam" and self.exam_terms is not None:
+            mark, left, allowed = self.exam_terms
+            key = "briefing.exam_terms" if allowed else "briefing.exam_terms_open"
+            out.append("\n" + self.t(key, mark=mark, left=left, n=allowed or 0), style="bold")
         return out
 
     def _ready_text(self) -> str:
@@ -175,16 +181,29 @@ class BriefingScreen(KefuScreen):
 
     @work(thread=True, exclusive=True, group="briefing-limit")
     def _load_time_limit(self, assignment_id: int) -> None:
-        """The exam's time limit, from its assignment (whoever opened this screen)."""
-        store = self.kefu.store
+        """The exam's terms from its assignment: the time limit, the pass mark and
+        the tries left on this scenario (every attempt counts, a discarded one too)."""
+        store, library = self.kefu.store, self.kefu.library
+        if store is None:
+            return
         try:
-            limit = store.get_assignment(assignment_id).time_limit_s if store else None
+            a = store.get_assignment(assignment_id)
+            used = sum(
+                1 for x in store.attempts(scenario_id=self.scenario_id) if x.assignment_id == a.id
+            )
         except StoreError:
             return  # the chat looks it up again, and says so if it cannot
-        self.app.call_from_thread(self._show_time_limit, limit)
+        found = library.sets.get(a.set_id) if library is not None else None
+        mark = a.pass_mark if a.pass_mark is not None else (found.pass_mark if found else None)
+        allowed = a.attempts_allowed
+        terms = None if mark is None else (mark, max(0, (allowed or 0) - used), allowed)
+        self.app.call_from_thread(self._show_time_limit, a.time_limit_s, terms)
 
-    def _show_time_limit(self, limit: int | None) -> None:
+    def _show_time_limit(
+        self, limit: int | None, terms: tuple[int, int, int | None] | None = None
+    ) -> None:
         self.time_limit_s = limit
+        self.exam_terms = terms
         if self.is_mounted and self.scenario is not None:
             self.query_one("#briefing-mode", Static).update(self._mode_text())
 
