@@ -33,7 +33,7 @@ from scoring.hits import (
     remedy_hits,
     run_rules,
 )
-from scoring.model import CHANNELS, REVIEW_CRITERIA, Finding, RemedyOffer, ReplyResult
+from scoring.model import CHANNELS, REPLY_CHECKS, REVIEW_CRITERIA, Finding, RemedyOffer, ReplyResult
 from scoring.normalize import Normalized, normalize
 from scoring.rubric import Rubric, default_rubric, default_rubric_for
 from scoring.second_opinion import admits_fault, second_opinion
@@ -294,5 +294,5 @@ def _checks(findings: Sequence[Finding], channel: str) -> dict[str, bool]:
     return {n: n not in failed for n in names}
 
 
-_CHECKS = ("courtesy", "no_template", "no_review_inducement")
-_REVIEW_CHECKS = (*_CHECKS, *REVIEW_CRITERIA)
+_REVIEW_CHECKS = REPLY_CHECKS
+_CHECKS = tuple(c for c in REPLY_CHECKS if c not in REVIEW_CRITERIA)

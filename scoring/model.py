@@ -22,6 +22,8 @@ CONVERSATION_CRITERIA = (
     "no_review_inducement",
 )
 REVIEW_CRITERIA = ("formal_register", "no_private_data")
+# The checks beside the four criteria, as a reply result's ``checks`` holds them.
+REPLY_CHECKS = (*CONVERSATION_CRITERIA[4:], *REVIEW_CRITERIA)
 LEVELS = ("earn", "cancel", "cost", "note")
 CHANNELS = ("chat", "review_reply")
 LANGS = ("zh", "zh-Hant", "en")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring.model import Message
+from scoring.model import REPLY_CHECKS, REPLY_CRITERIA, Message
 
 CATEGORIES = (
     "quality_defect", "not_as_described", "slow_reply", "rude_service", "slow_shipping",
@@ -16,19 +16,7 @@ CATEGORIES = (
 )  # fmt: skip
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 OUTCOMES = ("resolved", "review_revised", "escalated", "left_angry", "partial")
-BOOL_CONDITIONS = (
-    "apology",
-    "listening",
-    "remedy",
-    "no_blame",
-    "courtesy",
-    "no_template",
-    "no_review_inducement",
-    "formal_register",
-    "no_private_data",
-    "policy_breach",
-    "slow",
-)
+BOOL_CONDITIONS = (*REPLY_CRITERIA, *REPLY_CHECKS, "policy_breach", "slow")
 NUM_CONDITIONS = ("amount_at_least", "amount_at_most", "mood_at_least", "mood_at_most")
 CONDITIONS = (*BOOL_CONDITIONS, *NUM_CONDITIONS, "remedy_type", "blame_target", "specific")
 

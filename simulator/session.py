@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring import score_conversation, score_reply
-from scoring.model import ConversationResult, Message, RemedyOffer, ReplyResult
+from scoring.model import REPLY_CHECKS, ConversationResult, Message, RemedyOffer, ReplyResult
 from simulator.i18n import Translator, label_of
 from simulator.scenario import Check, Policy, Scenario, money
 
@@ -153,22 +153,13 @@ def _remedy_names(kind: str) -> tuple[str, str]:
     return zh, en[:1].lower() + en[1:]
 
 
-_CHECK_CONDITIONS = (
-    "courtesy",
-    "no_template",
-    "no_review_inducement",
-    "formal_register",
-    "no_private_data",
-)
-
-
 def reply_facts(
     result: ReplyResult, breaches: list[Message], slow: bool, mood: int
 ) -> dict[str, Any]:
     """What conditions can test about one reply."""
     return {
         **result.criteria,
-        **{check: result.checks.get(check, True) for check in _CHECK_CONDITIONS},
+        **{check: result.checks.get(check, True) for check in REPLY_CHECKS},
         "remedy_type": set(result.remedy.types),
         "amounts": [a.value for a in result.remedy.amounts],
         "blame_target": set(result.blame_targets),
