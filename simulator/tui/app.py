@@ -77,6 +77,7 @@ class KefuApp(App[None]):
         self._merge_lock = threading.Lock()  # guards _published_merged between workers
         self._store_settled = threading.Event()  # the store opened, or failed to
         self._opened_store: Store | None = None  # set by the store worker
+        self._base_library: Library | None = None  # the installed library, before publishing
         self._keys: dict[str, Mapping[str, str]] = {}  # answer keys of published scenarios
         self.role: str = "trainee"  # the current user's, once the store is open
         # Unsent replies by attempt id: leaving a chat (Esc) and resuming it brings the
@@ -149,6 +150,7 @@ class KefuApp(App[None]):
         from simulator import loader
 
         lib = loader.load(self.library_paths)
+        self._base_library = lib  # without the published: Home's r merges them again
         # The team's published scenarios join the library before it is shown, so
         # screens compose it once. The store usually opens while the files parse;
         # if it is slow, the library comes first and they follow (_merge_published).
@@ -180,6 +182,25 @@ class KefuApp(App[None]):
             name="published",
             group="startup",
         )
+
+    def refresh_published(self) -> None:
+        """Read the team's published scenarios and sets again (Home's r): a set
+        published while the app is open can be opened without a restart."""
+        base, store = self._base_library, self.store
+        if base is not None and store is not None:
+            self.run_worker(
+                partial(self._reload_published, base, store),
+                thread=True,
+                exclusive=True,
+                group="published-refresh",
+            )
+
+    def _reload_published(self, base: Library, store: Store) -> None:
+        merged, skipped = self._with_published(base, store)
+        current = self.library
+        if current is None or (merged.papers, merged.sets) != (current.papers, current.sets):
+            self.call_from_thread(setattr, self, "library", merged)
+        self.call_from_thread(self._say_skipped, skipped)
 
     def _load_published(self, lib: Library, store: Store) -> None:
         merged, skipped = self._with_published(lib, store)

@@ -63,3 +63,22 @@ async def test_the_exam_briefing_states_the_pass_mark_and_tries_left(tmp_path: P
         await ready(app, pilot)
         text = str(screen.query_one("#briefing-mode").render())
         assert "Pass mark 80; 1 of 2 tries left at this scenario." in text
+
+
+async def test_r_on_home_reads_a_set_published_while_the_app_is_open(tmp_path: Path) -> None:
+    """A supervisor publishes a set while the trainee's app is open; r on Home
+    brings it in (it used to need a restart)."""
+    from tests.published import SET, publication, write_material
+
+    with store_as(tmp_path, "boss") as boss:
+        boss.ensure_user("boss", "supervisor")
+        boss.ensure_user(AMY, "trainee")
+    app = team_app(tmp_path, user=AMY, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(app, pilot)
+        assert app.library is not None and SET not in app.library.sets
+        with store_as(tmp_path, "boss") as boss:
+            boss.publish(*publication(write_material(tmp_path / "ours"), exam=False))
+        await pilot.press("r")
+        await ready(app, pilot)
+        assert SET in app.library.sets

@@ -442,7 +442,8 @@ class HomeScreen(ResumeMixin):
         self.kefu.command_team()
 
     def action_refresh(self) -> None:
-        """Read the library view and the store rows again."""
+        """Read the library view, the team's published sets and the store rows again."""
         self._fill()
         if self.kefu.store is not None:
             self.load_rows()
+            self.kefu.refresh_published()
