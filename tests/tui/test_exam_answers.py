@@ -82,3 +82,31 @@ async def test_r_on_home_reads_a_set_published_while_the_app_is_open(tmp_path: P
         await pilot.press("r")
         await ready(app, pilot)
         assert SET in app.library.sets
+
+
+async def test_no_retry_past_the_exams_tries(tmp_path: Path) -> None:
+    """After the last allowed try the debrief's Retry is off, and r says why."""
+    from textual.widgets import Button
+
+    with store_as(tmp_path, "boss") as boss:
+        boss.ensure_user("boss", "supervisor")
+        boss.ensure_user(AMY, "trainee")
+        exam = boss.create_assignment(
+            "basic-exam", AMY, mode="exam", pass_mark=99, attempts_allowed=1
+        )
+    with store_as(tmp_path, AMY) as amy:
+        done = record(amy, SHOES, SHOES_GOOD, NOW - 3600, "exam", exam.id)
+        attempt = amy.get_attempt(done)
+    app = team_app(tmp_path, user=AMY, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(app, pilot)
+        assert app.library is not None
+        session = session_from_attempt(attempt, app.library.scenarios[SHOES])
+        screen = DebriefScreen(session=session, attempt_id=done, mode="exam")
+        await app.push_screen(screen)
+        await ready(app, pilot)
+        assert screen.retry_left == 0
+        assert screen.query_one("#debrief-retry", Button).disabled
+        screen.action_retry()
+        await ready(app, pilot)
+        assert app.screen is screen  # no briefing to start a try that does not exist

@@ -97,6 +97,7 @@ class DebriefScreen(KefuScreen):
         # An open exam holds this scenario (None: not known yet); a submitted exam
         # attempt's answers are open.
         self.held: bool | None = False if mode == "exam" else None
+        self.retry_left: int | None = None  # an assignment's tries left here (None: no limit)
 
     # -- text -----------------------------------------------------------------
     @property
@@ -340,6 +341,7 @@ class DebriefScreen(KefuScreen):
         """Past attempts -> the next scenario of the assignment, else advice.suggest_next."""
         attempt, rows, set_ids, pass_mark = None, [], None, None
         set_rows: list[Attempt] = []
+        retry_left: int | None = None  # tries left at this scenario (None: no limit)
         if store is not None:
             from simulator.store import StoreError
 
@@ -349,6 +351,15 @@ class DebriefScreen(KefuScreen):
                 rows = list(store.attempts(user=attempt.user if attempt else None))
                 if attempt is not None and attempt.assignment_id is not None:
                     assignment = store.get_assignment(attempt.assignment_id)
+                    if assignment.attempts_allowed is not None:
+                        # Every attempt counts against the tries, a discarded one too.
+                        used = sum(
+                            1
+                            for x in rows
+                            if x.assignment_id == assignment.id
+                            and x.scenario_id == self.session.scenario.id
+                        )
+                        retry_left = max(0, assignment.attempts_allowed - used)
                     scenario_set = library.sets.get(assignment.set_id)
                     if scenario_set is not None:
                         set_ids = scenario_set.scenarios
@@ -369,7 +380,13 @@ class DebriefScreen(KefuScreen):
         else:
             tip = advice.suggest_next(rows, library, user_lang=self.lang)
             found = (tip.scenario_id, tip.reason, False) if tip else (None, None, False)
+        self.app.call_from_thread(self._show_retry, retry_left)
         self.app.call_from_thread(self._show_next, attempt, *found)
+
+    def _show_retry(self, left: int | None) -> None:
+        self.retry_left = left
+        for button in self.query("#debrief-retry").results(Button):
+            button.disabled = left == 0
 
     def _show_next(
         self, attempt: Attempt | None, next_id: str | None, reason: Message | None, from_set: bool
@@ -383,7 +400,11 @@ class DebriefScreen(KefuScreen):
 
     # -- actions --------------------------------------------------------------------
     def action_retry(self) -> None:
-        """Play the same scenario again, from its briefing."""
+        """Play the same scenario again, from its briefing (not past an exam's tries)."""
+        if self.retry_left == 0:
+            title = self._msg(self.session.scenario.title)
+            self.notify(self.t("home.no_attempts_left", title=title), severity="warning")
+            return
         open_briefing(self, self.session.scenario.id, self.mode, assignment_id=self._assignment())
 
     def action_next(self) -> None:
