@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from simulator.loader import Library
 from simulator.session import Session
 from simulator.store import open_store
-from simulator.store.base import Store
+from simulator.store.base import Assignment, Attempt, Store
 from simulator.tui.app import KefuApp
 from tests.tui.play import FakeClock
 
@@ -153,3 +153,25 @@ async def ready(app: KefuApp, pilot: Pilot[Any]) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def exam_for(folder: Path, user: str, **terms: Any) -> Assignment:
+    """A supervisor (``boss``) and trainee ``user`` registered, and basic-exam assigned
+    to ``user`` as an exam with ``terms`` (pass_mark, attempts_allowed ...)."""
+    with store_as(folder, "boss") as boss:
+        boss.ensure_user("boss", "supervisor")
+        boss.ensure_user(user, "trainee")
+        return boss.create_assignment("basic-exam", user, mode="exam", **terms)
+
+
+async def open_debrief(app: KefuApp, pilot: Pilot[Any], attempt: Attempt, mode: str) -> Any:
+    """The Debrief of a stored ``attempt``, pushed and settled (its workers done)."""
+    from simulator.attempts import session_from_attempt
+    from simulator.tui.screens.debrief import DebriefScreen
+
+    assert app.library is not None
+    session = session_from_attempt(attempt, app.library.scenarios[attempt.scenario_id])
+    screen = DebriefScreen(session=session, attempt_id=attempt.id, mode=mode)
+    await app.push_screen(screen)
+    await ready(app, pilot)
+    return screen

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.attempts import session_from_attempt
-from simulator.tui.screens.debrief import DebriefScreen
-from tests.tui.team_seed import AMY, NOW, SHOES, SHOES_GOOD, ready, record, store_as, team_app
+from tests.tui.team_seed import (
+    AMY,
+    NOW,
+    SHOES,
+    SHOES_GOOD,
+    exam_for,
+    open_debrief,
+    ready,
+    record,
+    store_as,
+    team_app,
+)
 
 WINE = "wine-glass-set-arrived-shattered"
 WINE_GOOD = [
@@ -18,10 +27,7 @@ WINE_GOOD = [
 async def test_a_practice_pass_does_not_skip_the_exam_scenario(tmp_path: Path) -> None:
     """Amy passed the wine-glass scenario in practice last week; in her exam it is
     still to do, so "next" after the exam's first scenario is that one, in the exam."""
-    with store_as(tmp_path, "boss") as boss:
-        boss.ensure_user("boss", "supervisor")
-        boss.ensure_user(AMY, "trainee")
-        exam = boss.create_assignment("basic-exam", AMY, mode="exam", pass_mark=60)
+    exam = exam_for(tmp_path, AMY, pass_mark=60)
     with store_as(tmp_path, AMY) as amy:
         practice = record(amy, WINE, WINE_GOOD, NOW - 7 * 86400)
         done = record(amy, SHOES, SHOES_GOOD, NOW - 3600, "exam", exam.id)
@@ -30,10 +36,6 @@ async def test_a_practice_pass_does_not_skip_the_exam_scenario(tmp_path: Path) -
     app = team_app(tmp_path, user=AMY)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(app, pilot)
-        assert app.library is not None
-        session = session_from_attempt(attempt, app.library.scenarios[SHOES])
-        screen = DebriefScreen(session=session, attempt_id=done, mode="exam")
-        await app.push_screen(screen)
-        await ready(app, pilot)
+        screen = await open_debrief(app, pilot, attempt, "exam")
         assert screen.next_ready and screen.next_from_set
         assert screen.next_id == WINE

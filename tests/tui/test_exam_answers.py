@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.attempts import session_from_attempt
-from simulator.tui.screens.debrief import DebriefScreen
-from tests.tui.team_seed import AMY, NOW, SHOES, SHOES_GOOD, ready, record, store_as, team_app
+from tests.tui.team_seed import (
+    AMY,
+    NOW,
+    SHOES,
+    SHOES_GOOD,
+    exam_for,
+    open_debrief,
+    ready,
+    record,
+    store_as,
+    team_app,
+)
 
 
 async def _practice_debrief(tmp_path: Path, submitted: bool) -> str:
-    with store_as(tmp_path, "boss") as boss:
-        boss.ensure_user("boss", "supervisor")
-        boss.ensure_user(AMY, "trainee")
-        exam = boss.create_assignment("basic-exam", AMY, mode="exam", pass_mark=60)
+    exam = exam_for(tmp_path, AMY, pass_mark=60)
     with store_as(tmp_path, AMY) as amy:
         if submitted:
             record(amy, SHOES, SHOES_GOOD, NOW - 7200, "exam", exam.id)
@@ -26,10 +32,7 @@ async def _practice_debrief(tmp_path: Path, submitted: bool) -> str:
         assert app.library is not None
         model = app.library.scenarios[SHOES].nodes["complaint"].model_reply
         assert app.exam_holds(SHOES) is not submitted
-        session = session_from_attempt(attempt, app.library.scenarios[SHOES])
-        screen = DebriefScreen(session=session, attempt_id=done, mode="practice")
-        await app.push_screen(screen)
-        await ready(app, pilot)
+        screen = await open_debrief(app, pilot, attempt, "practice")
         shown = str(screen.query_one("#debrief-model-0").render())
         assert (model in shown) is submitted
         return shown
@@ -47,12 +50,7 @@ async def test_after_the_exam_practice_shows_the_answers(tmp_path: Path) -> None
 async def test_the_exam_briefing_states_the_pass_mark_and_tries_left(tmp_path: Path) -> None:
     from simulator.tui.screens.briefing import BriefingScreen
 
-    with store_as(tmp_path, "boss") as boss:
-        boss.ensure_user("boss", "supervisor")
-        boss.ensure_user(AMY, "trainee")
-        exam = boss.create_assignment(
-            "basic-exam", AMY, mode="exam", pass_mark=80, attempts_allowed=2
-        )
+    exam = exam_for(tmp_path, AMY, pass_mark=80, attempts_allowed=2)
     with store_as(tmp_path, AMY) as amy:
         record(amy, SHOES, SHOES_GOOD, NOW - 3600, "exam", exam.id)
     app = team_app(tmp_path, user=AMY, lang="en")
@@ -88,23 +86,14 @@ async def test_no_retry_past_the_exams_tries(tmp_path: Path) -> None:
     """After the last allowed try the debrief's Retry is off, and r says why."""
     from textual.widgets import Button
 
-    with store_as(tmp_path, "boss") as boss:
-        boss.ensure_user("boss", "supervisor")
-        boss.ensure_user(AMY, "trainee")
-        exam = boss.create_assignment(
-            "basic-exam", AMY, mode="exam", pass_mark=99, attempts_allowed=1
-        )
+    exam = exam_for(tmp_path, AMY, pass_mark=99, attempts_allowed=1)
     with store_as(tmp_path, AMY) as amy:
         done = record(amy, SHOES, SHOES_GOOD, NOW - 3600, "exam", exam.id)
         attempt = amy.get_attempt(done)
     app = team_app(tmp_path, user=AMY, lang="en")
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(app, pilot)
-        assert app.library is not None
-        session = session_from_attempt(attempt, app.library.scenarios[SHOES])
-        screen = DebriefScreen(session=session, attempt_id=done, mode="exam")
-        await app.push_screen(screen)
-        await ready(app, pilot)
+        screen = await open_debrief(app, pilot, attempt, "exam")
         assert screen.retry_left == 0
         assert screen.query_one("#debrief-retry", Button).disabled
         screen.action_retry()

@@ -23,6 +23,7 @@ from scoring.feedback import localize
 from simulator.session import Session
 from simulator.store.base import StoreError
 from simulator.tui.screens.base import KefuScreen
+from simulator.tui.screens.home_rows import tries_used
 from simulator.tui.widgets.cards import buyer_text, order_text, policy_text
 from simulator.tui.widgets.fit import FitFooter
 from simulator.tui.widgets.header import KefuHeader
@@ -188,9 +189,7 @@ class BriefingScreen(KefuScreen):
             return
         try:
             a = store.get_assignment(assignment_id)
-            used = sum(
-                1 for x in store.attempts(scenario_id=self.scenario_id) if x.assignment_id == a.id
-            )
+            used = tries_used(store.attempts(scenario_id=self.scenario_id), a.id, self.scenario_id)
         except StoreError:
             return  # the chat looks it up again, and says so if it cannot
         found = library.sets.get(a.set_id) if library is not None else None

@@ -21,7 +21,7 @@ from textual.widgets import Button, Static
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
 from simulator.tui.screens.base import KefuScreen
-from simulator.tui.screens.home_rows import counts_for
+from simulator.tui.screens.home_rows import counts_for, tries_used
 from simulator.tui.widgets.evidence import (
     COST_STYLE,
     EARN_STYLE,
@@ -352,13 +352,7 @@ class DebriefScreen(KefuScreen):
                 if attempt is not None and attempt.assignment_id is not None:
                     assignment = store.get_assignment(attempt.assignment_id)
                     if assignment.attempts_allowed is not None:
-                        # Every attempt counts against the tries, a discarded one too.
-                        used = sum(
-                            1
-                            for x in rows
-                            if x.assignment_id == assignment.id
-                            and x.scenario_id == self.session.scenario.id
-                        )
+                        used = tries_used(rows, assignment.id, self.session.scenario.id)
                         retry_left = max(0, assignment.attempts_allowed - used)
                     scenario_set = library.sets.get(assignment.set_id)
                     if scenario_set is not None:

@@ -84,6 +84,14 @@ def counts_for(attempt: Attempt, a: Assignment, scenario_ids: Sequence[str]) -> 
     )
 
 
+def tries_used(attempts: Iterable[Attempt], assignment_id: int, scenario_id: str) -> int:
+    """The tries of an assignment used at ``scenario_id``: every attempt counts, a
+    discarded or unfinished one too, as the store's limit does."""
+    return sum(
+        1 for x in attempts if x.assignment_id == assignment_id and x.scenario_id == scenario_id
+    )
+
+
 def assignment_row(
     a: Assignment, attempts: Iterable[Attempt], unfinished: Iterable[Attempt], library: Library
 ) -> AssignmentRow:
