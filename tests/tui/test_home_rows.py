@@ -30,5 +30,8 @@ def test_an_exam_with_a_try_used_up_reads_failed_not_not_started() -> None:
     two = Assignment(6, "basic-exam", "bob", "exam", 80, None, 2, None, "lin", T0)
     row = assignment_row(two, [_attempt(3, "wrong-size-shoes", "finished", 40, 6)], [], lib)
     assert row.status == "in_progress"
+    # One try under way, listed with the attempts and as unfinished: counted once.
+    active = _attempt(4, "wrong-size-shoes", "active", None, 6)
+    assert assignment_row(two, [active], [active], lib).attempts_left("wrong-size-shoes") == 1
     # Nothing yet.
     assert assignment_row(exam, [], [], lib).status == "not_started"

@@ -108,7 +108,9 @@ def assignment_row(
             best[x.scenario_id] = x.score
     tries = Counter(x.scenario_id for x in mine)
     # What the tries limit counts: every attempt at the exam, a discarded one too.
-    used = Counter(x.scenario_id for x in (*attempts, *unfinished) if counts_for(x, a, ids))
+    # (an unfinished attempt may be in both lists: each attempt once)
+    every = {x.id: x for x in (*attempts, *unfinished)}.values()
+    used = Counter(x.scenario_id for x in every if counts_for(x, a, ids))
     started = any(counts_for(x, a, ids) for x in unfinished)
     passed = sum(1 for sid in ids if sid in best and (mark is None or best[sid] >= mark))
     failing = [sid for sid in ids if not (sid in best and (mark is None or best[sid] >= mark))]
