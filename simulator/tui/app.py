@@ -177,7 +177,7 @@ class KefuApp(App[None]):
                 return
             self._published_merged = True
         self.run_worker(
-            partial(self._load_published, self.library, self.store),
+            partial(self._reload_published, self.library, self.store),
             thread=True,
             name="published",
             group="startup",
@@ -196,15 +196,11 @@ class KefuApp(App[None]):
             )
 
     def _reload_published(self, base: Library, store: Store) -> None:
+        """In a worker: ``base`` with the store's published material becomes the
+        library, if that changes it (at start, and on Home's r)."""
         merged, skipped = self._with_published(base, store)
         current = self.library
         if current is None or (merged.papers, merged.sets) != (current.papers, current.sets):
-            self.call_from_thread(setattr, self, "library", merged)
-        self.call_from_thread(self._say_skipped, skipped)
-
-    def _load_published(self, lib: Library, store: Store) -> None:
-        merged, skipped = self._with_published(lib, store)
-        if merged is not lib:
             self.call_from_thread(setattr, self, "library", merged)
         self.call_from_thread(self._say_skipped, skipped)
 
