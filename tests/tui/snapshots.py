@@ -345,8 +345,17 @@ def type_text(text: str) -> Step:
     """Type into the chat's reply box (inserted: ``pilot.press`` drops full-width punctuation)."""
 
     async def step(pilot: Pilot[Any]) -> None:
-        pilot.app.screen.query_one("#chat-reply", TextArea).insert(text)
+        screen = pilot.app.screen
+        screen.query_one("#chat-reply", TextArea).insert(text)
         await pilot.pause(0.15)  # past the coach's debounce
+        # On a loaded machine the debounce timer can fire late: wait (up to
+        # 5 s) until the checklist shows the verdict on the whole draft.
+        for _ in range(100):
+            if not isinstance(screen, ChatScreen) or screen.exam:
+                break
+            if screen._coached == screen.draft:
+                break
+            await pilot.pause(0.05)
 
     return step
 
@@ -357,7 +366,20 @@ def send(text: str) -> Step:
 
     async def step(pilot: Pilot[Any]) -> None:
         await typing(pilot)
+        screen = pilot.app.screen
+        sent = len(screen.session.exchanges) if isinstance(screen, ChatScreen) else 0
         await pilot.press("enter")
+        # Wait (up to 5 s) until the reply is saved and the buyer's answer is
+        # shown, or the chat has ended: a loaded machine can be slow at either.
+        for _ in range(100):
+            if not isinstance(screen, ChatScreen) or not screen.is_attached:
+                break
+            s = screen.session
+            if screen.finished or (
+                len(s.exchanges) > sent and not screen.busy and screen.revealed == len(s.buyer_lines)
+            ):
+                break
+            await pilot.pause(0.05)
 
     return step
 
