@@ -376,7 +376,9 @@ def send(text: str) -> Step:
                 break
             s = screen.session
             if screen.finished or (
-                len(s.exchanges) > sent and not screen.busy and screen.revealed == len(s.buyer_lines)
+                len(s.exchanges) > sent
+                and not screen.busy
+                and screen.revealed == len(s.buyer_lines)
             ):
                 break
             await pilot.pause(0.05)
