@@ -125,6 +125,7 @@ async def test_exam_mode_hides_the_coach_and_refuses_the_hint(tmp_path: Path) ->
         await settle(app, pilot)
         assert app.screen is chat and chat.hints == 0
         assert "f3" not in app.screen.active_bindings
+        assert any("考试中没有提示" in str(n.message) for n in app._notifications)
         await pilot.press("enter")
         await settle(app, pilot)
         assert len(chat.session.exchanges) == 1

@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup
@@ -426,6 +426,12 @@ class ChatScreen(KefuScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No hint key in exam mode."""
         return not (action == "hint" and self.exam)
+
+    def on_key(self, event: events.Key) -> None:
+        """F3 in an exam: say why there is no hint rather than nothing at all."""
+        if event.key == "f3" and self.exam:
+            event.stop()
+            self.notify(self.t("chat.hint_exam"), timeout=4)
 
     def action_policy(self) -> None:
         """The shop's policy card (F2 or Escape closes it)."""
