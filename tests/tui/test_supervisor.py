@@ -91,6 +91,31 @@ async def test_roster_lists_both_trainees_with_progress(tmp_path: Path) -> None:
         assert [r.user for r in roster.rows] == [AMY, BOB]
 
 
+async def test_a_narrow_roster_keeps_the_exam_and_weakest_in_view(tmp_path: Path) -> None:
+    """Below 100 cells the group, trend and last-active columns go (they cut
+    the exam and weakest off at 80×24); widening brings them back."""
+    seed_team(tmp_path)
+    app = team_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        roster = await open_roster(app, pilot)
+
+        def columns() -> list[str]:
+            table = roster.query_one("#roster-table", DataTable)
+            return [str(c.key.value) for c in table.columns.values()]
+
+        assert {"group", "trend", "last"} <= set(columns())
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert columns() == ["trainee", "attempts", "avg", "timely_apology", "listening", "remedy",
+                             "no_blame", "exam", "weakest"]  # fmt: skip
+        table = roster.query_one("#roster-table", DataTable)
+        assert table.virtual_size.width <= table.size.width  # nothing to scroll to
+        assert row_of(table, BOB)[-1] == "及时道歉"
+        await pilot.resize_terminal(120, 36)
+        await settle(app, pilot)
+        assert {"group", "trend", "last"} <= set(columns())
+
+
 async def test_transcript_shows_the_evidence_and_an_override_needs_a_reason(
     tmp_path: Path,
 ) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, Vertical
@@ -195,6 +195,7 @@ class RosterScreen(TeamScreen):
         self.group: str | None = None
         self.sort = "name"
         self.rows: list[supervision.RosterRow] = []
+        self._laid_out_for = 0  # the terminal width the table was built for
 
     def body(self) -> Iterable[Widget]:
         yield Static(self.t("supervisor.roster_title"), classes="title")
@@ -238,27 +239,52 @@ class RosterScreen(TeamScreen):
     def _table(self) -> DataTable[Any]:
         self.rows = self._compute()
         table: DataTable[Any] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
-        for name in ("trainee", "group", "attempts", "avg"):
-            table.add_column(self.t(f"supervisor.col.{name}"), key=name)
-        for name in CORE_CRITERIA:
-            table.add_column(self.t(f"supervisor.short.{name}"), key=name)
-        for name in ("trend", "exam", "weakest", "last"):
-            table.add_column(self.t(f"supervisor.col.{name}"), key=name)
+        columns = self._columns()
+        for name in columns:
+            group = "short" if name in CORE_CRITERIA else "col"
+            table.add_column(self.t(f"supervisor.{group}.{name}"), key=name)
         for row in self.rows:
-            table.add_row(*self._cells(row), key=row.user)
+            cells = self._cells(row)
+            table.add_row(*(cells[name] for name in columns), key=row.user)
         return table
 
-    def _cells(self, row: supervision.RosterRow) -> list[Any]:
-        name = cut(row.display or row.user, NAME_WIDTH)
-        groups = cut(" ".join(f"@{g}" for g in row.groups) or "—", NAME_WIDTH)
-        avg = Text("—" if row.avg_score is None else f"{row.avg_score:.0f}", justify="right")
-        rates = [self._rate(row.rates.get(n)) for n in CORE_CRITERIA]
+    NARROW = 100  # below this many cells the group, trend and last-active columns are left out
+    OPTIONAL = ("group", "trend", "last")  # the filter above still picks a group
+
+    def _columns(self) -> list[str]:
+        """The columns for this width: on a narrow terminal the ones a
+        supervisor can do without, so the exam and weakest stay in view."""
+        names = ["trainee", "group", "attempts", "avg", *CORE_CRITERIA]
+        names += ["trend", "exam", "weakest", "last"]
+        self._laid_out_for = self.app.size.width
+        if self.app.size.width < self.NARROW:
+            names = [n for n in names if n not in self.OPTIONAL]
+        return names
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Across the narrow/wide line the table is built again."""
+        was = self._laid_out_for
+        if (
+            was
+            and (was < self.NARROW) != (event.size.width < self.NARROW)
+            and self.team is not None
+        ):
+            self.call_later(self._redraw)
+
+    def _cells(self, row: supervision.RosterRow) -> dict[str, Any]:
         weakest = self._msg(CRITERION_NAMES[row.weakest]) if row.weakest else "—"
-        return [
-            name, groups, Text(str(row.attempts), justify="right"), avg, *rates,
-            Text(row.arrow, justify="center"), self._exam(row.exam), weakest,
-            short_time(row.last_active),
-        ]  # fmt: skip
+        avg = "—" if row.avg_score is None else f"{row.avg_score:.0f}"
+        return {
+            "trainee": cut(row.display or row.user, NAME_WIDTH),
+            "group": cut(" ".join(f"@{g}" for g in row.groups) or "—", NAME_WIDTH),
+            "attempts": Text(str(row.attempts), justify="right"),
+            "avg": Text(avg, justify="right"),
+            **{n: self._rate(row.rates.get(n)) for n in CORE_CRITERIA},
+            "trend": Text(row.arrow, justify="center"),
+            "exam": self._exam(row.exam),
+            "weakest": weakest,
+            "last": short_time(row.last_active),
+        }
 
     @staticmethod
     def _rate(rate: float | None) -> Text:
