@@ -206,6 +206,29 @@ async def test_a_trainee_gets_no_team_entry(tmp_path: Path) -> None:
         assert dict(boss.screen.rows())["t"] == "团队"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_form_keeps_its_buttons_on_screen_at_80x24(tmp_path: Path, lang: str) -> None:
+    """An error under the fields pushed Create and Cancel out of a 24-line terminal."""
+    seed_team(tmp_path)
+    app = team_app(tmp_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewAssignmentDialog)
+        await pilot.press("ctrl+s")  # nothing filled in: "pick a set"
+        await settle(app, pilot)
+        error = app.screen.query_one("#form-error", Static)
+        assert error.display and str(error.render()).strip()
+        for id in ("#form-error", "#form-save", "#form-cancel", "#form-time_limit"):
+            widget = app.screen.query_one(id)
+            region = widget.region
+            seen, _ = app.screen.get_widget_at(region.x + 1, region.y)
+            assert seen is widget, (id, region, seen)  # drawn, not hidden or clipped
+
+
 async def test_a_new_assignment_appears_on_the_trainees_home(tmp_path: Path) -> None:
     seed_team(tmp_path)
     app = team_app(tmp_path, lang="en")

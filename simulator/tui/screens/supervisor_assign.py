@@ -184,6 +184,8 @@ class NewAssignmentDialog(KefuModal):
         Binding("escape", "cancel", "cancel", id="supervisor.cancel"),
         Binding("ctrl+s", "save", "create", id="supervisor.create"),
     ]
+    # Under 30 lines the fields sit without gaps, so an error line leaves the buttons on screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, team: TeamData) -> None:
         super().__init__()
