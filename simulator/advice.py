@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from scoring.feedback import CRITERION_NAMES
 from scoring.model import CONVERSATION_CRITERIA, REVIEW_CRITERIA, Message
+from simulator.exams import passes
 from simulator.i18n import Translator
 
 if TYPE_CHECKING:
@@ -382,14 +383,11 @@ def next_in_set(
 ) -> str | None:
     """The next scenario of an assigned set still to do, after ``current`` (wrapping).
 
-    A scenario is done when a finished attempt scored at least ``pass_mark``
-    (or, without a pass mark, when it was finished at all). None when every
-    other scenario of the set is done.
+    A scenario is done when a finished attempt passes ``pass_mark``
+    (:func:`simulator.exams.passes`; without a pass mark, when it was finished
+    in time). None when every other scenario of the set is done.
     """
-    done: set[str] = set()
-    for a in finished(attempts):
-        if pass_mark is None or (a.score or 0) >= pass_mark:
-            done.add(a.scenario_id)
+    done = {a.scenario_id for a in finished(attempts) if passes(a.score or 0, pass_mark, a)}
     ids = list(scenario_ids)
     start = ids.index(current) + 1 if current in ids else 0
     for sid in ids[start:] + ids[:start]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.report import Scored
-    from simulator.store.base import Assignment
+    from simulator.store.base import Assignment, Attempt
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,25 @@ class SetInfo:
     id: str
     pass_mark: int
     scenarios: tuple[str, ...]
+
+
+def ran_out(attempt: Attempt) -> bool:
+    """Whether the clock submitted this attempt before its conversation reached an ending."""
+    result = attempt.result or {}
+    return bool(result.get("timed_out")) and not result.get("ending")
+
+
+def passes(score: int | None, mark: int | None, attempt: Attempt, overridden: bool = False) -> bool:
+    """Whether an attempt passes a scenario against ``mark`` (None: any finished attempt).
+
+    An attempt whose time ran out before the conversation ended does not pass,
+    whatever it scored on the replies sent in time (one strong reply and a wait
+    would otherwise do); a supervisor's override of its score is a judgment
+    that stands.
+    """
+    if score is None or (ran_out(attempt) and not overridden):
+        return False
+    return mark is None or score >= mark
 
 
 def assignees(assignment: Assignment, members: Mapping[str, Sequence[str]]) -> list[str]:
@@ -57,14 +76,17 @@ def exam_result(
     )
     best: dict[str, int | None] = dict.fromkeys(scenarios)
     tries: Counter[str] = Counter()
+    passing: set[str] = set()
     for r in mine:
         sid = r.attempt.scenario_id
         tries[sid] += 1
         if best.get(sid) is None or r.score > (best[sid] or 0):
             best[sid] = r.score
+        if passes(r.score, mark, r.attempt, r.overridden):
+            passing.add(sid)
     for sid in best:
         tries[sid] = max(tries[sid], (used or {}).get((assignment.id, user, sid), 0))
-    passed = [s for s, b in best.items() if b is not None and b >= mark]
+    passed = [s for s in best if s in passing]
     tried = [b for b in best.values() if b is not None]
     started = bool(tried) or any(tries.values())
     allowed = assignment.attempts_allowed

@@ -22,7 +22,9 @@ What is counted
   every scenario's best reaches the pass mark, ``failed`` when every scenario
   was attempted (or a failing scenario used up its attempts, or the due date
   passed) without that, ``in_progress`` after some attempts, else
-  ``not_started``; ``can_retry`` says whether tries and time are left.
+  ``not_started``; ``can_retry`` says whether tries and time are left. An
+  attempt the clock submitted before its conversation ended keeps its score
+  but passes nothing unless a supervisor overrode it (``exams.passes``).
   ``--attempts N`` means tries per scenario.
 - Most-failed rules: each reply is scored again with ``scoring.score_reply``
   (the stored result holds criteria, not rule ids) and every finding at the

@@ -166,3 +166,38 @@ def test_a_discarded_exam_attempt_uses_a_try_in_the_report():
     two = Assignment(8, "mini", "carol", "exam", 80, None, 2, None, "sup", T0)
     left = exam_result(two, "carol", [], info, today, {(8, "carol", "wrong-size-shoes"): 1})
     assert left["result"] == "in_progress" and left["can_retry"]
+
+
+def test_an_exam_attempt_the_clock_ended_early_does_not_pass():
+    """One strong reply and a wait for the clock used to pass: an attempt whose
+    time ran out before the conversation ended fails the scenario whatever it
+    scored, unless a supervisor overrode the score."""
+    from dataclasses import replace
+
+    from simulator.advice import next_in_set
+    from simulator.exams import exam_result, passes, ran_out
+
+    exam = Assignment(9, "mini", "alice", "exam", 80, None, 2, None, "sup", T0)
+    info = SetInfo("mini", 80, ("wrong-size-shoes",))
+    today = dt.date(2030, 1, 1)
+    whole = _attempt(5, "alice", GOOD, T0, mode="exam", assignment_id=9)
+    strong = "非常抱歉给您发错了尺码!方便拍一下鞋盒上的尺码标签吗?今天就给您补寄42码,运费我们承担。"
+    first = _attempt(6, "alice", [strong], T0, mode="exam", assignment_id=9)
+    assert whole.ending and not first.ending and first.score is not None and first.score >= 80
+    cut = replace(first, result={**first.result, "timed_out": True})
+    assert ran_out(cut) and not ran_out(first) and not ran_out(whole)
+    # Ended in time after the last reply was sent: the conversation is whole.
+    late = replace(whole, result={**whole.result, "timed_out": True})
+    assert not ran_out(late) and passes(late.score, 80, late)
+
+    result = exam_result(exam, "alice", report.scored([cut], {}), info, today)
+    assert result["best"] == {"wrong-size-shoes": first.score}  # the score is kept ...
+    assert result["scenarios_passed"] == 0 and result["result"] == "failed"  # ... not the pass
+    assert result["can_retry"]  # one try of two left
+    assert next_in_set(["wrong-size-shoes", "x"], [cut], "x", 80) == "wrong-size-shoes"
+    # The supervisor's override is a judgment that stands.
+    over = {6: [Override(6, "sup", first.score, 85, "network outage", T0 + DAY)]}
+    assert exam_result(exam, "alice", report.scored([cut], over), info, today)["result"] == "passed"
+    assert exam_result(exam, "alice", report.scored([cut, late], {}), info, today)["result"] == (
+        "passed"
+    )

@@ -103,7 +103,8 @@ async def test_the_exam_is_submitted_at_the_deadline(tmp_path: Path) -> None:
         assert isinstance(app.screen, DebriefScreen)
         await app.workers.wait_for_complete()
         await settle(app, pilot)
-        assert "时间到" in static_text(app, "#debrief-score")
+        assert "时间到，对话还没有结束" in static_text(app, "#debrief-score")
+        assert "不算通过" in static_text(app, "#debrief-score")
         app.screen.action_next()  # the set's next scenario: its Briefing states the limit too
         await settle(app, pilot)
         assert isinstance(app.screen, BriefingScreen) and app.screen.mode == "exam"
@@ -119,7 +120,9 @@ async def test_the_exam_is_submitted_at_the_deadline(tmp_path: Path) -> None:
         await ready(boss, pilot)
         boss.push_screen(TranscriptScreen(attempt.id))
         await settle(boss, pilot)
-        assert "（时间到，自动交卷）" in static_text(boss, "#transcript-summary")
+        assert "（时间到，对话未结束：自动交卷，不算通过）" in static_text(
+            boss, "#transcript-summary"
+        )
 
 
 async def test_resuming_keeps_the_original_deadline(tmp_path: Path) -> None:

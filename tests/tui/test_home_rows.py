@@ -35,3 +35,16 @@ def test_an_exam_with_a_try_used_up_reads_failed_not_not_started() -> None:
     assert assignment_row(two, [active], [active], lib).attempts_left("wrong-size-shoes") == 1
     # Nothing yet.
     assert assignment_row(exam, [], [], lib).status == "not_started"
+
+
+def test_an_exam_scenario_the_clock_cut_short_is_not_passed_on_home() -> None:
+    """As in the report: a high score on a conversation the clock ended early is no pass."""
+    from dataclasses import replace
+
+    lib = loader.load()
+    one = Assignment(7, "basic-exam", "bob", "exam", 60, None, 2, None, "lin", T0)
+    cut = replace(_attempt(1, "wrong-size-shoes", "finished", 90, 7), result={"timed_out": True})
+    row = assignment_row(one, [cut], [], lib)
+    assert row.best == 90 and row.passed == 0
+    whole = replace(cut, id=2, result={"timed_out": True, "ending": "resolved"})
+    assert assignment_row(one, [cut, whole], [], lib).passed == 1

@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice
+from simulator.exams import ran_out
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.home_rows import counts_for, tries_used
 from simulator.tui.widgets.evidence import (
@@ -168,7 +169,8 @@ class DebriefScreen(KefuScreen):
             cost = r.score - score
             out.append("\n" + self.t("debrief.hints", n=hints, cost=cost), style=MUTED_STYLE)
         if self.attempt is not None and (self.attempt.result or {}).get("timed_out"):
-            out.append("\n" + self.t("debrief.timed_out"), style="bold")
+            key = "debrief.ran_out" if ran_out(self.attempt) else "debrief.timed_out"
+            out.append("\n" + self.t(key), style="bold")
         return out
 
     def _criteria_text(self) -> Text:

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from simulator.exams import passes
+
 # Home imports this module for its first frame: the scorer (via scoring.model and
 # simulator.advice) and simulator.store (SQLAlchemy) are imported where used.
 if TYPE_CHECKING:
@@ -103,17 +105,20 @@ def assignment_row(
     mark = a.pass_mark if a.pass_mark is not None else (found.pass_mark if found else None)
     mine = [x for x in advice.finished(attempts) if counts_for(x, a, ids)]
     best: dict[str, int] = {}
+    passing: set[str] = set()
     for x in mine:
         if x.score is not None and x.score >= best.get(x.scenario_id, -1):
             best[x.scenario_id] = x.score
+        if passes(x.score, mark, x):
+            passing.add(x.scenario_id)
     tries = Counter(x.scenario_id for x in mine)
     # What the tries limit counts: every attempt at the exam, a discarded one too.
     # (an unfinished attempt may be in both lists: each attempt once)
     every = {x.id: x for x in (*attempts, *unfinished)}.values()
     used = Counter(x.scenario_id for x in every if counts_for(x, a, ids))
     started = any(counts_for(x, a, ids) for x in unfinished)
-    passed = sum(1 for sid in ids if sid in best and (mark is None or best[sid] >= mark))
-    failing = [sid for sid in ids if not (sid in best and (mark is None or best[sid] >= mark))]
+    passed = sum(1 for sid in ids if sid in passing)
+    failing = [sid for sid in ids if sid not in passing]
     used_up = bool(a.attempts_allowed) and any(
         used[sid] >= (a.attempts_allowed or 0) for sid in failing
     )

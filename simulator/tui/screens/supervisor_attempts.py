@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 
 from scoring.feedback import CRITERION_NAMES, localize
 from simulator import advice, supervision
+from simulator.exams import ran_out
 from simulator.store.base import StoreError, StorePermissionError
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.supervisor import NAME_WIDTH, TeamScreen, cut, short_time
@@ -251,7 +252,8 @@ class TranscriptScreen(KefuScreen):
             score="—" if score is None else score,
         ), style="bold")  # fmt: skip
         if a.result.get("timed_out"):
-            out.append("  " + self.t("supervisor.timed_out"), style=COST_STYLE)
+            key = "supervisor.ran_out" if ran_out(a) else "supervisor.timed_out"
+            out.append("  " + self.t(key), style=COST_STYLE)
         if self.trail:
             recorded = self.trail[0].old_score
             out.append("  " + self.t("supervisor.recorded", score=recorded), style=MUTED_STYLE)
