@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from simulator import i18n
+from simulator.tui import kinsoku
 from simulator.tui.messages import LanguageChanged, StoreFailed
 from simulator.tui.screens.base import KefuModal, KefuScreen, localize_bindings
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 THEMES = ("textual-dark", "textual-light")
 FIRST_FRAME_WAIT = 2.0  # seconds the startup workers wait for the first frame, at most
 STORE_WAIT = 1.0  # seconds the parsed library waits for the store (and its published scenarios)
+
+
+kinsoku.install()  # Chinese lines break by the typesetting rule (see the module)
 
 
 class KefuApp(App[None]):
