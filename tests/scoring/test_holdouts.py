@@ -107,6 +107,13 @@ In the eleventh session (2026-12-07) two more were written blind and sealed on
 arrival, holdout78-79: unseen with the scorer of 57cb61c at .974/.948/.953/.919
 pooled (rules alone .946/.906/.915/.849). A rule written before they existed
 (commit 8980ad1) decides any retrain against them.
+
+In the twelfth session (2026-12-07) two more were written blind, both leaning
+toward no_blame edge cases: holdout81 (development: unseen with the scorer of
+0485712 at .966/.970/.945/.931, rules alone .952/.933/.885/.865; then studied
+for rules) and holdout82 (sealed on arrival: unseen at .987/.952/.960/.933, rules
+alone .971/.928/.922/.867). The rule for keeping what holdout81 taught is in
+commit 0485712.
 """
 
 from __future__ import annotations
@@ -438,6 +445,10 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # and watches, second-hand sellers, cross-border imports; unseen at .968/.940/.955/.933
     # (rules alone .942/.893/.931/.852)
     "holdout79_replies.jsonl": (0.96, 0.93, 0.95, 0.93),
+    # sealed: written blind the same day, eyewear, instruments, custom-made goods,
+    # supplements and medical devices, phones on instalments, bikes and e-scooters;
+    # unseen at .987/.952/.960/.933 (rules alone .971/.928/.922/.867)
+    "holdout82_replies.jsonl": (0.98, 0.95, 0.96, 0.93),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the

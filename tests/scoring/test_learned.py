@@ -203,6 +203,7 @@ def test_shipped_model_was_trained_on_the_current_labeled_files():
         "holdout77",
         "holdout78",
         "holdout79",
+        "holdout82",
     )
     assert sorted(trained_on) == sorted(
         [p for p in labeled if not p.endswith(tuple(f"/{s}_replies.jsonl" for s in sealed))]
