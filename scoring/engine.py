@@ -29,6 +29,7 @@ from scoring.hits import (
     group_hits,
     hit_target,
     offers_nothing,
+    owned_causes,
     pays_for_good,
     remedy_hits,
     run_rules,
@@ -168,6 +169,7 @@ def _judged(text: str, channel: str, rubric: Rubric) -> _Judged:
     asks = [h for h in by.get(("listening", "earn"), []) if not h.rule.soft]
     owned = bool(concrete or polite or by.get(("ownership", "earn")) or asks)
     costs = [h for h in by.get(("no_blame", "cost"), []) if not (h.rule.soft and owned)]
+    costs = owned_causes(costs, hits, norm.text)
     if concrete and pays_for_good(costs, norm.text):
         concrete, specifics = [], []
     if costs:

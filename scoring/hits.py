@@ -119,11 +119,12 @@ def run_rules(
             hits.append(Hit(rule, start, end))
     if not deferred:
         return hits
-    # Specifics matter only next to a remedy; ownership only to forgive a soft blame.
+    # Specifics matter only next to a remedy; ownership only to forgive a soft
+    # blame or a cause put on the buyer (see owned_causes).
     wanted = set(demand)
     if any(h.rule.criterion == "remedy" and h.rule.level == "earn" for h in hits):
         wanted.add("specific")
-    if any(h.rule.soft and h.rule.level == "cost" for h in hits):
+    if any(h.rule.level == "cost" and (h.rule.soft or h.rule.target == "buyer") for h in hits):
         wanted.add("ownership")
     for compiled, only in deferred:
         if compiled.rule.criterion in wanted:
@@ -282,6 +283,22 @@ def drop_accusing_questions(hits: list[Hit], costs: list[Hit], text: str) -> lis
             and clause_of(h.start) in blamed
         )
     ]
+
+
+def owned_causes(costs: list[Hit], hits: list[Hit], text: str) -> list[Hit]:
+    """``costs`` without a cause put on the buyer in a sentence where the shop
+    names the fault as its own ("漏水多半是进水管没锁紧,是我们师傅安装没做好"):
+    a cause explained while owning it is not blame-shifting (CRITERIA.md)."""
+    owned = [h for h in hits if h.rule.target == "shop"]
+    if not owned:
+        return costs
+    sentences = units(text, "sentence")
+
+    def sentence_of(pos: int) -> int:
+        return next((i for i, (s, e) in enumerate(sentences) if s <= pos < e), -1)
+
+    mine = {sentence_of(h.start) for h in owned}
+    return [c for c in costs if not (c.rule.target == "buyer" and sentence_of(c.start) in mine)]
 
 
 def group_hits(hits: Iterable[Hit]) -> dict[tuple[str, str], list[Hit]]:
