@@ -90,6 +90,10 @@ def test_remedy(text, expected):
         ("由于物流高峰期延误了,非常抱歉,我们马上帮您催件并补偿15元优惠券", True),
         ("这不是您的问题,是我们发错了", True),
         ("非常抱歉,包裹已于3月5日签收,签收照片已发您,我们可以帮您向快递申请调查", True),
+        # a cause guessed at the buyer: blame; owned by the shop in the same sentence: not
+        ("漏水多半是进水管没锁紧,您再检查一下", False),
+        ("漏水多半是進水管沒鎖緊,是我們師傅安裝沒做好,責任在我們。", True),
+        ("漏水多半是进水管没锁紧。是我们的问题吗?您自己签收的", False),
     ],
 )
 def test_no_blame(text, expected):
