@@ -225,9 +225,25 @@ _NO_APOLOGY_AGAIN = Message(
     "The buyer raised a new complaint, and your first reply after it (reply {n}) has no apology.",
 )
 _LATE = Message(
-    "道歉的回复超过了响应时间目标({seconds} 秒)。",
-    "The apology came later than the response-time target ({seconds} s).",
+    "道歉的回复在买家投诉后 {took}才发出,超过了响应时间目标({goal})。",
+    "The apology came {took} after the complaint, past the response-time target ({goal}).",
 )
+_FASTER = Message(
+    "先尽快回一句道歉，说明正在处理，再去查细节，例如「非常抱歉，我马上帮您查」。",
+    'Answer sooner: send a quick apology and say you are on it, then look into the details, e.g. "So sorry, I\'m checking this right now."',
+)
+
+
+def _duration(seconds: float, zh: bool) -> str:
+    """A delay as people read it: "45 s", "3 min 20 s", "1 h 5 min" (秒, 分, 小时)."""
+    sec, mins, hours = ("秒", "分", "小时") if zh else ("s", "min", "h")
+    t = max(0, round(seconds))
+    if t < 60:
+        return f"{t} {sec}"
+    if t < 3600:
+        return f"{t // 60} {mins} {t % 60} {sec}" if t % 60 else f"{t // 60} {mins}"
+    rest = t % 3600 // 60
+    return f"{t // 3600} {hours} {rest} {mins}" if rest else f"{t // 3600} {hours}"
 
 
 def _timely_apology(
@@ -257,11 +273,10 @@ def _timely_apology(
             # The first complaint, or one the buyer raised later in the chat.
             which = _NO_APOLOGY_FIRST if g == grievances[0] else _NO_APOLOGY_AGAIN
             n = reply_number(replies, block[0].turn)
-            return CriterionResult(
-                False,
-                _evidence(replies, "apology", "earn"),
-                Message(which.zh.format(n=n), which.en.format(n=n)),
-            )
+            note = Message(which.zh.format(n=n), which.en.format(n=n))
+            # An apology word used to refuse or deflect: point at it and say why.
+            cancelled = _evidence(block, "apology", "cancel")
+            return CriterionResult(False, cancelled or _evidence(replies, "apology", "earn"), note)
         first = apologies[0]
         asked, answered = (seq[g].at if g >= 0 else None), seq[first.turn].at
         if (
@@ -270,10 +285,12 @@ def _timely_apology(
             and answered is not None
             and answered - asked > target
         ):
+            took, goal = answered - asked, target
             late = Message(
-                _LATE.zh.format(seconds=int(target)), _LATE.en.format(seconds=int(target))
+                _LATE.zh.format(took=_duration(took, True), goal=_duration(goal, True)),
+                _LATE.en.format(took=_duration(took, False), goal=_duration(goal, False)),
             )
-            return CriterionResult(False, _evidence([first], "apology", "earn"), late)
+            return CriterionResult(False, _evidence([first], "apology", "earn"), late, _FASTER)
         evidence.extend(_evidence([first], "apology", "earn"))
     if not replies:
         return CriterionResult(False, (), _NO_APOLOGY_FIRST)

@@ -131,7 +131,7 @@ def conversation_feedback(
                 en = f" (one option; offering two or three to choose from earns {pts} more points)"
             lines.append(Message(f"✓ {label.zh}{zh}", f"✓ {label.en}{en}"))
             continue
-        lines.append(_failure_line(label, result, _ADVICE[name], replies))
+        lines.append(_failure_line(label, result, result.advice or _ADVICE[name], replies))
     return lines
 
 
@@ -164,7 +164,7 @@ def _failure_line(
 ) -> Message:
     """✗ name: what went wrong (quoting the reply, counted among the agent's
     replies) — how to say it better."""
-    if result.evidence and result.evidence[0].finding.level in ("cost", "note"):
+    if result.evidence and result.evidence[0].finding.level in ("cost", "note", "cancel"):
         ev = result.evidence[0]
         f = ev.finding
         quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"

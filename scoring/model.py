@@ -259,6 +259,7 @@ class CriterionResult:
     passed: bool
     evidence: tuple[Evidence, ...] = ()
     note: Message | None = None
+    advice: Message | None = None  # a better way for this failure (else the criterion's own)
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         out: dict[str, Any] = {

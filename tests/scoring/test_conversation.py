@@ -61,8 +61,31 @@ def test_slow_apology_misses_the_response_target():
         ("buyer", "东西坏了!", "2026-11-24T10:00:00Z"),
         ("agent", "非常抱歉,能说说具体情况吗?", "2026-11-24T10:05:00Z"),
     )
-    assert not score_conversation(turns, response_target_s=60).criteria["timely_apology"].passed
+    slow = score_conversation(turns, response_target_s=60)
+    assert not slow.criteria["timely_apology"].passed
     assert score_conversation(turns, response_target_s=600).criteria["timely_apology"].passed
+    # The feedback says how late it was and asks for speed, not for an apology it had.
+    zh, en = (slow.to_dict(lang)["feedback"][0] for lang in ("zh", "en"))
+    assert "5 分才发出" in zh and "1 分" in zh and "尽快" in zh and "非常抱歉给您添麻烦了" not in zh
+    assert "came 5 min after" in en and "(1 min)" in en and "Answer sooner" in en
+
+
+def test_an_apology_word_used_to_deflect_is_named_with_its_words():
+    """QA: "非常抱歉,这是您自己没看清楚" was told it had no apology, with nothing quoted."""
+    turns = conv(("buyer", "坏了", None), ("agent", "非常抱歉,这是您自己没看清楚详情页", None))
+    result = score_conversation(turns)
+    timely = result.criteria["timely_apology"]
+    assert not timely.passed
+    assert [e.finding.rule for e in timely.evidence] == ["AP104"]
+    line = result.to_dict("zh")["feedback"][0]
+    assert "「抱歉,这是您自己」" in line and "推脱" in line
+    en = score_conversation(
+        conv(
+            ("buyer", "broken", None),
+            ("agent", "So sorry, but you did not read the description.", None),
+        )
+    )
+    assert "reply 1" in en.to_dict("en")["feedback"][0]
 
 
 def test_each_new_grievance_needs_its_own_apology():
