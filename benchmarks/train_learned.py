@@ -7,7 +7,7 @@ What it does (pure Python, about fifteen minutes on two cores):
 
 1. Reads every labeled set (benchmarks/data/holdout*_replies.jsonl and
    tests/data/dev_replies.jsonl) except the sealed ones (holdout11, holdout34,
-   holdout35, holdout44-47, holdout52-67, holdout76-79), which stay checks the model never
+   holdout35, holdout44-47, holdout52-67, holdout76-79, holdout82), which stay checks the model never
    saw. (holdout52-59 were studied for rule fixes after their unseen
    measurement, so for the rules they are in-sample; see test_holdouts.py.)
 2. For each set in benchmarks/data/unseen_rule_verdicts.jsonl (the rules'
