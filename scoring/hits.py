@@ -15,7 +15,8 @@ from typing import Any
 from scoring import remedy as remedy_mod
 from scoring.kinds import CLAUSE_END, SENTENCE_END, units
 from scoring.normalize import Normalized
-from scoring.rubric import CompiledRule, Rubric
+from scoring.rubric import Rubric
+from scoring.rule_file import CompiledRule
 
 _SENTENCE = re.compile(r"[^。!?;\n]*(?:[。!?;\n]+|$)")
 MAX_FUZZY_CHARS = 2000

@@ -13,7 +13,7 @@ from collections.abc import Set
 from typing import Any
 
 from scoring.model import CHANNELS, Message
-from scoring.rubric import REMEDY_TYPES, SPECIFICS, TARGETS
+from scoring.rule_file import REMEDY_TYPES, SPECIFICS, TARGETS
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
 from simulator.graph import graph_problems  # here, so forked validation workers inherit it
 from simulator.scenario_model import (
