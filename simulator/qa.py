@@ -258,10 +258,20 @@ def _outcomes(rows: list[tuple[int, str, str | None]]) -> Iterator[Outcome]:
         yield Outcome(line, None, error, text)
 
 
+# Windows tools (Excel, Notepad) start a UTF-8 file with a byte-order mark;
+# files joined with ``cat`` keep each one's, at the start of a later line.
+_BOM = b"\xef\xbb\xbf"
+
+
 def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes) for every non-blank line; blank lines are skipped."""
+    """(line number, bytes) for every non-blank line; blank lines are skipped.
+
+    A UTF-8 byte-order mark opening a line is not part of it (JSON never
+    starts with one), so a log saved by a Windows program loses no line."""
     for n, raw in enumerate(stream, start=1):
         stripped = raw.rstrip(b"\r\n")
+        if stripped[:3] == _BOM:
+            stripped = stripped[3:]
         if stripped.strip():
             yield n, stripped
 
