@@ -104,7 +104,7 @@ class Outcome:
     record: see ``encode_result``).
     """
 
-    __slots__ = ("line", "error", "problem", "_record", "_text", "_scored")
+    __slots__ = ("line", "error", "problem", "warnings", "_record", "_text", "_scored")
 
     def __init__(
         self,
@@ -114,6 +114,7 @@ class Outcome:
         text: str | None = None,
         scored: tuple[Any, ConversationResult, str | None] | None = None,
         problem: Problem | None = None,
+        warnings: tuple[Problem, ...] = (),
     ) -> None:
         if record is None and text is None and scored is None:
             raise ValueError("an Outcome needs its record, its text or its result")
@@ -121,6 +122,8 @@ class Outcome:
         self.error = error
         # The error in any language (a table in Chinese says it in Chinese).
         self.problem = problem
+        # What was scored but looks wrong (time going backwards), for stderr.
+        self.warnings = warnings
         self._record = record
         self._text = text
         self._scored = scored
@@ -301,7 +304,19 @@ def score_line(line_no: int, raw: bytes, lang: str | None) -> Outcome:
     result = score_conversation(
         conv["turns"], channel=conv["channel"], response_target_s=conv["response_target_s"]
     )
-    return Outcome(line_no, None, scored=(conv["id"], result, lang))
+    warnings = tuple(_slip(conv["turns"], s.turn, s.before) for s in result.time_slips)
+    return Outcome(line_no, None, scored=(conv["id"], result, lang), warnings=warnings)
+
+
+def _slip(turns: list[dict[str, Any]], turn: int, before: int) -> Problem:
+    """Turn ``turn`` timed before turn ``before``, with the times as written."""
+
+    def at(i: int) -> str:
+        value = turns[i]["at"]
+        return _quoted(value) if isinstance(value, str) else json.dumps(value)
+
+    values = {"where": f"turns[{turn}]", "at": at(turn), "before": f"turns[{before}]"}
+    return Problem("warning.time_backwards", (*values.items(), ("before_at", at(before))))
 
 
 def _failed(line_no: int, ident: Any, exc: LineError) -> Outcome:
@@ -317,22 +332,22 @@ def _best_id(text: str) -> Any:
     return data.get("id") if isinstance(data, dict) else None
 
 
-_Row = tuple[int, str, str | None, Problem | None]
+_Row = tuple[int, str, str | None, Problem | None, tuple[Problem, ...]]
 
 
 def _score_batch(batch: list[tuple[int, bytes]], lang: str | None) -> list[_Row]:
-    """Score a batch in a worker: (line, JSON text, error, problem) per line,
-    cheap to send back."""
-    out = []
+    """Score a batch in a worker: (line, JSON text, error, problem, warnings)
+    per line, cheap to send back."""
+    out: list[_Row] = []
     for n, raw in batch:
-        outcome = score_line(n, raw, lang)
-        out.append((outcome.line, outcome.text, outcome.error, outcome.problem))
+        o = score_line(n, raw, lang)
+        out.append((o.line, o.text, o.error, o.problem, o.warnings))
     return out
 
 
 def _outcomes(rows: list[_Row]) -> Iterator[Outcome]:
-    for line, text, error, problem in rows:
-        yield Outcome(line, None, error, text, problem=problem)
+    for line, text, error, problem, warnings in rows:
+        yield Outcome(line, None, error, text, problem=problem, warnings=warnings)
 
 
 # Windows tools (Excel, Notepad) start a UTF-8 file with a byte-order mark;

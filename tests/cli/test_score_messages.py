@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -108,3 +110,37 @@ def test_an_english_log_gets_english_error_rows() -> None:
         '{"id": "buyer-only", "turns": [{"role": "buyer", "text": "Hello?"}]}',
     )  # fmt: skip
     assert _error_rows(rows=rows) == ["buyer-only     ERROR  no agent reply to score"]
+
+
+BACKWARDS = (
+    '{"id": "back", "turns": [{"role": "buyer", "text": "杯子碎了!", "at": "2026-11-24T10:00:00+08:00"}, '
+    '{"role": "agent", "text": "非常抱歉!方便拍张照片吗?", "at": "2026-11-24T09:00:00+08:00"}]}'
+)
+SOME_TIMES = (
+    '{"id": "some", "turns": [{"role": "buyer", "text": "杯子碎了!", "at": "2026-11-24T10:00:00+08:00"}, '
+    '{"role": "agent", "text": "非常抱歉!方便拍张照片吗?"}, {"role": "buyer", "text": "[图片]"}, '
+    '{"role": "agent", "text": "收到,今天补发", "at": "2026-11-24T10:05:00+08:00"}]}'
+)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_time_going_backwards_is_a_warning_and_the_line_is_still_scored(jobs: str) -> None:
+    """An agent reply timed before the buyer message it answers was scored as a
+    timely apology without a word: it is now a warning naming the line and the
+    turn, and the apology's timing reads as unknown."""
+    data = f"{SOME_TIMES}\n{BACKWARDS}\n".encode()
+    result = CliRunner().invoke(
+        main, ["score", "-", "--format", "jsonl", "--jobs", jobs], input=data
+    )
+    assert result.exit_code == 0
+    warning, summary = result.stderr.splitlines()
+    assert warning == (
+        "<stdin>:2: warning: turns[1].at '2026-11-24T09:00:00+08:00' is earlier than "
+        "turns[0].at '2026-11-24T10:00:00+08:00': time goes backwards, so the delay between "
+        "them is unknown (never counted as a quick reply)"
+    )
+    assert summary.startswith("kefu score: 2 scored, 0 failed, 1 warning (")
+    some, back = (json.loads(line) for line in result.stdout.splitlines())
+    assert "note" not in some["criteria"]["timely_apology"]
+    assert "无法判断是否及时" in back["criteria"]["timely_apology"]["note"]
+    assert "error" not in back and back["score"] > 0
