@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from simulator.tui.app import KefuApp
 from tests.tui.helpers import make_app
 
 
@@ -35,7 +37,7 @@ async def test_palette_label_and_prompt_follow_the_language(tmp_path: Path) -> N
         assert app.screen.query_one(Input).placeholder == "Search for commands…"
 
 
-async def no_matches_line(app, pilot) -> str:  # type: ignore[no-untyped-def]
+async def no_matches_line(app: KefuApp, pilot: Pilot[None]) -> str:
     """Open the palette, search for what no command is called, read the answer."""
     await pilot.press("ctrl+p")
     await pilot.pause()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.containers import VerticalScroll
+from textual.widgets import Button
 
 from tests.tui.helpers import BLAME, FIX, SHOES, SORRY, make_app, play
 from tests.tui.play import open_briefing, settle
@@ -52,8 +53,9 @@ async def test_a_focused_button_keeps_the_focus(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("f12")
         await settle(app, pilot)
-        assert app.focused is not None and app.focused.id == "debrief-home"
-        assert str(app.focused.label) == "首頁"  # the rebuilt button, in the new language
+        focused = app.focused
+        assert isinstance(focused, Button) and focused.id == "debrief-home"
+        assert str(focused.label) == "首頁"  # the rebuilt button, in the new language
         await pilot.press("enter")  # Enter still presses it: home
         await settle(app, pilot)
         assert len(app.screen_stack) == 1
