@@ -24,6 +24,7 @@ from scoring.model import (
     Evidence,
     Message,
     ReplyScore,
+    TimeSlip,
     Turn,
 )
 from scoring.normalize import normalize
@@ -151,7 +152,22 @@ def score_conversation(
         if replies
         else (_UNANSWERED,),
         options_offered=options,
+        time_slips=_time_slips(seq),
     )
+
+
+def _time_slips(seq: Sequence[Turn]) -> tuple[TimeSlip, ...]:
+    """Each turn timestamped before the last earlier turn that has a time
+    (turns without one are skipped: ``at`` is optional on any turn)."""
+    slips: list[TimeSlip] = []
+    last: tuple[int, float] | None = None
+    for i, turn in enumerate(seq):
+        if turn.at is None:
+            continue
+        if last is not None and turn.at < last[1]:
+            slips.append(TimeSlip(i, last[0]))
+        last = (i, turn.at)
+    return tuple(slips)
 
 
 def _score(
@@ -246,6 +262,13 @@ def _duration(seconds: float, zh: bool) -> str:
     return f"{t // 3600} {hours} {rest} {mins}" if rest else f"{t // 3600} {hours}"
 
 
+_TIME_UNKNOWN = Message(
+    "道歉的时间早于它回复的买家消息(时间倒退了),无法判断是否及时。",
+    "The apology is timestamped before the buyer message it answers (time went "
+    "backwards), so whether it came in time is unknown.",
+)
+
+
 def _timely_apology(
     seq: Sequence[Turn],
     replies: Sequence[ReplyScore],
@@ -264,6 +287,7 @@ def _timely_apology(
     if not grievances:
         grievances = [-1]  # a lone reply answers an implied complaint
     evidence: list[Evidence] = []
+    unknown = False  # an apology timed before its complaint: its delay is unknown
     for g in grievances:
         block = _answer_block(seq, g, by_turn)
         if not block:
@@ -279,7 +303,10 @@ def _timely_apology(
             return CriterionResult(False, cancelled or _evidence(replies, "apology", "earn"), note)
         first = apologies[0]
         asked, answered = (seq[g].at if g >= 0 else None), seq[first.turn].at
-        if (
+        if asked is not None and answered is not None and answered < asked:
+            # Not a reply faster than instant: the clock is wrong, the delay unknown.
+            unknown = True
+        elif (
             target is not None
             and asked is not None
             and answered is not None
@@ -294,7 +321,7 @@ def _timely_apology(
         evidence.extend(_evidence([first], "apology", "earn"))
     if not replies:
         return CriterionResult(False, (), _NO_APOLOGY_FIRST)
-    return CriterionResult(True, tuple(evidence))
+    return CriterionResult(True, tuple(evidence), _TIME_UNKNOWN if unknown else None)
 
 
 def _answer_block(

@@ -81,9 +81,16 @@ def _s2t() -> opencc.OpenCC:
 # Where OpenCC's phrase table turns our wording into something else: 买家私信
 # ("message the buyer privately") came out as 買傢俬信 (傢俬: furniture),
 # 公开回复 as 公開回復 (回復: restore) beside 回覆 (reply) everywhere else,
-# 权限 (authority) as 許可權 (a software permission), and 质量 (product
-# quality) as 質量 (mass) where Taiwan says 品質.
-_HANT_FIXES = (("傢俬", "家私"), ("回復", "回覆"), ("許可權", "權限"), ("質量", "品質"))
+# 权限 (authority) as 許可權 (a software permission), 质量 (product
+# quality) as 質量 (mass) where Taiwan says 品質, and 全局 (global: 全局的快捷键)
+# as 全域性 ("global-ness"; Taiwan says 全域, and 全局性 still reads 全域性).
+_HANT_FIXES = (
+    ("傢俬", "家私"),
+    ("回復", "回覆"),
+    ("許可權", "權限"),
+    ("質量", "品質"),
+    ("全域性", "全域"),
+)
 
 
 @lru_cache(maxsize=2048)

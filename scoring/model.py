@@ -292,8 +292,21 @@ class ReplyScore:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeSlip:
+    """Time going backwards in a conversation: turn ``turn`` is timestamped
+    before turn ``before``, the last earlier turn with a time (a wrong clock
+    or time zone). A delay across it is unknown, never a fast reply."""
+
+    turn: int
+    before: int
+
+
+@dataclass(frozen=True, slots=True)
 class ConversationResult:
-    """The verdict on a whole conversation: score, criteria, replies, feedback."""
+    """The verdict on a whole conversation: score, criteria, replies, feedback.
+
+    ``time_slips``: where the turns' times go backwards, for the caller to
+    report (the scorer itself prints nothing)."""
 
     score: int
     channel: str
@@ -302,6 +315,7 @@ class ConversationResult:
     replies: tuple[ReplyScore, ...]
     feedback: tuple[Message, ...]
     options_offered: tuple[str, ...] = ()
+    time_slips: tuple[TimeSlip, ...] = ()
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         lang = lang or self.lang

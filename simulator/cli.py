@@ -168,6 +168,7 @@ def score(
     if not files:
         raise click.UsageError("no input: give FILES (or - for standard input), or --text")
     from simulator import output, qa
+    from simulator.i18n import counted
 
     for name in files:
         if name != "-" and not Path(name).is_file():
@@ -177,7 +178,7 @@ def score(
     with open_output(out_path) as out:
         fmt = fmt or ("table" if out.isatty() else "jsonl")
         writer = output.writer(fmt, out, lang, bom=out_path is not None and out_path != "-")
-        failed, total = 0, 0
+        failed, total, warned = 0, 0, 0
         started = time.perf_counter()
         progress = _Progress(not quiet and sys.stderr.isatty(), files)
         for name in files:
@@ -186,14 +187,20 @@ def score(
                 if outcome.error:
                     failed += 1
                     click.echo(f"{_display(name)}:{outcome.line}: {outcome.error}", err=True)
+                for warning in outcome.warnings:
+                    warned += 1
+                    where = f"{_display(name)}:{outcome.line}"
+                    click.echo(f"{where}: warning: {warning.text('en')}", err=True)
                 writer.write(outcome, _display(name))
                 progress.tick(total)
         writer.close()
         progress.done()
     if not quiet:
         rate = total / max(time.perf_counter() - started, 1e-9)
+        warnings = f", {counted(warned, 'warning')}" if warned else ""
         click.echo(
-            f"kefu score: {total - failed} scored, {failed} failed ({rate:,.0f} lines/s)", err=True
+            f"kefu score: {total - failed} scored, {failed} failed{warnings} ({rate:,.0f} lines/s)",
+            err=True,
         )
     if failed:
         sys.exit(1)

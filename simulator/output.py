@@ -10,6 +10,7 @@ from typing import IO, Any
 from scoring.feedback import CRITERION_NAMES, localize
 from scoring.model import CONVERSATION_CRITERIA, REPLY_CRITERIA, REVIEW_CRITERIA, ReplyResult
 from scoring.normalize import to_simplified
+from simulator.i18n import Translator
 from simulator.qa import Outcome
 
 # Every check a conversation can have; the review-reply ones are blank for chats.
@@ -74,6 +75,7 @@ class TableWriter:
         self.out = out
         self.lang = lang
         self.widths: list[int] = []  # set with the headings, by the first row
+        self.table_lang = lang or "zh"  # the headings' language, for error rows too
         # A pass with nothing to add, in any language (feedback follows the reply's).
         self.plain = {
             f"✓ {localize(CRITERION_NAMES[c], lang)}"
@@ -88,6 +90,7 @@ class TableWriter:
         if lang is None:
             said = "" if outcome is None or outcome.error else "".join(outcome.record["feedback"])
             lang = _language_of(said)
+        self.table_lang = lang
         heads = [localize(CRITERION_NAMES[c], lang) for c in ALL_CRITERIA]
         # Each column as wide as its heading, so the marks sit under it.
         self.widths = [14, 6, *(max(_width(h), 3) for h in heads)]
@@ -103,9 +106,14 @@ class TableWriter:
             self._head(outcome)
         rec = outcome.record
         if outcome.error:
+            # In the headings' language, not English inside a Chinese table.
+            lang, t = self.table_lang, Translator(self.table_lang)
             ident = rec.get("id")
-            label = f"line {rec['line']}" if ident is None else str(ident)
-            self.out.write(self._row([label, "ERROR", outcome.error]) + "\n")
+            # A line without a usable id is named by its number.
+            named = isinstance(ident, str | int) and not isinstance(ident, bool)
+            label = str(ident) if named else t("score.table.line", n=rec["line"])
+            said = outcome.problem.text(lang) if outcome.problem else outcome.error
+            self.out.write(self._row([label, t("score.table.error"), said]) + "\n")
             return
         crit = rec["criteria"]
         marks = [("✓" if crit[c]["passed"] else "✗") if c in crit else "·" for c in ALL_CRITERIA]

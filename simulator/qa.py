@@ -16,12 +16,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from scoring import score_conversation
 from scoring.conversation import parse_time
 from scoring.feedback import localize
 from scoring.model import CHANNELS, LANGS, ConversationResult, Finding, ReplyResult
+from simulator.i18n import Translator
 
 MAX_REPLY_CHARS = 20_000
 MAX_TURNS = 500
@@ -33,8 +36,61 @@ BATCH_LINES = 2000
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
+@cache
+def _translator(lang: str) -> Translator:
+    return Translator(lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What is wrong with an input line, said in any language: a key of the
+    ``score`` catalog (simulator/locales/*/score.yaml) and its values, which
+    may be problems themselves (the kind of a wrong value: "the number 5").
+    Small and picklable, so it crosses from a worker process as it is."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (zh, zh-Hant or en)."""
+        values = {k: v.text(lang) if isinstance(v, Problem) else v for k, v in self.values}
+        return _translator(lang)(f"score.{self.key}", **values)
+
+
 class LineError(ValueError):
-    """A problem with one input line (message only; the caller adds FILE:LINE)."""
+    """A problem with one input line (message only; the caller adds FILE:LINE).
+
+    ``str(error)`` is the English message; ``problem`` says it in any language."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.problem = Problem(f"error.{key}", tuple(values.items()))
+        super().__init__(self.problem.text("en"))
+
+
+def _shown(value: Any) -> Problem:
+    """A JSON value of the wrong type as a message names it: its kind and its
+    text, shortened ("the text 'hi'", "a list [1, 2]", "null")."""
+    if value is None:
+        return Problem("kind.null")
+    if isinstance(value, bool):
+        return Problem("kind.bool", (("value", "true" if value else "false"),))
+    if isinstance(value, str):
+        return Problem("kind.text", (("value", _quoted(value)),))
+    kind = "number" if isinstance(value, int | float) else "list"
+    kind = "object" if isinstance(value, dict) else kind
+    text = json.dumps(value, ensure_ascii=False)
+    return Problem(f"kind.{kind}", (("value", text if len(text) <= 40 else text[:39] + "…"),))
+
+
+def _quoted(text: str) -> str:
+    """``text`` in quotes, shortened to fit in a message."""
+    return repr(text if len(text) <= 38 else text[:37] + "…")
+
+
+def _value(value: Any) -> Any:
+    """A value of the right type but not a valid one: a text quoted as it is
+    ('seller'), anything else named with its kind."""
+    return _quoted(value) if isinstance(value, str) else _shown(value)
 
 
 class Outcome:
@@ -48,7 +104,7 @@ class Outcome:
     record: see ``encode_result``).
     """
 
-    __slots__ = ("line", "error", "_record", "_text", "_scored")
+    __slots__ = ("line", "error", "problem", "warnings", "_record", "_text", "_scored")
 
     def __init__(
         self,
@@ -57,11 +113,17 @@ class Outcome:
         error: str | None = None,
         text: str | None = None,
         scored: tuple[Any, ConversationResult, str | None] | None = None,
+        problem: Problem | None = None,
+        warnings: tuple[Problem, ...] = (),
     ) -> None:
         if record is None and text is None and scored is None:
             raise ValueError("an Outcome needs its record, its text or its result")
         self.line = line
         self.error = error
+        # The error in any language (a table in Chinese says it in Chinese).
+        self.problem = problem
+        # What was scored but looks wrong (time going backwards), for stderr.
+        self.warnings = warnings
         self._record = record
         self._text = text
         self._scored = scored
@@ -162,27 +224,31 @@ def encode_result(ident: Any, result: ConversationResult, lang: str | None) -> s
 def _check_turn(i: int, turn: Any) -> dict[str, Any]:
     where = f"turns[{i}]"
     if not isinstance(turn, dict):
-        raise LineError(f"{where} must be an object with 'role' and 'text'")
+        raise LineError("turn_type", where=where, shown=_shown(turn))
     unknown = set(turn) - {"role", "text", "at"}
     if unknown:
-        raise LineError(f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
-    role, text = turn.get("role"), turn.get("text")
-    if role is None:
-        raise LineError(f"{where}.role is missing; give 'buyer' or 'agent'")
+        raise LineError("turn_keys", where=where, keys=", ".join(sorted(unknown)))
+    if "role" not in turn:
+        raise LineError("role_missing", where=where)
+    role = turn["role"]
     if role not in ROLES:
-        raise LineError(f"{where}.role must be 'buyer' or 'agent', not {role!r}")
+        raise LineError("role", where=where, shown=_value(role))
+    if "text" not in turn:
+        raise LineError("text_missing", where=where)
+    text = turn["text"]
     if not isinstance(text, str):
-        raise LineError(f"{where}.text is missing or not a string")
+        raise LineError("text_type", where=where, shown=_shown(text))
     if role == "agent" and not text.strip():
-        raise LineError(f"{where}.text is an empty agent reply")
+        raise LineError("empty_reply", where=where)
     if len(text) > MAX_REPLY_CHARS:
-        raise LineError(
-            f"{where}.text is {len(text):,} characters; the limit is {MAX_REPLY_CHARS:,}"
-        )
+        raise LineError("too_long", where=where, n=f"{len(text):,}", limit=f"{MAX_REPLY_CHARS:,}")
+    at = turn.get("at")
+    if isinstance(at, bool | list | dict):
+        raise LineError("at_type", where=where, shown=_shown(at))
     try:
-        parse_time(turn.get("at"))
-    except (ValueError, TypeError):
-        raise LineError(f"{where}.at is not an ISO-8601 time: {turn.get('at')!r}") from None
+        parse_time(at)
+    except (ValueError, TypeError, OverflowError, OSError):
+        raise LineError("at", where=where, shown=_value(at)) from None
     return turn
 
 
@@ -191,28 +257,36 @@ def parse_conversation(raw: str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise LineError(f"broken JSON: {exc.msg} (column {exc.colno})") from None
+        raise LineError("broken_json", detail=exc.msg, column=exc.colno) from None
     if not isinstance(data, dict):
-        raise LineError("a line must be a JSON object with 'id' and 'turns'")
+        raise LineError("not_object", shown=_shown(data))
     unknown = set(data) - {"id", "channel", "turns", "response_target_s"}
     if unknown:
-        raise LineError(f"unknown key(s): {', '.join(sorted(unknown))}")
-    if "id" not in data or not isinstance(data["id"], str | int):
-        raise LineError("missing field 'id' (a string)")
+        raise LineError("unknown_keys", keys=", ".join(sorted(unknown)))
+    if "id" not in data:
+        raise LineError("id_missing")
+    if not isinstance(data["id"], str | int) or isinstance(data["id"], bool):
+        raise LineError("id_type", shown=_shown(data["id"]))
     channel = data.get("channel", "chat")
     if channel not in CHANNELS:
-        raise LineError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
-    turns = data.get("turns")
-    if not isinstance(turns, list) or not turns:
-        raise LineError("missing field 'turns' (a non-empty list)")
+        raise LineError("channel", choices=", ".join(CHANNELS), shown=_value(channel))
+    if "turns" not in data:
+        raise LineError("turns_missing")
+    turns = data["turns"]
+    if not isinstance(turns, list):
+        raise LineError("turns_type", shown=_shown(turns))
+    if not turns:
+        raise LineError("turns_empty")
     if len(turns) > MAX_TURNS:
-        raise LineError(f"{len(turns)} turns; the limit is {MAX_TURNS}")
+        raise LineError("too_many_turns", n=len(turns), limit=MAX_TURNS)
     checked = [_check_turn(i, t) for i, t in enumerate(turns)]
     if not any(t["role"] == "agent" for t in checked):
-        raise LineError("no agent reply to score")
+        raise LineError("no_agent_reply")
     target = data.get("response_target_s")
-    if target is not None and (not isinstance(target, int | float) or target <= 0):
-        raise LineError("response_target_s must be a positive number of seconds")
+    if target is not None and (
+        not isinstance(target, int | float) or isinstance(target, bool) or target <= 0
+    ):
+        raise LineError("target", shown=_shown(target))
     return {"id": data["id"], "channel": channel, "turns": checked, "response_target_s": target}
 
 
@@ -221,17 +295,33 @@ def score_line(line_no: int, raw: bytes, lang: str | None) -> Outcome:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        msg = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
-        return Outcome(line_no, {"id": None, "line": line_no, "error": msg}, msg)
+        bad = LineError("not_utf8", byte=f"{raw[exc.start]:02x}", column=exc.start + 1)
+        return _failed(line_no, None, bad)
     try:
         conv = parse_conversation(text)
     except LineError as exc:
-        ident = _best_id(text)
-        return Outcome(line_no, {"id": ident, "line": line_no, "error": str(exc)}, str(exc))
+        return _failed(line_no, _best_id(text), exc)
     result = score_conversation(
         conv["turns"], channel=conv["channel"], response_target_s=conv["response_target_s"]
     )
-    return Outcome(line_no, None, scored=(conv["id"], result, lang))
+    warnings = tuple(_slip(conv["turns"], s.turn, s.before) for s in result.time_slips)
+    return Outcome(line_no, None, scored=(conv["id"], result, lang), warnings=warnings)
+
+
+def _slip(turns: list[dict[str, Any]], turn: int, before: int) -> Problem:
+    """Turn ``turn`` timed before turn ``before``, with the times as written."""
+
+    def at(i: int) -> str:
+        value = turns[i]["at"]
+        return _quoted(value) if isinstance(value, str) else json.dumps(value)
+
+    values = {"where": f"turns[{turn}]", "at": at(turn), "before": f"turns[{before}]"}
+    return Problem("warning.time_backwards", (*values.items(), ("before_at", at(before))))
+
+
+def _failed(line_no: int, ident: Any, exc: LineError) -> Outcome:
+    msg = str(exc)
+    return Outcome(line_no, {"id": ident, "line": line_no, "error": msg}, msg, problem=exc.problem)
 
 
 def _best_id(text: str) -> Any:
@@ -242,26 +332,38 @@ def _best_id(text: str) -> Any:
     return data.get("id") if isinstance(data, dict) else None
 
 
-def _score_batch(
-    batch: list[tuple[int, bytes]], lang: str | None
-) -> list[tuple[int, str, str | None]]:
-    """Score a batch in a worker: (line, JSON text, error) per line, cheap to send back."""
-    out = []
+_Row = tuple[int, str, str | None, Problem | None, tuple[Problem, ...]]
+
+
+def _score_batch(batch: list[tuple[int, bytes]], lang: str | None) -> list[_Row]:
+    """Score a batch in a worker: (line, JSON text, error, problem, warnings)
+    per line, cheap to send back."""
+    out: list[_Row] = []
     for n, raw in batch:
-        outcome = score_line(n, raw, lang)
-        out.append((outcome.line, outcome.text, outcome.error))
+        o = score_line(n, raw, lang)
+        out.append((o.line, o.text, o.error, o.problem, o.warnings))
     return out
 
 
-def _outcomes(rows: list[tuple[int, str, str | None]]) -> Iterator[Outcome]:
-    for line, text, error in rows:
-        yield Outcome(line, None, error, text)
+def _outcomes(rows: list[_Row]) -> Iterator[Outcome]:
+    for line, text, error, problem, warnings in rows:
+        yield Outcome(line, None, error, text, problem=problem, warnings=warnings)
+
+
+# Windows tools (Excel, Notepad) start a UTF-8 file with a byte-order mark;
+# files joined with ``cat`` keep each one's, at the start of a later line.
+_BOM = b"\xef\xbb\xbf"
 
 
 def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes) for every non-blank line; blank lines are skipped."""
+    """(line number, bytes) for every non-blank line; blank lines are skipped.
+
+    A UTF-8 byte-order mark opening a line is not part of it (JSON never
+    starts with one), so a log saved by a Windows program loses no line."""
     for n, raw in enumerate(stream, start=1):
         stripped = raw.rstrip(b"\r\n")
+        if stripped[:3] == _BOM:
+            stripped = stripped[3:]
         if stripped.strip():
             yield n, stripped
 

@@ -382,13 +382,19 @@ class KefuApp(App[None]):
 
     # -- command palette ----------------------------------------------------
     def action_command_palette(self) -> None:
-        """Open the command palette, its search prompt in the UI language."""
+        """Open the command palette, its search prompt and its "no matches" in the UI language."""
         from textual.command import CommandPalette
+
+        from simulator.tui.palette import KefuCommandPalette
 
         open_already = any(isinstance(s, CommandPalette) for s in self.screen_stack)
         if self.use_command_palette and not open_already:
             self.push_screen(
-                CommandPalette(placeholder=self.t("cmd.search"), id="--command-palette")
+                KefuCommandPalette(
+                    placeholder=self.t("cmd.search"),
+                    no_matches=self.t("cmd.no_matches"),
+                    id="--command-palette",
+                )
             )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

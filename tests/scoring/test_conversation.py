@@ -88,6 +88,56 @@ def test_an_apology_word_used_to_deflect_is_named_with_its_words():
     assert "reply 1" in en.to_dict("en")["feedback"][0]
 
 
+def test_a_reply_timed_before_the_complaint_is_no_timely_apology():
+    """An apology at 09:00 to a complaint sent at 10:00 was scored as timely
+    (a negative delay is under any target). Its timing is unknown: the
+    criterion says so, and the result names where time went backwards."""
+    turns = conv(
+        ("buyer", "东西坏了!", "2026-11-24T10:00:00+08:00"),
+        ("agent", "非常抱歉,能说说具体情况吗?", "2026-11-24T09:00:00+08:00"),
+    )
+    for target in (None, 60):
+        r = score_conversation(turns, response_target_s=target)
+        apology = r.criteria["timely_apology"]
+        assert apology.note is not None and "unknown" in apology.note.en, target
+        assert "无法判断是否及时" in apology.note.zh
+        assert [(s.turn, s.before) for s in r.time_slips] == [(1, 0)]
+        assert "note" in r.to_dict("en")["criteria"]["timely_apology"]
+    # The same apology thirty seconds after the complaint: timely, nothing to say.
+    ok = conv(
+        ("buyer", "东西坏了!", "2026-11-24T10:00:00+08:00"),
+        ("agent", "非常抱歉,能说说具体情况吗?", "2026-11-24T10:00:30+08:00"),
+    )
+    r = score_conversation(ok, response_target_s=60)
+    assert r.criteria["timely_apology"].passed and r.criteria["timely_apology"].note is None
+    assert r.time_slips == ()
+
+
+def test_times_on_some_turns_only_are_no_slip():
+    """``at`` is optional per turn: turns without it are skipped, and only a
+    time earlier than the last known one is a slip."""
+    turns = conv(
+        ("buyer", "东西坏了!", "2026-11-24T10:00:00Z"),
+        ("agent", "非常抱歉,能说说具体情况吗?", None),
+        ("buyer", "[图片]", None),
+        ("agent", "收到,今天给您补发", "2026-11-24T10:05:00Z"),
+        ("buyer", "好的", "2026-11-24T10:04:00Z"),
+        ("agent", "好的,单号稍后发您", None),
+    )
+    r = score_conversation(turns, response_target_s=60)
+    assert [(s.turn, s.before) for s in r.time_slips] == [(4, 3)]
+    assert r.criteria["timely_apology"].passed
+    assert score_conversation(conv(*[(t["role"], t["text"], None) for t in turns])).time_slips == ()
+
+
+def test_scoring_a_slip_prints_nothing(capsys):
+    turns = conv(
+        ("buyer", "坏了", "2026-11-24T10:00:00Z"), ("agent", "抱歉", "2026-11-24T09:00:00Z")
+    )
+    assert score_conversation(turns).time_slips
+    assert capsys.readouterr() == ("", "")
+
+
 def test_each_new_grievance_needs_its_own_apology():
     turns = conv(
         ("buyer", "杯子碎了", None),

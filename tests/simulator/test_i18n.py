@@ -27,6 +27,35 @@ def test_traditional_is_converted_with_taiwan_wording() -> None:
     assert set(hant) == set(i18n.catalog("zh"))
 
 
+# Readings OpenCC's s2twp gives our Simplified wording that are wrong here
+# (scoring.feedback._HANT_FIXES and locales/zh-Hant/ put them right).
+MISREADINGS = {
+    "全域性": "全局 (global) is 全域 in Taiwan; 全域性 is global-ness",
+    "傢俬": "买家私信 (message the buyer) is no furniture",
+    "回復": "a reply is 回覆 (回復: restore)",
+    "許可權": "权限 (authority) is 權限, not a software permission",
+    "質量": "product quality is 品質 (質量: mass)",
+}
+
+
+def test_traditional_catalog_has_none_of_openccs_misreadings() -> None:
+    """Every zh string as zh-Hant shows it: F1 help and the palette's help
+    entry read 當前介面和全域性可用的按鍵 (全局 -> 全域性)."""
+    hant = i18n.catalog("zh-Hant")
+    found = {k: [w for w in MISREADINGS if w in v] for k, v in hant.items()}
+    assert {k: v for k, v in found.items() if v} == {}
+    assert hant["help.intro"].endswith("下面是當前介面和全域可用的按鍵。")
+    assert hant["cmd.help_help"] == "列出當前介面和全域的快捷鍵"
+
+
+def test_an_object_is_a_json_object_only_where_the_text_means_one() -> None:
+    """对象 is a JSON object (物件) in kefu score's messages, and the person an
+    assignment is for (對象) on the team screens: s2twp makes both 物件."""
+    hant = i18n.catalog("zh-Hant")
+    assert [k for k, v in hant.items() if "物件" in v and not k.startswith("score.")] == []
+    assert hant["supervisor.col.to"] == "對象"
+
+
 def test_translator_formats_and_falls_back() -> None:
     t = i18n.Translator("en")
     assert t("app.lang_now", name="English") == "Language: English"

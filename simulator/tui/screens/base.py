@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+from textual.containers import ScrollableContainer
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from simulator.tui.app import KefuApp
@@ -34,11 +36,61 @@ def localize_bindings(node: DOMNode, t: object) -> None:
         ]
 
 
+_Mark = tuple[str | None, int | None, dict[str, tuple[float, float]]]
+
+
+def _mark(screen: Screen[object]) -> _Mark:
+    """What a recompose loses, to put back after it: the focused widget's id
+    and its place in the focus chain (for a widget without an id), and how far
+    each scrolling container with an id is scrolled."""
+    scrolled = {
+        w.id: (w.scroll_x, w.scroll_y)
+        for w in screen.query(ScrollableContainer)
+        if w.id and (w.scroll_x or w.scroll_y)
+    }
+    focused = screen.focused
+    if focused is None:
+        return None, None, scrolled
+    chain = screen.focus_chain
+    return focused.id, chain.index(focused) if focused in chain else None, scrolled
+
+
+def _restore(screen: Screen[object], mark: _Mark) -> None:
+    """Focus and scroll again as ``_mark`` noted, in the rebuilt widgets.
+
+    A recompose removes the focused widget, and Textual gives the focus to
+    nothing: keys for the focused widget (PageDown, arrows, Enter) did nothing
+    until Tab, and the reader was back at the top. Failing the same widget,
+    the focus goes to the screen's auto-focus target."""
+    widget_id, index, scrolled = mark
+
+    def scroll_back() -> None:
+        for name, (x, y) in scrolled.items():
+            for w in screen.query(f"#{name}").results(ScrollableContainer):
+                w.scroll_to(x, y, animate=False, immediate=True)
+
+    if scrolled:
+        screen.call_after_refresh(scroll_back)  # once the new widgets have a size
+    if screen.focused is not None:
+        return
+    found: Widget | None = None
+    if widget_id is not None:
+        found = next((w for w in screen.query(f"#{widget_id}") if w.focusable), None)
+    chain = screen.focus_chain
+    if found is None and index is not None and index < len(chain):
+        found = chain[index]
+    if found is None:
+        auto = screen.app.AUTO_FOCUS if screen.AUTO_FOCUS is None else screen.AUTO_FOCUS
+        found = next((w for w in screen.query(auto) if w.focusable), None) if auto else None
+    if found is not None:
+        screen.set_focus(found, scroll_visible=not scrolled)
+
+
 class KefuScreen(Screen[object]):
     """A screen whose text follows the app's language.
 
     Screens build all their text in ``compose`` from their own state, so a
-    language change is a ``recompose``.
+    language change is a ``recompose``; the focus stays where it was.
     """
 
     @property
@@ -55,9 +107,11 @@ class KefuScreen(Screen[object]):
         self.refresh_bindings()
 
     async def relabel(self) -> None:
-        """Re-render after a language change."""
+        """Re-render after a language change; the focus and the scrolling stay."""
+        mark = _mark(self)
         localize_bindings(self, self.kefu.t)
         await self.recompose()
+        _restore(self, mark)
         self.refresh_bindings()
 
 
@@ -76,6 +130,8 @@ class KefuModal(ModalScreen[object]):
         self.refresh_bindings()
 
     async def relabel(self) -> None:
+        mark = _mark(self)
         localize_bindings(self, self.kefu.t)
         await self.recompose()
+        _restore(self, mark)
         self.refresh_bindings()
