@@ -6,6 +6,7 @@ Debrief (and the Briefing) until Tab."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.containers import VerticalScroll
 from textual.widgets import Button
@@ -15,12 +16,17 @@ from tests.tui.play import open_briefing, settle
 from tests.tui.test_debrief import show
 
 
+async def blamed_debrief(app: Any, pilot: Any) -> Any:
+    """The Debrief of a played conversation (blame, then an apology and a fix)."""
+    await app.workers.wait_for_complete()
+    session, attempt_id = play(app, SHOES, [BLAME, SORRY, FIX])
+    return await show(app, pilot, session, attempt_id)
+
+
 async def test_debrief_scrolls_with_the_keys_after_a_language_switch(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        session, attempt_id = play(app, SHOES, [BLAME, SORRY, FIX])
-        screen = await show(app, pilot, session, attempt_id)
+        screen = await blamed_debrief(app, pilot)
         assert app.focused is screen.query_one("#debrief-body")
         await pilot.press("pagedown")
         await pilot.pause()
@@ -46,9 +52,7 @@ async def test_debrief_scrolls_with_the_keys_after_a_language_switch(tmp_path: P
 async def test_a_focused_button_keeps_the_focus(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        session, attempt_id = play(app, SHOES, [BLAME, SORRY, FIX])
-        screen = await show(app, pilot, session, attempt_id)
+        screen = await blamed_debrief(app, pilot)
         screen.query_one("#debrief-home").focus()
         await pilot.pause()
         await pilot.press("f12")
