@@ -38,7 +38,8 @@ _ALLOWED_TAGS = {
 
 @dataclass(frozen=True)
 class YamlProblem:
-    """One problem in a YAML document, with its position (1-based)."""
+    """One problem in a YAML document, with its position (1-based; line 0: the
+    file or folder as a whole, which is shown without a position)."""
 
     file: str
     line: int
@@ -46,6 +47,8 @@ class YamlProblem:
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
 

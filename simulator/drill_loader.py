@@ -46,11 +46,7 @@ def expand_scripts(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += [
-                f
-                for f in sorted(p.rglob("*.yaml"))
-                if loader.is_script_file(f, p) and "rubric" not in f.relative_to(p).parts[:-1]
-            ]
+            out += [f for f in loader.yaml_files(p) if loader.is_script_file(f, p)]
         elif loader.is_script_file(p):
             out.append(p)
     return out

@@ -108,16 +108,52 @@ def is_script_file(path: Path, walked: Path | None = None) -> bool:
     return SCRIPTS in (walked.name, *path.relative_to(walked).parts[:-1])
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every YAML file under ``folder`` (``.yaml`` or ``.yml``, in any case), sorted;
+    files in a ``rubric`` folder below it (the scorer's rules) are left out."""
+    return sorted(
+        f
+        for f in folder.rglob("*")
+        if f.suffix.lower() in YAML_SUFFIXES
+        and "rubric" not in f.relative_to(folder).parts[:-1]
+        and f.is_file()
+    )
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """YAML files under the given files and folders (rubric and script files skipped)."""
+    """Scenario and set files under the given files and folders (rubric and script
+    files skipped)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*.yaml")):
-                if "rubric" not in f.relative_to(p).parts[:-1] and not is_script_file(f, p):
-                    out.append(f)
+            out += [f for f in yaml_files(p) if not is_script_file(f, p)]
         elif not is_script_file(p):
             out.append(p)
+    return out
+
+
+def empty_folders(paths: Iterable[Path], *, scripts: bool = True) -> list[YamlProblem]:
+    """A problem for each folder among ``paths`` that holds nothing to check: no
+    scenario or set file (and, with ``scripts``, no script set either). A wrong
+    folder, or files named otherwise, must not pass as "ok"."""
+    out = []
+    for p in paths:
+        if not p.is_dir():
+            continue
+        found = [f for f in yaml_files(p) if scripts or not is_script_file(f, p)]
+        if not found:
+            what = "scenario, set or script set" if scripts else "scenario or set"
+            out.append(
+                YamlProblem(
+                    _display(p),
+                    0,
+                    0,
+                    f"nothing to check: no {what} files (.yaml or .yml) in this folder",
+                )
+            )
     return out
 
 

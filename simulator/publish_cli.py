@@ -46,7 +46,11 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
         require_role(store, "publish scenarios")
         published = {p.scenario_id for p in store.papers()}
         lib = loader.load(list(paths), known={*installed.scenarios, *published})
-        problems = [*lib.problems, *loader.test_problems(lib)]
+        problems = [
+            *loader.empty_folders(paths, scripts=False),
+            *lib.problems,
+            *loader.test_problems(lib),
+        ]
         for sid in sorted(set(lib.scenarios) & set(installed.scenarios)):
             problems.append(
                 lib.docs[sid].problem(

@@ -44,13 +44,17 @@ Examples:
 def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None) -> None:
     """Check scenario, set and script set files: format, graph, policy, and self-tests.
 
-    PATHS are files or folders (default: the built-in library). A YAML file in
-    a folder named `scripts` is a script set (the Script drill). Every problem
-    is reported as FILE:LINE:COL: message; the exit status is 1 if any.
+    PATHS are files or folders (default: the built-in library); a folder's
+    .yaml and .yml files are checked. A YAML file in a folder named `scripts`
+    is a script set (the Script drill). Every problem is reported as
+    FILE:LINE:COL: message; the exit status is 1 if any, or if a folder holds
+    nothing to check.
     """
     verdict = loader.check(list(paths) if paths else None, jobs=jobs, run_tests=not no_tests)
     scripts = drill_loader.load_scripts(list(paths) if paths else None)
-    problems = verdict.problems + scripts.problems + verdict.test_problems
+    problems = (
+        loader.empty_folders(paths) + verdict.problems + scripts.problems + verdict.test_problems
+    )
     problems.sort(key=lambda p: (p.file, p.line, p.col))
     if fmt == "json":
         click.echo(json.dumps({
