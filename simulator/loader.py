@@ -262,6 +262,46 @@ def load(
     return lib
 
 
+@dataclass(frozen=True)
+class Installed:
+    """The installed library's scenario and set ids, each with its file (resolved)."""
+
+    scenarios: dict[str, Path]
+    sets: dict[str, Path]
+
+
+def installed_ids() -> Installed:
+    """The ids of the installed library, read from its files without checking them
+    (``kefu validate`` with no paths does that): what a team's own files may not reuse
+    and what their sets may name."""
+    out = Installed({}, {})
+    for path in expand([library_root()]):
+        try:
+            data = read_doc(path).data
+        except YamlError:
+            continue
+        item_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(item_id, str):
+            found = out.sets if path.parent.name == "sets" else out.scenarios
+            found.setdefault(item_id, path.resolve())
+    return out
+
+
+def installed_clash(kind: str, item_id: str, file: Path | None, index: Installed) -> str | None:
+    """Why ``item_id`` may not name a team's own ``kind`` ("scenario" or "set"), or None.
+
+    Under an installed id, kefu (``kefu run ID``, the app, assignments) uses the
+    installed one, so another file may not take it. ``file``: the file being
+    checked, which is no clash when it is that installed file itself (validating
+    the library); None: any file clashes (publishing).
+    """
+    where = index.scenarios if kind == "scenario" else index.sets
+    installed = where.get(item_id)
+    if installed is None or (file is not None and file.resolve() == installed):
+        return None
+    return f"'{item_id}' is an installed {kind}; choose another id"
+
+
 @dataclass
 class Verdict:
     """What ``kefu validate`` reports about some paths (see ``check``)."""
@@ -301,10 +341,19 @@ def _check_file(path: Path, run_tests: bool) -> _Checked:
 
 
 def check(
-    paths: Iterable[Path] | None = None, jobs: int | None = None, run_tests: bool = True
+    paths: Iterable[Path] | None = None,
+    jobs: int | None = None,
+    run_tests: bool = True,
+    *,
+    published: Callable[[], Collection[str]] | None = None,
 ) -> Verdict:
     """Every problem ``load`` finds, plus failing self-tests (``test_problems``) if
     ``run_tests``, in the same order; for ``kefu validate``.
+
+    Files other than the installed library's are held to what ``kefu publish``
+    wants of them: no installed id is reused (``installed_clash``), and a set may
+    name the installed scenarios and, asked only when a set names an id found
+    nowhere else, the ``published`` ones.
 
     The self-tests run next to the loading, on ``jobs`` processes when there are
     many files, and only verdicts travel back, not the scenarios.
@@ -314,9 +363,10 @@ def check(
     if run_tests and jobs > 1 and len(files) >= PARALLEL_FROM:
         default_rubric()  # compiled once here; forked workers inherit it
     checked = _map_files(partial(_check_file, run_tests=run_tests), files, jobs)
+    index = installed_ids() if paths is not None else None
     out, lib = Verdict(), Library()
     ids: dict[str, str] = {}
-    for item in checked:
+    for path, item in zip(files, checked, strict=True):
         out.files.append(item.display)
         lib.problems.extend(item.problems)
         if item.set_doc is not None:
@@ -331,11 +381,21 @@ def check(
                     )
                 )
                 continue
+            clash = installed_clash("scenario", item.sid, path, index) if index else None
+            if clash:
+                lib.problems.append(YamlProblem(item.display, *item.id_at, clash))
             ids[item.sid] = item.display
             out.scenarios.append(item.sid)
             out.tests += item.tests
             out.test_problems.extend(item.test_problems)
-    _check_sets(lib, ids.keys())
+    if index is None:
+        _check_sets(lib, ids.keys())
+    else:
+        for s in lib.sets.values():
+            clash = installed_clash("set", s.id, Path(s.file), index)
+            if clash:
+                lib.problems.append(lib.docs[f"set:{s.id}"].problem(("id",), clash))
+        _check_sets(lib, {*ids, *index.scenarios}, published)
     out.sets = list(lib.sets)
     out.problems = lib.problems
     return out
@@ -377,11 +437,21 @@ def load_set_doc(lib: Library, doc: YamlDoc, *, published: bool = False) -> None
     lib.docs[f"set:{item.id}"] = doc
 
 
-def _check_sets(lib: Library, scenario_ids: Collection[str]) -> None:
+def _check_sets(
+    lib: Library,
+    scenario_ids: Collection[str],
+    more: Callable[[], Collection[str]] | None = None,
+) -> None:
+    """Sets' unknown scenario ids; ``more``: further ids (the published ones), asked
+    for only when some set names an id ``scenario_ids`` lacks."""
     if not scenario_ids:
         return  # validating sets alone: scenario ids cannot be checked
-    for doc in lib.set_docs:
-        lib.problems.extend(unknown_scenarios(doc, scenario_ids))
+    found = [unknown_scenarios(doc, scenario_ids) for doc in lib.set_docs]
+    if more is not None and any(found):
+        known = {*scenario_ids, *more()}
+        found = [unknown_scenarios(doc, known) for doc in lib.set_docs]
+    for problems in found:
+        lib.problems.extend(problems)
 
 
 def test_problems(lib: Library) -> list[YamlProblem]:

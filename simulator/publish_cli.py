@@ -41,7 +41,7 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
     """
     from simulator import loader, papers
 
-    installed = loader.load()
+    installed = loader.installed_ids()
     with opened(new=True) as store:
         require_role(store, "publish scenarios")
         published = {p.scenario_id for p in store.papers()}
@@ -51,18 +51,15 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
             *lib.problems,
             *loader.test_problems(lib),
         ]
-        for sid in sorted(set(lib.scenarios) & set(installed.scenarios)):
-            problems.append(
-                lib.docs[sid].problem(
-                    ("id",), f"'{sid}' is an installed scenario; choose another id"
-                )
-            )
-        for set_id in sorted(set(lib.sets) & set(installed.sets)):
-            problems.append(
-                lib.docs[f"set:{set_id}"].problem(
-                    ("id",), f"'{set_id}' is an installed set; choose another id"
-                )
-            )
+        # The installed files themselves are refused too (file None): they ship with kefu.
+        for sid in sorted(lib.scenarios):
+            clash = loader.installed_clash("scenario", sid, None, installed)
+            if clash:
+                problems.append(lib.docs[sid].problem(("id",), clash))
+        for set_id in sorted(lib.sets):
+            clash = loader.installed_clash("set", set_id, None, installed)
+            if clash:
+                problems.append(lib.docs[f"set:{set_id}"].problem(("id",), clash))
         if problems:
             for problem in problems:
                 click.echo(str(problem), err=True)

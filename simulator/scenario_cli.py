@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,15 @@ Examples:
     default=None,
     help="Worker processes for many files [default: the number of cores].",
 )
-def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None) -> None:
+@click.option(
+    "--db",
+    metavar="URL",
+    help="The database whose published scenarios a set may name, as for kefu publish "
+    "[default: KEFU_DATABASE_URL, else the SQLite file under KEFU_HOME if there is one].",
+)
+def validate(
+    paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None, db: str | None
+) -> None:
     """Check scenario, set and script set files: format, graph, policy, and self-tests.
 
     PATHS are files or folders (default: the built-in library); a folder's
@@ -49,8 +58,17 @@ def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None
     is a script set (the Script drill). Every problem is reported as
     FILE:LINE:COL: message; the exit status is 1 if any, or if a folder holds
     nothing to check.
+
+    Your own files are checked as kefu publish checks them: an id of the
+    installed library is refused, and a set may name installed scenarios and
+    those published to the database.
     """
-    verdict = loader.check(list(paths) if paths else None, jobs=jobs, run_tests=not no_tests)
+    verdict = loader.check(
+        list(paths) if paths else None,
+        jobs=jobs,
+        run_tests=not no_tests,
+        published=partial(_published_ids, db),
+    )
     scripts = drill_loader.load_scripts(list(paths) if paths else None)
     problems = (
         loader.empty_folders(paths) + verdict.problems + scripts.problems + verdict.test_problems
@@ -77,6 +95,37 @@ def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None
         click.echo(f"{', '.join(counts)}: {verdict_text}", err=True)
     if problems:
         sys.exit(1)
+
+
+def _published_ids(db: str | None) -> set[str]:
+    """The ids of the scenarios published to the database ``kefu publish`` would use
+    (``--db``, else KEFU_DATABASE_URL, else the local SQLite file if it exists: none
+    is created here). A database that cannot be read is said on stderr."""
+    import os
+
+    from simulator import paths
+    from simulator.store import StoreError, open_store
+
+    url = db or os.environ.get("KEFU_DATABASE_URL", "").strip()
+    if not url:
+        local = paths.sqlite_path(create=False)
+        if not local.is_file():
+            return set()
+        url = f"sqlite:///{local}"
+    try:
+        store = open_store(url, create=False)
+        try:
+            return {p.scenario_id for p in store.papers()}
+        finally:
+            store.close()
+    except StoreError as exc:
+        reason = str(exc).removeprefix("kefu: ")
+        click.echo(
+            f"kefu: note: cannot read the published scenarios ({reason}); a set naming "
+            "one is reported as naming an unknown scenario",
+            err=True,
+        )
+        return set()
 
 
 def _load(ref: str) -> Scenario:
