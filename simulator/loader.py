@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from scoring import resources
 from scoring.rubric import default_rubric, default_rubric_for
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, parse
-from simulator.scenario import Scenario, parse_scenario
+from simulator.scenario import Reading, Scenario, read_scenario
 from simulator.selftest import model_reply_problems, scenario_test_problems
 from simulator.selftest import run_test as run_test  # re-exported: loader.run_test
 from simulator.set_parse import parse_set, unknown_scenarios
@@ -53,7 +53,11 @@ class Library:
     problems: list[YamlProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     docs: dict[str, YamlDoc] = field(default_factory=dict)
-    broken: set[str] = field(default_factory=set)  # scenarios with problems: tests not run
+    broken: set[str] = field(default_factory=set)  # scenarios with problems
+    # The self-tests that can run despite a scenario's problems, by scenario (see
+    # simulator.scenario.read_scenario), and notes on those that cannot.
+    runnable: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    skipped: list[YamlProblem] = field(default_factory=list)
     papers: dict[str, Paper] = field(default_factory=dict)  # published ones: simulator.papers
     set_docs: list[YamlDoc] = field(default_factory=list)  # every set file read, clean or not
 
@@ -171,6 +175,9 @@ class _Loaded:
     doc: YamlDoc | None = None
     scenario: Scenario | None = None
     problems: list[YamlProblem] = field(default_factory=list)
+    runnable: tuple[int, ...] = ()  # the self-tests that can run
+    skipped: list[YamlProblem] = field(default_factory=list)  # notes on those that cannot
+    tests_skipped: int = 0
 
 
 def _load_file(path: Path, slim: bool = True) -> _Loaded:
@@ -186,8 +193,11 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
         return out
     if out.is_set:
         return out
-    scenario, problems = parse_scenario(out.doc)
+    reading = read_scenario(out.doc)
+    scenario, problems = reading.scenario, reading.problems
     out.scenario, out.problems = scenario, problems
+    out.runnable, out.skipped = reading.runnable_tests(), skipped_tests(reading, out.doc)
+    out.tests_skipped = reading.tests_written - len(out.runnable)
     if scenario is None:
         return out
     if scenario.id and path.stem != scenario.id:
@@ -202,6 +212,32 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
             out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
         )
     return out
+
+
+def skipped_tests(reading: Reading, doc: YamlDoc) -> list[YamlProblem]:
+    """A note for the self-tests a scenario's problems keep from running (not problems
+    of their own: the problems that keep them are reported)."""
+    scenario = reading.scenario
+    if scenario is not None and not reading.untestable:
+        return [
+            doc.problem(
+                ("tests", i),
+                f"self-test '{scenario.tests[i].name or i + 1}' not run: fix its problems, "
+                "then validate again",
+            )
+            for i in sorted(reading.bad_tests)
+            if i < len(scenario.tests)
+        ]
+    count = reading.tests_written
+    if not count:
+        return []
+    tests = "1 self-test" if count == 1 else f"{count} self-tests"
+    why = (
+        "the scenario cannot be read until this file's problems are fixed"
+        if scenario is None
+        else "this file's problems change how the scenario plays; fix them"
+    )
+    return [doc.problem(("tests",), f"{tests} not run: {why}, then validate again")]
 
 
 def _fork_context() -> BaseContext | None:
@@ -311,7 +347,9 @@ class Verdict:
     sets: list[str] = field(default_factory=list)
     problems: list[YamlProblem] = field(default_factory=list)  # what ``load`` finds
     test_problems: list[YamlProblem] = field(default_factory=list)  # failing self-tests
-    tests: int = 0  # self-tests of the scenarios loaded (run or not)
+    tests: int = 0  # self-tests run (or, with run_tests false, that would run)
+    skipped: list[YamlProblem] = field(default_factory=list)  # notes: self-tests not run
+    tests_skipped: int = 0  # self-tests the scenarios' problems keep from running
 
 
 @dataclass
@@ -320,23 +358,25 @@ class _Checked:
 
     display: str
     problems: list[YamlProblem]
+    tests_skipped: int = 0  # self-tests its problems keep from running
+    skipped: list[YamlProblem] = field(default_factory=list)  # notes on them
     set_doc: YamlDoc | None = None  # a set file without problems
     sid: str | None = None  # a scenario that parsed (perhaps with problems)
     id_at: tuple[int, int] = (1, 1)
-    tests: int = 0
+    tests: int = 0  # self-tests that can run
     test_problems: list[YamlProblem] = field(default_factory=list)
 
 
 def _check_file(path: Path, run_tests: bool) -> _Checked:
     item = _load_file(path, slim=False)  # the document stays here: no need to slim it
-    out = _Checked(item.display, item.problems)
+    out = _Checked(item.display, item.problems, item.tests_skipped, item.skipped)
     if item.is_set and item.doc is not None and not item.problems:
         out.set_doc = item.doc
     elif item.scenario is not None and item.doc is not None:
         s, doc = item.scenario, item.doc
-        out.sid, out.id_at, out.tests = s.id, doc.where(("id",)), len(s.tests)
-        if run_tests and not any(p.file == doc.file for p in item.problems):
-            out.test_problems = scenario_test_problems(s, doc)
+        out.sid, out.id_at, out.tests = s.id, doc.where(("id",)), len(item.runnable)
+        if run_tests:
+            out.test_problems = scenario_test_problems(s, doc, item.runnable)
     return out
 
 
@@ -388,6 +428,8 @@ def check(
             out.scenarios.append(item.sid)
             out.tests += item.tests
             out.test_problems.extend(item.test_problems)
+        out.tests_skipped += item.tests_skipped
+        out.skipped.extend(item.skipped)
     if index is None:
         _check_sets(lib, ids.keys())
     else:
@@ -412,6 +454,8 @@ def _add_scenario(lib: Library, item: _Loaded) -> None:
         return
     if any(p.file == doc.file for p in item.problems):
         lib.broken.add(scenario.id)
+    lib.runnable[scenario.id] = item.runnable
+    lib.skipped.extend(item.skipped)
     lib.scenarios[scenario.id] = scenario
     lib.docs[scenario.id] = doc
 
@@ -455,11 +499,11 @@ def _check_sets(
 
 
 def test_problems(lib: Library) -> list[YamlProblem]:
-    """Run every scenario's self-tests; failures as positioned problems."""
+    """Run every scenario's self-tests that can run; failures as positioned problems
+    (``lib.skipped`` notes the others)."""
     out = []
     for sid, s in lib.scenarios.items():
-        if sid not in lib.broken:
-            out.extend(scenario_test_problems(s, lib.docs[sid]))
+        out.extend(scenario_test_problems(s, lib.docs[sid], lib.runnable.get(sid, ())))
     return out
 
 

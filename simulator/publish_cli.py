@@ -63,6 +63,8 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
         if problems:
             for problem in problems:
                 click.echo(str(problem), err=True)
+            for note in lib.skipped:  # self-tests the problems keep from running
+                click.echo(f"{note.file}:{note.line}:{note.col}: note: {note.message}", err=True)
             raise Fail(f"nothing published: {counted(len(problems), 'problem')}")
         if not lib.scenarios and not lib.sets:
             raise Fail(f"no scenarios or sets in {', '.join(map(str, paths))}")

@@ -14,6 +14,7 @@ import click
 from simulator import drill_loader, loader
 
 if TYPE_CHECKING:
+    from scoring.yamldoc import YamlProblem
     from simulator.scenario import Scenario
     from simulator.session import Exchange
 
@@ -74,27 +75,40 @@ def validate(
         loader.empty_folders(paths) + verdict.problems + scripts.problems + verdict.test_problems
     )
     problems.sort(key=lambda p: (p.file, p.line, p.col))
+    # Self-tests a scenario's problems keep from running: noted, and not counted as run.
+    skipped = [] if no_tests else sorted(verdict.skipped, key=lambda p: (p.file, p.line, p.col))
     if fmt == "json":
         click.echo(json.dumps({
             "files": verdict.files + scripts.files, "scenarios": sorted(verdict.scenarios),
             "sets": sorted(verdict.sets), "script_sets": sorted(scripts.sets),
             "tests": 0 if no_tests else verdict.tests,
-            "problems": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in problems],
+            "tests_skipped": 0 if no_tests else verdict.tests_skipped,
+            "problems": [_as_json(p) for p in problems],
+            "skipped": [_as_json(p) for p in skipped],
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         for p in problems:
             click.echo(str(p))
+        for p in skipped:
+            click.echo(f"{p.file}:{p.line}:{p.col}: note: {p.message}")
         counts = [
             _count(len(verdict.scenarios), "scenario"),
             _count(len(verdict.sets), "set"),
             _count(len(scripts.sets), "script set"),
         ]
         if not no_tests:
-            counts.append(_count(verdict.tests, "self-test"))
+            tests = _count(verdict.tests, "self-test")
+            if verdict.tests_skipped:
+                tests += f" ({verdict.tests_skipped} not run)"
+            counts.append(tests)
         verdict_text = "ok" if not problems else _count(len(problems), "problem")
         click.echo(f"{', '.join(counts)}: {verdict_text}", err=True)
     if problems:
         sys.exit(1)
+
+
+def _as_json(p: YamlProblem) -> dict[str, object]:
+    return {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
 
 
 def _published_ids(db: str | None) -> set[str]:

@@ -139,7 +139,7 @@ def test_check_finds_what_load_and_test_problems_find(folder: Path, monkeypatch)
             lib.scenarios["wrong-size-shoes"].file
         ]
         assert verdict.test_problems == expected_tests
-        assert verdict.tests == sum(len(s.tests) for s in lib.scenarios.values())
+        assert verdict.tests == sum(len(runnable) for runnable in lib.runnable.values())
         no_tests = loader.check([folder], jobs=jobs, run_tests=False)
         assert no_tests.problems == verdict.problems and no_tests.test_problems == []
     parallel = loader.load([folder], jobs=2)
