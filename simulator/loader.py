@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Set
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, TypeVar
 from scoring import resources
 from scoring.rubric import default_rubric, default_rubric_for
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, parse
+from simulator.scenario import KEYS as SCENARIO_KEYS
 from simulator.scenario import Reading, Scenario, read_scenario
 from simulator.selftest import model_reply_problems, scenario_test_problems
 from simulator.selftest import run_test as run_test  # re-exported: loader.run_test
-from simulator.set_parse import parse_set, unknown_scenarios
+from simulator.set_parse import SET_KEYS, parse_set, unknown_scenarios
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -74,8 +75,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_doc(path: Path) -> YamlDoc:
-    """Read and parse one YAML file; raise YamlError naming the file."""
+# The keys of scenario and set files: the YAML reader tells a key indented too far
+# from a colon inside a text with them.
+AUTHOR_KEYS = frozenset({*SCENARIO_KEYS, *SET_KEYS})
+
+
+def read_doc(path: Path, keys: Set[str] = AUTHOR_KEYS) -> YamlDoc:
+    """Read and parse one YAML file; raise YamlError naming the file. ``keys``: the
+    keys of the kind of file it is (default: a scenario's or a set's)."""
     name = _display(path)
     try:
         raw = path.read_bytes()
@@ -92,7 +99,7 @@ def read_doc(path: Path) -> YamlDoc:
         raise YamlError(
             [YamlProblem(name, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
         ) from None
-    return parse(text, name)
+    return parse(text, name, keys=keys)
 
 
 SCRIPTS = "scripts"

@@ -88,6 +88,12 @@ TOP_KEYS = {
 }  # fmt: skip
 REQUIRED_TOP = {"id", "title", "category", "channel", "difficulty", "language", "briefing", "buyer",
                 "start", "nodes", "endings"}  # fmt: skip
+# Every key a scenario file has, for the YAML reader's messages (a key indented too far).
+KEYS = frozenset({
+    *TOP_KEYS, *_CONDITION_KEYS, *_TRANSITION_KEYS, *_NODE_KEYS, *_POLICY_KEYS, *_REMEDY_KEYS,
+    *_MAX, *_BUYER_KEYS, *_CHECKS_KEYS, *_CHECK_KEYS, *_TEST_KEYS, *_EXPECT_KEYS,
+    *_BRIEFING_KEYS, *_ENDING_KEYS, "zh", "en",
+})  # fmt: skip
 
 
 # Where a problem leaves the conversation as the author wrote it, so that the
