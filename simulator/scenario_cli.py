@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from simulator import drill_loader, loader
+from simulator.i18n import Translator, label_of
 
 if TYPE_CHECKING:
     from scoring.yamldoc import YamlProblem
@@ -153,13 +155,57 @@ def _load(ref: str) -> Scenario:
     return scenario
 
 
-def _describe(e: Exchange, lang: str) -> str:
+# ``run`` and ``play`` speak the language of --lang through the UI catalogs, in the
+# app's words: the coach's names of the four criteria, the chat's mood line, the
+# briefing's policy card, the debrief's ending and score, each check by its text.
+
+
+def _describe(e: Exchange, t: Translator) -> list[str]:
+    """What one reply did: the four criteria, the mood change and why, any broken promise."""
     from scoring.feedback import localize
 
-    sign = "+" if e.mood_change > 0 else ""
-    why = "; ".join(localize(m, lang) for m in (*e.reasons, *e.breaches))
-    crit = " ".join(f"{k}{'✓' if v else '✗'}" for k, v in e.result.criteria.items())
-    return f"    [{crit}] mood {e.mood_before}→{e.mood_after} ({sign}{e.mood_change}){': ' + why if why else ''}"
+    crit = " ".join(
+        f"{label_of(t, f'chat.criterion.{k}')}{'✓' if v else '✗'}"
+        for k, v in e.result.criteria.items()
+    )
+    text = t(
+        "chat.mood_change", before=e.mood_before, after=e.mood_after, change=f"{e.mood_change:+d}"
+    )
+    reasons = [localize(m, t.lang) for m in e.reasons]
+    if reasons:
+        text += t("chat.because", reasons=t("chat.reason_sep").join(reasons))
+    out = [f"    [{crit}] {text}"]
+    out += [f"    {t('chat.breach', what=localize(b, t.lang))}" for b in e.breaches]
+    return out
+
+
+def _policy(s: Scenario, t: Translator) -> list[str]:
+    """The shop's policy card, as the app's briefing shows it: the remedies allowed (with
+    their limits), who pays the return postage, the notes."""
+    from scoring.feedback import localize
+    from simulator.scenario import money
+
+    sep = t("briefing.sep")
+    allowed = []
+    for kind, cap in s.policy.allowed.items():
+        limit = localize(money(cap, s.order.get("currency")), t.lang) if cap is not None else None
+        name = label_of(t, f"briefing.remedy.{kind}")
+        allowed.append(name + (t("briefing.limit", max=limit) if limit is not None else ""))
+    out = [
+        t("briefing.policy_card"),
+        f"  {t('briefing.allowed')}{sep}{t('preview.list_sep').join(allowed)}",
+        f"  {t('briefing.postage')}{sep}{t(f'briefing.payer.{s.policy.return_postage}')}",
+    ]
+    if s.policy.notes:
+        out.append(f"  {t('briefing.notes')}{sep}{localize(s.policy.notes, t.lang)}")
+    return out
+
+
+def _checks(s: Scenario, checks: Mapping[str, bool], t: Translator) -> list[str]:
+    """The scenario's must / must-not checks by their text, as the debrief lists them."""
+    from scoring.feedback import localize
+
+    return [f"  {'✓' if checks.get(c.id) else '✗'} {localize(c.text, t.lang)}" for c in s.checks]
 
 
 @click.command()
@@ -182,6 +228,7 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
     """
     from simulator.session import Session
 
+    t = Translator(lang)
     s = _load(scenario)
     try:
         lines = [ln.strip() for ln in replies.read_text(encoding="utf-8").splitlines()]
@@ -189,13 +236,14 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
         raise click.ClickException(f"{replies}: not valid UTF-8") from None
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     session = Session(s, seed=seed)
-    out: list[str] = [f"buyer: {session.current_line}"]
+    buyer, agent, sep = t("preview.buyer"), t("preview.agent"), t("briefing.sep")
+    out: list[str] = [f"{buyer}{sep}{session.current_line}"]
     for reply in lines:
         if session.ended:
-            click.echo(f"{replies}: the conversation ended before all replies were used", err=True)
+            click.echo(t("preview.ended_early", file=replies), err=True)
             break
         e = session.submit(reply)
-        out += [f"agent: {reply}", _describe(e, lang), f"buyer: {e.buyer_line}"]
+        out += [f"{agent}{sep}{reply}", *_describe(e, t), f"{buyer}{sep}{e.buyer_line}"]
     result = session.result()
     if as_json:
         click.echo(
@@ -213,14 +261,16 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
         return
     click.echo("\n".join(out))
     data = result.to_dict(lang)
+    outcome = t(f"debrief.outcome.{result.outcome}") if result.outcome else "-"
+    ending = result.ending or t("preview.not_ended")
     click.echo(
-        f"\nending: {data['ending'] or '(not ended)'}  outcome: {data['outcome']}  mood: {data['mood']}  "
-        f"score: {data['score']}"
+        "\n"
+        + t("preview.result", ending=ending, outcome=outcome, mood=result.mood, score=result.score)
     )
     for line in data["feedback"]:
         click.echo(f"  {line}")
-    for name, ok in data["checks"].items():
-        click.echo(f"  {'✓' if ok else '✗'} {name}")
+    for line in _checks(s, result.checks, t):
+        click.echo(line)
 
 
 @click.command()
@@ -235,13 +285,13 @@ def play(scenario: str, seed: int, lang: str) -> None:
     from scoring.feedback import localize
     from simulator.session import Session
 
+    t = Translator(lang)
     s = _load(scenario)
     click.echo(f"== {localize(s.title, lang)} ==\n{localize(s.situation, lang)}")
-    if s.policy.notes:
-        click.echo(f"policy: {localize(s.policy.notes, lang)}")
-    click.echo(f"allowed: {', '.join(s.policy.allowed)}\n")
+    click.echo("\n".join(_policy(s, t)) + "\n")
     session = Session(s, seed=seed, started_at=time.time())
-    click.echo(f"{s.buyer.name}: {session.current_line}")
+    sep = t("briefing.sep")
+    click.echo(f"{s.buyer.name}{sep}{session.current_line}")
     while not session.ended:
         try:
             reply = input("> ").strip()
@@ -252,12 +302,21 @@ def play(scenario: str, seed: int, lang: str) -> None:
         if not reply:
             continue
         e = session.submit(reply, at=time.time())
-        click.echo(_describe(e, lang))
-        click.echo(f"{s.buyer.name}: {e.buyer_line}")
-    data = session.result().to_dict(lang)
-    click.echo(f"\nending: {data['ending'] or '(stopped)'}  score: {data['score']}")
+        click.echo("\n".join(_describe(e, t)))
+        click.echo(f"{s.buyer.name}{sep}{e.buyer_line}")
+    result = session.result()
+    data = result.to_dict(lang)
+    if result.outcome is None:
+        click.echo("\n" + t("debrief.not_ended"))
+    else:
+        outcome = t(f"debrief.outcome.{result.outcome}")
+        summary = localize(result.summary, lang) if result.summary else ""
+        click.echo("\n" + t("debrief.ending", outcome=outcome, summary=summary))
+    click.echo(t("debrief.score", score=result.score))
     for line in data["feedback"]:
         click.echo(f"  {line}")
+    for line in _checks(s, result.checks, t):
+        click.echo(line)
 
 
 def _count(n: int, noun: str) -> str:
