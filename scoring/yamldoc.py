@@ -38,7 +38,8 @@ _ALLOWED_TAGS = {
 
 @dataclass(frozen=True)
 class YamlProblem:
-    """One problem in a YAML document, with its position (1-based)."""
+    """One problem in a YAML document, with its position (1-based; line 0: the
+    file or folder as a whole, which is shown without a position)."""
 
     file: str
     line: int
@@ -46,6 +47,8 @@ class YamlProblem:
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
 
@@ -108,8 +111,12 @@ class _Budget:
         self.aliases = 0
 
 
-def parse(text: str, file: str = "<string>") -> YamlDoc:
-    """Parse one YAML document; raise YamlError naming file:line:col."""
+def parse(text: str, file: str = "<string>", *, keys: Set[str] = frozenset()) -> YamlDoc:
+    """Parse one YAML document; raise YamlError naming file:line:col.
+
+    ``keys``: the keys this kind of document has, which helps tell a key
+    indented too far (``goto: x`` under ``mood: +25``) from a colon inside a text.
+    """
     # A character is at most 4 bytes: most texts are far below the limit
     # without encoding them to count.
     if len(text) * 4 > MAX_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
@@ -123,10 +130,10 @@ def parse(text: str, file: str = "<string>") -> YamlDoc:
         return YamlDoc(file, data, positions)
     finally:
         loader.dispose()
-    return _parse_general(text, file)
+    return _parse_general(text, file, keys)
 
 
-def _parse_general(text: str, file: str) -> YamlDoc:
+def _parse_general(text: str, file: str, keys: Set[str] = frozenset()) -> YamlDoc:
     """Compose the node tree, then convert it (anchors, aliases, tags, errors)."""
     loader = _Loader(text)
     try:
@@ -136,7 +143,7 @@ def _parse_general(text: str, file: str) -> YamlDoc:
         positions: dict[Path, tuple[int, int]] = {}
         data = _convert(loader, node, (), positions, 0, _Budget())
     except yaml.MarkedYAMLError as exc:
-        mark, message = _plain_words(exc, text)
+        mark, message = _plain_words(exc, text, keys)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlError([YamlProblem(file, line, col, message)]) from None
     except yaml.YAMLError as exc:
@@ -232,11 +239,16 @@ _PLAIN: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 )
 
 
-def _plain_words(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str]:
+def _plain_words(
+    exc: yaml.MarkedYAMLError, text: str, keys: Set[str] = frozenset()
+) -> tuple[Any, str]:
     """Where to point, and the message an author reads, for a parser error."""
     original = exc.problem or str(exc)
     if exc.context:
         original = f"{exc.context}: {original}"
+    indented = _misindented_key(exc, text, original, keys)
+    if indented is not None:
+        return indented
     if "cannot start any token" in original:
         mark = exc.problem_mark
         char = _char_at(text, mark)
@@ -264,6 +276,109 @@ def _plain_words(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str]:
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
+# A line that starts with a key (after any list dashes): "  - if: {...}", "    goto: x".
+_KEY_LINE = re.compile(r"(?P<dash>(?:-[ ]+)*)(?P<key>[A-Za-z_][\w-]*)[ ]*:(?:[ ]|$)")
+# A lower-case ASCII name (currency, return_window) reads as a key; a word of a text
+# seldom looks like one before a colon, and the message says what to do if it is.
+_KEY_WORD = re.compile(r"[a-z][a-z0-9_]*")
+_INDENT_RULE = "keys of one mapping start in the same column (indent with spaces)"
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A position (0-based), as a reader's mark gives it."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _KeyLine:
+    """A line that starts with a key: its 0-based number, the key, the key's column
+    and the line's indentation (the column of its dash, for "- if: ...")."""
+
+    line: int
+    key: str
+    column: int
+    indent: int
+
+
+def _key_line(lines: list[str], n: int) -> _KeyLine | None:
+    line = lines[n]
+    indent = len(line) - len(line.lstrip(" "))
+    m = _KEY_LINE.match(line, indent)
+    if m is None:
+        return None
+    return _KeyLine(n, m.group("key"), indent + len(m.group("dash")), indent)
+
+
+def _misindented_key(
+    exc: yaml.MarkedYAMLError, text: str, original: str, keys: Set[str]
+) -> tuple[_Mark, str] | None:
+    """An indentation message for a key on a line indented too far or too little, which
+    the reader takes for something else: a colon inside the text above ("mapping values
+    are not allowed") or a list item without its dash. None when the line does not
+    start with a key: a known one (``keys``), one the document uses on another line, or
+    a lower-case name such as ``currency`` (a free key of an order)."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    lines = _LINE_BREAK.split(text)
+    if mark.line >= len(lines):
+        return None
+    here = _key_line(lines, mark.line)
+    if here is None or here.indent != here.column:  # no key, or a list item's
+        return None
+    if (
+        here.key not in keys
+        and not _KEY_WORD.fullmatch(here.key)
+        and not any(
+            (other := _key_line(lines, i)) is not None and other.key == here.key
+            for i in range(len(lines))
+            if i != mark.line
+        )
+    ):
+        return None  # a word and a colon inside a text, most likely
+    # The key lines above, nearest first, up to the nearest one left of this key:
+    # the key whose value holds this line's mapping or list.
+    above: list[_KeyLine] = []
+    for i in range(mark.line - 1, -1, -1):
+        found = _key_line(lines, i)
+        if found is not None:
+            above.append(found)
+            if found.column < here.column:
+                break
+    outer = above[-1] if above and above[-1].column < here.column else None
+    at = _Mark(mark.line, here.column)
+    if "mapping values are not allowed" in original:
+        # The colon the reader stopped at is this key's: the line was read as more of
+        # the value on the line above.
+        if outer is None or lines[mark.line].find(":", here.column) != mark.column:
+            return None
+        return at, (
+            f"the indentation does not match the lines above: '{here.key}' is indented more "
+            f"than '{outer.key}' on line {outer.line + 1}; {_INDENT_RULE}, or, if this line "
+            f"continues the text above, put that text in quotes ({original})"
+        )
+    if re.search(r"block collection.*expected '-' indicator", original):
+        # The reader is in a list whose dashes stand in this key's column.
+        items = [k for k in above if k.indent == here.column and k.column > here.column]
+        if items:  # a list of mappings: this key belongs to an item, or starts one
+            sibling = next(k for k in above if k.column == items[0].column)
+            return at, (
+                f"the indentation does not match the lines above: '{here.key}' lines up "
+                f"with the '-' of the list items above; if it belongs to the item above, "
+                f"indent it like '{sibling.key}' on line {sibling.line + 1}; if it starts a "
+                f"new item, begin it with '- ' ({original})"
+            )
+        if outer is None:
+            return None
+        return at, (
+            f"the indentation does not match the lines above: '{here.key}' is indented like "
+            f"the items of the list above; {_INDENT_RULE}: line it up with '{outer.key}' on "
+            f"line {outer.line + 1} ({original})"
+        )
+    return None
 
 
 def _char_at(text: str, mark: Any, *, before: bool = False) -> str:

@@ -46,11 +46,7 @@ def expand_scripts(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += [
-                f
-                for f in sorted(p.rglob("*.yaml"))
-                if loader.is_script_file(f, p) and "rubric" not in f.relative_to(p).parts[:-1]
-            ]
+            out += [f for f in loader.yaml_files(p) if loader.is_script_file(f, p)]
         elif loader.is_script_file(p):
             out.append(p)
     return out
@@ -81,13 +77,13 @@ def expect_problems(script_set: ScriptSet, doc: YamlDoc) -> list[YamlProblem]:
 
 
 def _load(path: Path) -> tuple[ScriptSet | None, list[YamlProblem], YamlDoc | None]:
-    from simulator.drill_parse import parse_script_set
+    from simulator.drill_parse import KEYS, parse_script_set
 
     name = loader._display(path)
     if not path.exists():
         return None, [YamlProblem(name, 1, 1, "no such file")], None
     try:
-        doc = loader.read_doc(path)
+        doc = loader.read_doc(path, KEYS)
     except YamlError as exc:
         return None, list(exc.problems), None
     script_set, problems = parse_script_set(doc)

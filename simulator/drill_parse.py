@@ -34,6 +34,8 @@ POINT_KEYS = {"id", "label", "phrases"}
 # What ``expect`` may name: score_reply's criteria and checks.
 CHAT_EXPECT = (*REPLY_CRITERIA, "courtesy", "no_template", "no_review_inducement")
 REVIEW_EXPECT = (*CHAT_EXPECT, *REVIEW_CRITERIA)
+# Every key a script set file has, for the YAML reader's messages (a key indented too far).
+KEYS = frozenset({*TOP_KEYS, *ITEM_KEYS, *POINT_KEYS, "zh", "en", *REVIEW_EXPECT})
 _MISSING = Message("?", "?")  # stands in for a required value reported missing
 _ANSWER_NAMES = {"lines": "standard line", "variants": "variant"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

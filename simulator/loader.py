@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Set
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, TypeVar
 from scoring import resources
 from scoring.rubric import default_rubric, default_rubric_for
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, parse
-from simulator.scenario import Scenario, parse_scenario
+from simulator.scenario import KEYS as SCENARIO_KEYS
+from simulator.scenario import Reading, Scenario, read_scenario
 from simulator.selftest import model_reply_problems, scenario_test_problems
 from simulator.selftest import run_test as run_test  # re-exported: loader.run_test
-from simulator.set_parse import parse_set, unknown_scenarios
+from simulator.set_parse import SET_KEYS, parse_set, unknown_scenarios
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -53,7 +54,11 @@ class Library:
     problems: list[YamlProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     docs: dict[str, YamlDoc] = field(default_factory=dict)
-    broken: set[str] = field(default_factory=set)  # scenarios with problems: tests not run
+    broken: set[str] = field(default_factory=set)  # scenarios with problems
+    # The self-tests that can run despite a scenario's problems, by scenario (see
+    # simulator.scenario.read_scenario), and notes on those that cannot.
+    runnable: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    skipped: list[YamlProblem] = field(default_factory=list)
     papers: dict[str, Paper] = field(default_factory=dict)  # published ones: simulator.papers
     set_docs: list[YamlDoc] = field(default_factory=list)  # every set file read, clean or not
 
@@ -70,8 +75,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_doc(path: Path) -> YamlDoc:
-    """Read and parse one YAML file; raise YamlError naming the file."""
+# The keys of scenario and set files: the YAML reader tells a key indented too far
+# from a colon inside a text with them.
+AUTHOR_KEYS = frozenset({*SCENARIO_KEYS, *SET_KEYS})
+
+
+def read_doc(path: Path, keys: Set[str] = AUTHOR_KEYS) -> YamlDoc:
+    """Read and parse one YAML file; raise YamlError naming the file. ``keys``: the
+    keys of the kind of file it is (default: a scenario's or a set's)."""
     name = _display(path)
     try:
         raw = path.read_bytes()
@@ -88,7 +99,7 @@ def read_doc(path: Path) -> YamlDoc:
         raise YamlError(
             [YamlProblem(name, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
         ) from None
-    return parse(text, name)
+    return parse(text, name, keys=keys)
 
 
 SCRIPTS = "scripts"
@@ -108,16 +119,52 @@ def is_script_file(path: Path, walked: Path | None = None) -> bool:
     return SCRIPTS in (walked.name, *path.relative_to(walked).parts[:-1])
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every YAML file under ``folder`` (``.yaml`` or ``.yml``, in any case), sorted;
+    files in a ``rubric`` folder below it (the scorer's rules) are left out."""
+    return sorted(
+        f
+        for f in folder.rglob("*")
+        if f.suffix.lower() in YAML_SUFFIXES
+        and "rubric" not in f.relative_to(folder).parts[:-1]
+        and f.is_file()
+    )
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """YAML files under the given files and folders (rubric and script files skipped)."""
+    """Scenario and set files under the given files and folders (rubric and script
+    files skipped)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*.yaml")):
-                if "rubric" not in f.relative_to(p).parts[:-1] and not is_script_file(f, p):
-                    out.append(f)
+            out += [f for f in yaml_files(p) if not is_script_file(f, p)]
         elif not is_script_file(p):
             out.append(p)
+    return out
+
+
+def empty_folders(paths: Iterable[Path], *, scripts: bool = True) -> list[YamlProblem]:
+    """A problem for each folder among ``paths`` that holds nothing to check: no
+    scenario or set file (and, with ``scripts``, no script set either). A wrong
+    folder, or files named otherwise, must not pass as "ok"."""
+    out = []
+    for p in paths:
+        if not p.is_dir():
+            continue
+        found = [f for f in yaml_files(p) if scripts or not is_script_file(f, p)]
+        if not found:
+            what = "scenario, set or script set" if scripts else "scenario or set"
+            out.append(
+                YamlProblem(
+                    _display(p),
+                    0,
+                    0,
+                    f"nothing to check: no {what} files (.yaml or .yml) in this folder",
+                )
+            )
     return out
 
 
@@ -135,6 +182,9 @@ class _Loaded:
     doc: YamlDoc | None = None
     scenario: Scenario | None = None
     problems: list[YamlProblem] = field(default_factory=list)
+    runnable: tuple[int, ...] = ()  # the self-tests that can run
+    skipped: list[YamlProblem] = field(default_factory=list)  # notes on those that cannot
+    tests_skipped: int = 0
 
 
 def _load_file(path: Path, slim: bool = True) -> _Loaded:
@@ -150,8 +200,11 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
         return out
     if out.is_set:
         return out
-    scenario, problems = parse_scenario(out.doc)
+    reading = read_scenario(out.doc)
+    scenario, problems = reading.scenario, reading.problems
     out.scenario, out.problems = scenario, problems
+    out.runnable, out.skipped = reading.runnable_tests(), skipped_tests(reading, out.doc)
+    out.tests_skipped = reading.tests_written - len(out.runnable)
     if scenario is None:
         return out
     if scenario.id and path.stem != scenario.id:
@@ -166,6 +219,32 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
             out.doc.file, out.doc.data, {k: v for k, v in out.doc.positions.items() if len(k) <= 2}
         )
     return out
+
+
+def skipped_tests(reading: Reading, doc: YamlDoc) -> list[YamlProblem]:
+    """A note for the self-tests a scenario's problems keep from running (not problems
+    of their own: the problems that keep them are reported)."""
+    scenario = reading.scenario
+    if scenario is not None and not reading.untestable:
+        return [
+            doc.problem(
+                ("tests", i),
+                f"self-test '{scenario.tests[i].name or i + 1}' not run: fix its problems, "
+                "then validate again",
+            )
+            for i in sorted(reading.bad_tests)
+            if i < len(scenario.tests)
+        ]
+    count = reading.tests_written
+    if not count:
+        return []
+    tests = "1 self-test" if count == 1 else f"{count} self-tests"
+    why = (
+        "the scenario cannot be read until this file's problems are fixed"
+        if scenario is None
+        else "this file's problems change how the scenario plays; fix them"
+    )
+    return [doc.problem(("tests",), f"{tests} not run: {why}, then validate again")]
 
 
 def _fork_context() -> BaseContext | None:
@@ -226,6 +305,46 @@ def load(
     return lib
 
 
+@dataclass(frozen=True)
+class Installed:
+    """The installed library's scenario and set ids, each with its file (resolved)."""
+
+    scenarios: dict[str, Path]
+    sets: dict[str, Path]
+
+
+def installed_ids() -> Installed:
+    """The ids of the installed library, read from its files without checking them
+    (``kefu validate`` with no paths does that): what a team's own files may not reuse
+    and what their sets may name."""
+    out = Installed({}, {})
+    for path in expand([library_root()]):
+        try:
+            data = read_doc(path).data
+        except YamlError:
+            continue
+        item_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(item_id, str):
+            found = out.sets if path.parent.name == "sets" else out.scenarios
+            found.setdefault(item_id, path.resolve())
+    return out
+
+
+def installed_clash(kind: str, item_id: str, file: Path | None, index: Installed) -> str | None:
+    """Why ``item_id`` may not name a team's own ``kind`` ("scenario" or "set"), or None.
+
+    Under an installed id, kefu (``kefu run ID``, the app, assignments) uses the
+    installed one, so another file may not take it. ``file``: the file being
+    checked, which is no clash when it is that installed file itself (validating
+    the library); None: any file clashes (publishing).
+    """
+    where = index.scenarios if kind == "scenario" else index.sets
+    installed = where.get(item_id)
+    if installed is None or (file is not None and file.resolve() == installed):
+        return None
+    return f"'{item_id}' is an installed {kind}; choose another id"
+
+
 @dataclass
 class Verdict:
     """What ``kefu validate`` reports about some paths (see ``check``)."""
@@ -235,7 +354,9 @@ class Verdict:
     sets: list[str] = field(default_factory=list)
     problems: list[YamlProblem] = field(default_factory=list)  # what ``load`` finds
     test_problems: list[YamlProblem] = field(default_factory=list)  # failing self-tests
-    tests: int = 0  # self-tests of the scenarios loaded (run or not)
+    tests: int = 0  # self-tests run (or, with run_tests false, that would run)
+    skipped: list[YamlProblem] = field(default_factory=list)  # notes: self-tests not run
+    tests_skipped: int = 0  # self-tests the scenarios' problems keep from running
 
 
 @dataclass
@@ -244,31 +365,42 @@ class _Checked:
 
     display: str
     problems: list[YamlProblem]
+    tests_skipped: int = 0  # self-tests its problems keep from running
+    skipped: list[YamlProblem] = field(default_factory=list)  # notes on them
     set_doc: YamlDoc | None = None  # a set file without problems
     sid: str | None = None  # a scenario that parsed (perhaps with problems)
     id_at: tuple[int, int] = (1, 1)
-    tests: int = 0
+    tests: int = 0  # self-tests that can run
     test_problems: list[YamlProblem] = field(default_factory=list)
 
 
 def _check_file(path: Path, run_tests: bool) -> _Checked:
     item = _load_file(path, slim=False)  # the document stays here: no need to slim it
-    out = _Checked(item.display, item.problems)
+    out = _Checked(item.display, item.problems, item.tests_skipped, item.skipped)
     if item.is_set and item.doc is not None and not item.problems:
         out.set_doc = item.doc
     elif item.scenario is not None and item.doc is not None:
         s, doc = item.scenario, item.doc
-        out.sid, out.id_at, out.tests = s.id, doc.where(("id",)), len(s.tests)
-        if run_tests and not any(p.file == doc.file for p in item.problems):
-            out.test_problems = scenario_test_problems(s, doc)
+        out.sid, out.id_at, out.tests = s.id, doc.where(("id",)), len(item.runnable)
+        if run_tests:
+            out.test_problems = scenario_test_problems(s, doc, item.runnable)
     return out
 
 
 def check(
-    paths: Iterable[Path] | None = None, jobs: int | None = None, run_tests: bool = True
+    paths: Iterable[Path] | None = None,
+    jobs: int | None = None,
+    run_tests: bool = True,
+    *,
+    published: Callable[[], Collection[str]] | None = None,
 ) -> Verdict:
     """Every problem ``load`` finds, plus failing self-tests (``test_problems``) if
     ``run_tests``, in the same order; for ``kefu validate``.
+
+    Files other than the installed library's are held to what ``kefu publish``
+    wants of them: no installed id is reused (``installed_clash``), and a set may
+    name the installed scenarios and, asked only when a set names an id found
+    nowhere else, the ``published`` ones.
 
     The self-tests run next to the loading, on ``jobs`` processes when there are
     many files, and only verdicts travel back, not the scenarios.
@@ -278,9 +410,10 @@ def check(
     if run_tests and jobs > 1 and len(files) >= PARALLEL_FROM:
         default_rubric()  # compiled once here; forked workers inherit it
     checked = _map_files(partial(_check_file, run_tests=run_tests), files, jobs)
+    index = installed_ids() if paths is not None else None
     out, lib = Verdict(), Library()
     ids: dict[str, str] = {}
-    for item in checked:
+    for path, item in zip(files, checked, strict=True):
         out.files.append(item.display)
         lib.problems.extend(item.problems)
         if item.set_doc is not None:
@@ -295,11 +428,23 @@ def check(
                     )
                 )
                 continue
+            clash = installed_clash("scenario", item.sid, path, index) if index else None
+            if clash:
+                lib.problems.append(YamlProblem(item.display, *item.id_at, clash))
             ids[item.sid] = item.display
             out.scenarios.append(item.sid)
             out.tests += item.tests
             out.test_problems.extend(item.test_problems)
-    _check_sets(lib, ids.keys())
+        out.tests_skipped += item.tests_skipped
+        out.skipped.extend(item.skipped)
+    if index is None:
+        _check_sets(lib, ids.keys())
+    else:
+        for s in lib.sets.values():
+            clash = installed_clash("set", s.id, Path(s.file), index)
+            if clash:
+                lib.problems.append(lib.docs[f"set:{s.id}"].problem(("id",), clash))
+        _check_sets(lib, {*ids, *index.scenarios}, published)
     out.sets = list(lib.sets)
     out.problems = lib.problems
     return out
@@ -316,6 +461,8 @@ def _add_scenario(lib: Library, item: _Loaded) -> None:
         return
     if any(p.file == doc.file for p in item.problems):
         lib.broken.add(scenario.id)
+    lib.runnable[scenario.id] = item.runnable
+    lib.skipped.extend(item.skipped)
     lib.scenarios[scenario.id] = scenario
     lib.docs[scenario.id] = doc
 
@@ -341,19 +488,29 @@ def load_set_doc(lib: Library, doc: YamlDoc, *, published: bool = False) -> None
     lib.docs[f"set:{item.id}"] = doc
 
 
-def _check_sets(lib: Library, scenario_ids: Collection[str]) -> None:
+def _check_sets(
+    lib: Library,
+    scenario_ids: Collection[str],
+    more: Callable[[], Collection[str]] | None = None,
+) -> None:
+    """Sets' unknown scenario ids; ``more``: further ids (the published ones), asked
+    for only when some set names an id ``scenario_ids`` lacks."""
     if not scenario_ids:
         return  # validating sets alone: scenario ids cannot be checked
-    for doc in lib.set_docs:
-        lib.problems.extend(unknown_scenarios(doc, scenario_ids))
+    found = [unknown_scenarios(doc, scenario_ids) for doc in lib.set_docs]
+    if more is not None and any(found):
+        known = {*scenario_ids, *more()}
+        found = [unknown_scenarios(doc, known) for doc in lib.set_docs]
+    for problems in found:
+        lib.problems.extend(problems)
 
 
 def test_problems(lib: Library) -> list[YamlProblem]:
-    """Run every scenario's self-tests; failures as positioned problems."""
+    """Run every scenario's self-tests that can run; failures as positioned problems
+    (``lib.skipped`` notes the others)."""
     out = []
     for sid, s in lib.scenarios.items():
-        if sid not in lib.broken:
-            out.extend(scenario_test_problems(s, lib.docs[sid]))
+        out.extend(scenario_test_problems(s, lib.docs[sid], lib.runnable.get(sid, ())))
     return out
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 APP_NAME = "kefu-trainer"
 
 
-def data_dir() -> Path:
-    """The folder for the local database, settings and backups (created on demand)."""
+def data_dir(*, create: bool = True) -> Path:
+    """The folder for the local database, settings and backups (created on demand,
+    unless ``create`` is false: for a command that only reads what is there)."""
     home = os.environ.get("KEFU_HOME")
     if home:
         path = Path(home).expanduser()
@@ -21,13 +22,14 @@ def data_dir() -> Path:
         from platformdirs import user_data_path
 
         path = user_data_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def sqlite_path() -> Path:
-    """The embedded SQLite database file."""
-    return data_dir() / "kefu.sqlite3"
+def sqlite_path(*, create: bool = True) -> Path:
+    """The embedded SQLite database file (``create``: make its folder if missing)."""
+    return data_dir(create=create) / "kefu.sqlite3"
 
 
 def database_url() -> str:

@@ -41,27 +41,30 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
     """
     from simulator import loader, papers
 
-    installed = loader.load()
+    installed = loader.installed_ids()
     with opened(new=True) as store:
         require_role(store, "publish scenarios")
         published = {p.scenario_id for p in store.papers()}
         lib = loader.load(list(paths), known={*installed.scenarios, *published})
-        problems = [*lib.problems, *loader.test_problems(lib)]
-        for sid in sorted(set(lib.scenarios) & set(installed.scenarios)):
-            problems.append(
-                lib.docs[sid].problem(
-                    ("id",), f"'{sid}' is an installed scenario; choose another id"
-                )
-            )
-        for set_id in sorted(set(lib.sets) & set(installed.sets)):
-            problems.append(
-                lib.docs[f"set:{set_id}"].problem(
-                    ("id",), f"'{set_id}' is an installed set; choose another id"
-                )
-            )
+        problems = [
+            *loader.empty_folders(paths, scripts=False),
+            *lib.problems,
+            *loader.test_problems(lib),
+        ]
+        # The installed files themselves are refused too (file None): they ship with kefu.
+        for sid in sorted(lib.scenarios):
+            clash = loader.installed_clash("scenario", sid, None, installed)
+            if clash:
+                problems.append(lib.docs[sid].problem(("id",), clash))
+        for set_id in sorted(lib.sets):
+            clash = loader.installed_clash("set", set_id, None, installed)
+            if clash:
+                problems.append(lib.docs[f"set:{set_id}"].problem(("id",), clash))
         if problems:
             for problem in problems:
                 click.echo(str(problem), err=True)
+            for note in lib.skipped:  # self-tests the problems keep from running
+                click.echo(f"{note.file}:{note.line}:{note.col}: note: {note.message}", err=True)
             raise Fail(f"nothing published: {counted(len(problems), 'problem')}")
         if not lib.scenarios and not lib.sets:
             raise Fail(f"no scenarios or sets in {', '.join(map(str, paths))}")

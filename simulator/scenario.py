@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set
+from dataclasses import dataclass
+from difflib import get_close_matches
 from typing import Any
 
-from scoring.model import CHANNELS, Message
+from scoring.model import CHANNELS, CONVERSATION_CRITERIA, REVIEW_CRITERIA, Message
 from scoring.rule_file import REMEDY_TYPES, SPECIFICS, TARGETS
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
 from simulator.graph import graph_problems  # here, so forked validation workers inherit it
@@ -52,6 +54,8 @@ __all__ = [
     "money",
     "out_of_range",
     "parse_scenario",
+    "read_scenario",
+    "Reading",
     "text_pair_problems",
 ]
 
@@ -84,6 +88,36 @@ TOP_KEYS = {
 }  # fmt: skip
 REQUIRED_TOP = {"id", "title", "category", "channel", "difficulty", "language", "briefing", "buyer",
                 "start", "nodes", "endings"}  # fmt: skip
+# Every key a scenario file has, for the YAML reader's messages (a key indented too far).
+KEYS = frozenset({
+    *TOP_KEYS, *_CONDITION_KEYS, *_TRANSITION_KEYS, *_NODE_KEYS, *_POLICY_KEYS, *_REMEDY_KEYS,
+    *_MAX, *_BUYER_KEYS, *_CHECKS_KEYS, *_CHECK_KEYS, *_TEST_KEYS, *_EXPECT_KEYS,
+    *_BRIEFING_KEYS, *_ENDING_KEYS, "zh", "en",
+})  # fmt: skip
+
+
+# Where a problem leaves the conversation as the author wrote it, so that the
+# self-tests still tell the truth: texts shown to people, the model replies, the
+# labels. None matches any key or index. A problem anywhere else (a reaction, a
+# condition, the policy, the buyer's mood...) means the engine would play
+# something else, and the self-tests wait until it is fixed.
+_NOT_PLAYED: tuple[tuple[str | None, ...], ...] = (
+    ("id",), ("title",), ("category",), ("difficulty",), ("language",), ("tags",),
+    ("briefing", "situation"), ("briefing", "order"), ("briefing", "policy", "notes"),
+    ("buyer", "name"), ("buyer", "temperament"),
+    ("nodes", None, "model_reply"), ("nodes", None, "on", None, "why"),
+    ("endings", None, "outcome"), ("endings", None, "say"), ("endings", None, "summary"),
+    ("checks", None, None, "text"),
+    ("tests", None, "name"),
+)  # fmt: skip
+
+
+def _played(path: tuple) -> bool:
+    """Whether what sits at ``path`` changes how the scenario plays."""
+    return not any(
+        len(path) >= len(p) and all(x is None or x == y for x, y in zip(p, path, strict=False))
+        for p in _NOT_PLAYED
+    )
 
 
 class _Reader:
@@ -93,9 +127,21 @@ class _Reader:
         self.doc = doc
         self.paper = paper  # a published scenario without its answer key
         self.problems: list[YamlProblem] = []
+        self.untestable = False  # a problem changes how the scenario plays
+        self.bad_tests: set[int] = set()  # self-tests with problems of their own
+
+    def _touch(self, path: tuple | None) -> None:
+        """Note what a problem at ``path`` (None: nothing that plays) does to the self-tests."""
+        if path is None or not _played(path):
+            return
+        if len(path) >= 2 and path[0] == "tests" and isinstance(path[1], int):
+            self.bad_tests.add(path[1])
+        else:
+            self.untestable = True
 
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
+        self._touch(path)
 
     def mapping(
         self,
@@ -107,7 +153,16 @@ class _Reader:
         if not isinstance(value, dict):
             self.fail(path, "must be a mapping")
             return {}
-        self.problems.extend(check_keys(self.doc, path, value, allowed, required))
+        found = check_keys(self.doc, path, value, allowed, required)
+        if found:
+            self.problems.extend(found)
+            # An unknown key stands for the key it resembles (left out, so it
+            # matters as that key would); one like no key is just ignored.
+            for key in value.keys() - allowed:
+                hint = get_close_matches(key, sorted(allowed), n=1)
+                self._touch((*path, hint[0]) if hint else None)
+            for key in required - value.keys():
+                self._touch((*path, key))
         return value
 
     def text(self, path: tuple, value: Any) -> str:
@@ -132,6 +187,8 @@ class _Reader:
                 return Message(zh, en)
         texts, problems = text_pair_problems(self.doc, path, value)
         self.problems.extend(problems)
+        if problems:
+            self._touch(path)
         return Message(texts.get("zh", "?"), texts.get("en", "?"))
 
     def texts(self, path: tuple, value: Any) -> tuple[str, ...]:
@@ -294,8 +351,19 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
         p = ("tests", i)
         t = r.mapping(p, item, _TEST_KEYS, _TEST_KEYS)
         if not t:
+            out.append(SelfTest("", (), {}))  # kept, so that tests[i] is the file's i-th test
             continue
         expect = r.mapping((*p, "expect"), t.get("expect"), _EXPECT_KEYS)
+        for key in ("criteria", "checks"):
+            verdicts = expect.get(key)
+            if verdicts is not None and not (
+                isinstance(verdicts, dict) and all(isinstance(v, bool) for v in verdicts.values())
+            ):
+                r.fail(
+                    (*p, "expect", key),
+                    f"{field_name((*p, 'expect', key))} must be a mapping of names to true or "
+                    f"false, e.g. {key}: {{{'no_blame' if key == 'criteria' else 'my-check'}: true}}",
+                )
         mood = expect.get("mood")
         if mood is not None and not (
             isinstance(mood, list)
@@ -321,6 +389,24 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A scenario document read: the Scenario (None if it could not be made), every
+    problem, and which self-tests can still run."""
+
+    scenario: Scenario | None
+    problems: list[YamlProblem]
+    untestable: bool = False  # a problem changes how the scenario plays: no self-test runs
+    bad_tests: frozenset[int] = frozenset()  # self-tests with problems of their own
+    tests_written: int = 0  # the entries under ``tests``, run or not
+
+    def runnable_tests(self) -> tuple[int, ...]:
+        """The indices of the self-tests that can run (none if the scenario is unplayable)."""
+        if self.scenario is None or self.untestable:
+            return ()
+        return tuple(i for i in range(len(self.scenario.tests)) if i not in self.bad_tests)
+
+
 def parse_scenario(
     doc: YamlDoc, *, paper: bool = False
 ) -> tuple[Scenario | None, list[YamlProblem]]:
@@ -329,10 +415,24 @@ def parse_scenario(
     ``paper``: the document is a published scenario's paper (simulator.papers),
     which has no model replies; they come later, with its key.
     """
+    reading = read_scenario(doc, paper=paper)
+    return reading.scenario, reading.problems
+
+
+def read_scenario(doc: YamlDoc, *, paper: bool = False) -> Reading:
+    """``parse_scenario``, also saying which self-tests the problems leave runnable.
+
+    A problem in what the engine plays (the nodes' reactions, the conditions,
+    the policy card, the buyer's mood and patience...) leaves no self-test
+    runnable; one in a test leaves that test out; one in a text, a label, a
+    model reply or the id changes nothing the self-tests see.
+    """
     r = _Reader(doc, paper)
     d = r.mapping((), doc.data, TOP_KEYS, REQUIRED_TOP)
+    written = d.get("tests") if isinstance(d, dict) else None
+    count = len(written) if isinstance(written, list) else 0
     if not d or r.problems and not d.keys() >= REQUIRED_TOP:
-        return None, r.problems
+        return Reading(None, r.problems, untestable=True, tests_written=count)
     sid = r.text(("id",), d.get("id"))
     if sid and not _ID.match(sid):
         r.fail(("id",), "an id uses lower-case letters, digits and '-' only")
@@ -387,5 +487,51 @@ def parse_scenario(
         file=doc.file,
         line_of={k: doc.where(("nodes", k))[0] for k in nodes},
     )
-    r.problems.extend(graph_problems(scenario, doc))
-    return scenario, r.problems
+    r.problems.extend(_unknown_names(scenario, doc))
+    graph = graph_problems(scenario, doc)
+    r.problems.extend(graph)
+    untestable = r.untestable or bool(graph) and not _plays_through(scenario)
+    return Reading(scenario, r.problems, untestable, frozenset(r.bad_tests), count)
+
+
+def _plays_through(s: Scenario) -> bool:
+    """Whether every move the engine can make leads somewhere: the start is a node,
+    each goto and the buyer's giving up name a node or an ending, and no name is
+    both. (A node nobody reaches or an ending never reached plays as written.)"""
+    targets = set(s.nodes) | set(s.endings)
+    return (
+        s.start in s.nodes
+        and not set(s.nodes) & set(s.endings)
+        and (s.buyer.gives_up is None or s.buyer.gives_up in s.endings)
+        and all(t.goto in targets for node in s.nodes.values() for t in node.on)
+    )
+
+
+def _unknown_names(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
+    """Criteria and checks a self-test expects that the scenario does not have, each at
+    its name. The test still runs, without that name."""
+    criteria = (*CONVERSATION_CRITERIA, *(REVIEW_CRITERIA if s.channel == "review_reply" else ()))
+    checks = [c.id for c in s.checks]
+    out = []
+    for i, test in enumerate(s.tests):
+        for key, known, what in (("criteria", criteria, "criterion"), ("checks", checks, "check")):
+            verdicts = test.expect.get(key)
+            if not isinstance(verdicts, dict):
+                continue
+            for name in verdicts:
+                if name in known:
+                    continue
+                hint = get_close_matches(name, known, n=1)
+                if hint:
+                    said = f" — did you mean '{hint[0]}'?"
+                elif what == "criterion" and name in REVIEW_CRITERIA:
+                    said = " (checked on review replies only: channel: review_reply)"
+                else:
+                    said = f" (this scenario's: {', '.join(known)})" if known else " (it has none)"
+                out.append(
+                    doc.problem(
+                        ("tests", i, "expect", key, name),
+                        f"self-test '{test.name}': unknown {what} '{name}'{said}",
+                    )
+                )
+    return out

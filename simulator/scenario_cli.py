@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from simulator import drill_loader, loader
+from simulator.i18n import Translator, label_of
 
 if TYPE_CHECKING:
+    from scoring.yamldoc import YamlProblem
     from simulator.scenario import Scenario
     from simulator.session import Exchange
 
@@ -41,38 +45,103 @@ Examples:
     default=None,
     help="Worker processes for many files [default: the number of cores].",
 )
-def validate(paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None) -> None:
+@click.option(
+    "--db",
+    metavar="URL",
+    help="The database whose published scenarios a set may name, as for kefu publish "
+    "[default: KEFU_DATABASE_URL, else the SQLite file under KEFU_HOME if there is one].",
+)
+def validate(
+    paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None, db: str | None
+) -> None:
     """Check scenario, set and script set files: format, graph, policy, and self-tests.
 
-    PATHS are files or folders (default: the built-in library). A YAML file in
-    a folder named `scripts` is a script set (the Script drill). Every problem
-    is reported as FILE:LINE:COL: message; the exit status is 1 if any.
+    PATHS are files or folders (default: the built-in library); a folder's
+    .yaml and .yml files are checked. A YAML file in a folder named `scripts`
+    is a script set (the Script drill). Every problem is reported as
+    FILE:LINE:COL: message; the exit status is 1 if any, or if a folder holds
+    nothing to check.
+
+    Your own files are checked as kefu publish checks them: an id of the
+    installed library is refused, and a set may name installed scenarios and
+    those published to the database.
     """
-    verdict = loader.check(list(paths) if paths else None, jobs=jobs, run_tests=not no_tests)
+    verdict = loader.check(
+        list(paths) if paths else None,
+        jobs=jobs,
+        run_tests=not no_tests,
+        published=partial(_published_ids, db),
+    )
     scripts = drill_loader.load_scripts(list(paths) if paths else None)
-    problems = verdict.problems + scripts.problems + verdict.test_problems
+    problems = (
+        loader.empty_folders(paths) + verdict.problems + scripts.problems + verdict.test_problems
+    )
     problems.sort(key=lambda p: (p.file, p.line, p.col))
+    # Self-tests a scenario's problems keep from running: noted, and not counted as run.
+    skipped = [] if no_tests else sorted(verdict.skipped, key=lambda p: (p.file, p.line, p.col))
     if fmt == "json":
         click.echo(json.dumps({
             "files": verdict.files + scripts.files, "scenarios": sorted(verdict.scenarios),
             "sets": sorted(verdict.sets), "script_sets": sorted(scripts.sets),
             "tests": 0 if no_tests else verdict.tests,
-            "problems": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in problems],
+            "tests_skipped": 0 if no_tests else verdict.tests_skipped,
+            "problems": [_as_json(p) for p in problems],
+            "skipped": [_as_json(p) for p in skipped],
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         for p in problems:
             click.echo(str(p))
+        for p in skipped:
+            click.echo(f"{p.file}:{p.line}:{p.col}: note: {p.message}")
         counts = [
             _count(len(verdict.scenarios), "scenario"),
             _count(len(verdict.sets), "set"),
             _count(len(scripts.sets), "script set"),
         ]
         if not no_tests:
-            counts.append(_count(verdict.tests, "self-test"))
+            tests = _count(verdict.tests, "self-test")
+            if verdict.tests_skipped:
+                tests += f" ({verdict.tests_skipped} not run)"
+            counts.append(tests)
         verdict_text = "ok" if not problems else _count(len(problems), "problem")
         click.echo(f"{', '.join(counts)}: {verdict_text}", err=True)
     if problems:
         sys.exit(1)
+
+
+def _as_json(p: YamlProblem) -> dict[str, object]:
+    return {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+
+
+def _published_ids(db: str | None) -> set[str]:
+    """The ids of the scenarios published to the database ``kefu publish`` would use
+    (``--db``, else KEFU_DATABASE_URL, else the local SQLite file if it exists: none
+    is created here). A database that cannot be read is said on stderr."""
+    import os
+
+    from simulator import paths
+    from simulator.store import StoreError, open_store
+
+    url = db or os.environ.get("KEFU_DATABASE_URL", "").strip()
+    if not url:
+        local = paths.sqlite_path(create=False)
+        if not local.is_file():
+            return set()
+        url = f"sqlite:///{local}"
+    try:
+        store = open_store(url, create=False)
+        try:
+            return {p.scenario_id for p in store.papers()}
+        finally:
+            store.close()
+    except StoreError as exc:
+        reason = str(exc).removeprefix("kefu: ")
+        click.echo(
+            f"kefu: note: cannot read the published scenarios ({reason}); a set naming "
+            "one is reported as naming an unknown scenario",
+            err=True,
+        )
+        return set()
 
 
 def _load(ref: str) -> Scenario:
@@ -86,13 +155,57 @@ def _load(ref: str) -> Scenario:
     return scenario
 
 
-def _describe(e: Exchange, lang: str) -> str:
+# ``run`` and ``play`` speak the language of --lang through the UI catalogs, in the
+# app's words: the coach's names of the four criteria, the chat's mood line, the
+# briefing's policy card, the debrief's ending and score, each check by its text.
+
+
+def _describe(e: Exchange, t: Translator) -> list[str]:
+    """What one reply did: the four criteria, the mood change and why, any broken promise."""
     from scoring.feedback import localize
 
-    sign = "+" if e.mood_change > 0 else ""
-    why = "; ".join(localize(m, lang) for m in (*e.reasons, *e.breaches))
-    crit = " ".join(f"{k}{'✓' if v else '✗'}" for k, v in e.result.criteria.items())
-    return f"    [{crit}] mood {e.mood_before}→{e.mood_after} ({sign}{e.mood_change}){': ' + why if why else ''}"
+    crit = " ".join(
+        f"{label_of(t, f'chat.criterion.{k}')}{'✓' if v else '✗'}"
+        for k, v in e.result.criteria.items()
+    )
+    text = t(
+        "chat.mood_change", before=e.mood_before, after=e.mood_after, change=f"{e.mood_change:+d}"
+    )
+    reasons = [localize(m, t.lang) for m in e.reasons]
+    if reasons:
+        text += t("chat.because", reasons=t("chat.reason_sep").join(reasons))
+    out = [f"    [{crit}] {text}"]
+    out += [f"    {t('chat.breach', what=localize(b, t.lang))}" for b in e.breaches]
+    return out
+
+
+def _policy(s: Scenario, t: Translator) -> list[str]:
+    """The shop's policy card, as the app's briefing shows it: the remedies allowed (with
+    their limits), who pays the return postage, the notes."""
+    from scoring.feedback import localize
+    from simulator.scenario import money
+
+    sep = t("briefing.sep")
+    allowed = []
+    for kind, cap in s.policy.allowed.items():
+        limit = localize(money(cap, s.order.get("currency")), t.lang) if cap is not None else None
+        name = label_of(t, f"briefing.remedy.{kind}")
+        allowed.append(name + (t("briefing.limit", max=limit) if limit is not None else ""))
+    out = [
+        t("briefing.policy_card"),
+        f"  {t('briefing.allowed')}{sep}{t('preview.list_sep').join(allowed)}",
+        f"  {t('briefing.postage')}{sep}{t(f'briefing.payer.{s.policy.return_postage}')}",
+    ]
+    if s.policy.notes:
+        out.append(f"  {t('briefing.notes')}{sep}{localize(s.policy.notes, t.lang)}")
+    return out
+
+
+def _checks(s: Scenario, checks: Mapping[str, bool], t: Translator) -> list[str]:
+    """The scenario's must / must-not checks by their text, as the debrief lists them."""
+    from scoring.feedback import localize
+
+    return [f"  {'✓' if checks.get(c.id) else '✗'} {localize(c.text, t.lang)}" for c in s.checks]
 
 
 @click.command()
@@ -115,6 +228,7 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
     """
     from simulator.session import Session
 
+    t = Translator(lang)
     s = _load(scenario)
     try:
         lines = [ln.strip() for ln in replies.read_text(encoding="utf-8").splitlines()]
@@ -122,13 +236,14 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
         raise click.ClickException(f"{replies}: not valid UTF-8") from None
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     session = Session(s, seed=seed)
-    out: list[str] = [f"buyer: {session.current_line}"]
+    buyer, agent, sep = t("preview.buyer"), t("preview.agent"), t("briefing.sep")
+    out: list[str] = [f"{buyer}{sep}{session.current_line}"]
     for reply in lines:
         if session.ended:
-            click.echo(f"{replies}: the conversation ended before all replies were used", err=True)
+            click.echo(t("preview.ended_early", file=replies), err=True)
             break
         e = session.submit(reply)
-        out += [f"agent: {reply}", _describe(e, lang), f"buyer: {e.buyer_line}"]
+        out += [f"{agent}{sep}{reply}", *_describe(e, t), f"{buyer}{sep}{e.buyer_line}"]
     result = session.result()
     if as_json:
         click.echo(
@@ -146,14 +261,16 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
         return
     click.echo("\n".join(out))
     data = result.to_dict(lang)
+    outcome = t(f"debrief.outcome.{result.outcome}") if result.outcome else "-"
+    ending = result.ending or t("preview.not_ended")
     click.echo(
-        f"\nending: {data['ending'] or '(not ended)'}  outcome: {data['outcome']}  mood: {data['mood']}  "
-        f"score: {data['score']}"
+        "\n"
+        + t("preview.result", ending=ending, outcome=outcome, mood=result.mood, score=result.score)
     )
     for line in data["feedback"]:
         click.echo(f"  {line}")
-    for name, ok in data["checks"].items():
-        click.echo(f"  {'✓' if ok else '✗'} {name}")
+    for line in _checks(s, result.checks, t):
+        click.echo(line)
 
 
 @click.command()
@@ -168,13 +285,13 @@ def play(scenario: str, seed: int, lang: str) -> None:
     from scoring.feedback import localize
     from simulator.session import Session
 
+    t = Translator(lang)
     s = _load(scenario)
     click.echo(f"== {localize(s.title, lang)} ==\n{localize(s.situation, lang)}")
-    if s.policy.notes:
-        click.echo(f"policy: {localize(s.policy.notes, lang)}")
-    click.echo(f"allowed: {', '.join(s.policy.allowed)}\n")
+    click.echo("\n".join(_policy(s, t)) + "\n")
     session = Session(s, seed=seed, started_at=time.time())
-    click.echo(f"{s.buyer.name}: {session.current_line}")
+    sep = t("briefing.sep")
+    click.echo(f"{s.buyer.name}{sep}{session.current_line}")
     while not session.ended:
         try:
             reply = input("> ").strip()
@@ -185,12 +302,21 @@ def play(scenario: str, seed: int, lang: str) -> None:
         if not reply:
             continue
         e = session.submit(reply, at=time.time())
-        click.echo(_describe(e, lang))
-        click.echo(f"{s.buyer.name}: {e.buyer_line}")
-    data = session.result().to_dict(lang)
-    click.echo(f"\nending: {data['ending'] or '(stopped)'}  score: {data['score']}")
+        click.echo("\n".join(_describe(e, t)))
+        click.echo(f"{s.buyer.name}{sep}{e.buyer_line}")
+    result = session.result()
+    data = result.to_dict(lang)
+    if result.outcome is None:
+        click.echo("\n" + t("debrief.not_ended"))
+    else:
+        outcome = t(f"debrief.outcome.{result.outcome}")
+        summary = localize(result.summary, lang) if result.summary else ""
+        click.echo("\n" + t("debrief.ending", outcome=outcome, summary=summary))
+    click.echo(t("debrief.score", score=result.score))
     for line in data["feedback"]:
         click.echo(f"  {line}")
+    for line in _checks(s, result.checks, t):
+        click.echo(line)
 
 
 def _count(n: int, noun: str) -> str:

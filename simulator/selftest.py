@@ -4,6 +4,8 @@ problems out; the loader reads the files)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from scoring.engine import remedy_terms
 from scoring.yamldoc import YamlDoc, YamlProblem
 from simulator.scenario import Scenario, SelfTest
@@ -11,7 +13,11 @@ from simulator.session import Session, policy_breaches
 
 
 def run_test(s: Scenario, test: SelfTest) -> list[str]:
-    """Play a self-test; what did not go as expected (empty when it passed)."""
+    """Play a self-test; what did not go as expected (empty when it passed).
+
+    A criterion or check the scenario does not have is the parser's to report
+    (at its name, see ``simulator.scenario``): it is left out here.
+    """
     session = Session(s, seed=0)
     for reply in test.replies:
         if session.ended:  # replies after the ending are simply not played
@@ -30,25 +36,29 @@ def run_test(s: Scenario, test: SelfTest) -> list[str]:
     for name, want in (expect.get("criteria") or {}).items():
         got = res.conversation.criteria.get(name)
         if got is None:
-            failures.append(f"unknown criterion '{name}'")
-        elif got.passed != want:
+            continue
+        if got.passed != want:
             failures.append(
                 f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}"
             )
     for name, want in (expect.get("checks") or {}).items():
         if name not in res.checks:
-            failures.append(f"unknown check '{name}'")
-        elif res.checks[name] != want:
+            continue
+        if res.checks[name] != want:
             failures.append(
                 f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}"
             )
     return failures
 
 
-def scenario_test_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
-    """A scenario's self-test failures, each placed at its test in the file."""
+def scenario_test_problems(
+    s: Scenario, doc: YamlDoc, tests: Iterable[int] | None = None
+) -> list[YamlProblem]:
+    """A scenario's self-test failures, each placed at its test in the file;
+    ``tests``: the indices of those to run (default: every one)."""
     out = []
-    for i, test in enumerate(s.tests):
+    for i in range(len(s.tests)) if tests is None else tests:
+        test = s.tests[i]
         for failure in run_test(s, test):
             out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
     return out

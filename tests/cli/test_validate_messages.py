@@ -19,8 +19,13 @@ from click.testing import CliRunner
 from simulator.scenario_cli import validate
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = (ROOT / "scenarios" / "wrong_item" / "wrong-size-shoes.yaml").read_text(encoding="utf-8")
-NAME = "wrong-size-shoes.yaml"
+# The example under an id of its own: a copy under the installed id is a problem of its own.
+EXAMPLE = (
+    (ROOT / "scenarios" / "wrong_item" / "wrong-size-shoes.yaml")
+    .read_text(encoding="utf-8")
+    .replace("\nid: wrong-size-shoes ", "\nid: my-shoes ", 1)
+)
+NAME = "my-shoes.yaml"
 
 
 def _line(text: str) -> int:
@@ -76,6 +81,58 @@ CASES = {
         (_line("  patience: 3 "), 2),
         "the indentation does not match the lines above: keys of one mapping start in the "
         "same column (indent with spaces) (while parsing a block mapping: did not find expected key)",
+    ),
+    "a key indented too far": (
+        EXAMPLE.replace(
+            "        mood: +25\n        goto: furious", "        mood: +25\n          goto: furious"
+        ),
+        (_line("        mood: +25") + 1, 11),
+        f"the indentation does not match the lines above: 'goto' is indented more than 'mood' "
+        f"on line {_line('        mood: +25')}; keys of one mapping start in the same column "
+        "(indent with spaces), or, if this line continues the text above, put that text in "
+        "quotes (mapping values are not allowed in this context)",
+    ),
+    "on indented too far": (
+        EXAMPLE.replace(
+            "    on:\n      - if: {policy_breach: true}",
+            "      on:\n      - if: {policy_breach: true}",
+        ),
+        (_line("    on:\n      - if: {policy_breach: true}"), 7),
+        "the indentation does not match the lines above: 'on' is indented more than "
+        f"'model_reply' on line {_line('    model_reply: 看到了')}; keys of one mapping",
+    ),
+    "a free order key indented too far": (
+        EXAMPLE.replace("    currency: CNY", "      currency: CNY"),
+        (_line("    currency: CNY"), 7),
+        "the indentation does not match the lines above: 'currency' is indented more than "
+        f"'price' on line {_line('    price: 399')};",
+    ),
+    "model_reply indented like the items of a list": (
+        EXAMPLE.replace("我明天就要穿!\n    model_reply:", "我明天就要穿!\n      model_reply:"),
+        (_line("    model_reply: 非常抱歉给您发错了尺码,耽误"), 7),
+        "the indentation does not match the lines above: 'model_reply' is indented like the "
+        "items of the list above; keys of one mapping start in the same column (indent with "
+        f"spaces): line it up with 'say' on line {_line('    say:  ')} (while parsing a block "
+        "collection: did not find expected '-' indicator)",
+    ),
+    "a key under the dashes of a list of mappings": (
+        EXAMPLE.replace(
+            "        mood: +25\n        goto: furious", "        mood: +25\n      goto: furious"
+        ),
+        (_line("        mood: +25") + 1, 7),
+        "the indentation does not match the lines above: 'goto' lines up with the '-' of the "
+        "list items above; if it belongs to the item above, indent it like 'mood' on line "
+        f"{_line('        mood: +25')}; if it starts a new item, begin it with '- ' (while "
+        "parsing a block collection: did not find expected '-' indicator)",
+    ),
+    "a word and a colon going on from a text": (
+        EXAMPLE.replace(
+            "    en: The buyer ordered size 42; the warehouse shipped 40.",
+            "    en: The buyer ordered size 42;\n      Note: the warehouse shipped 40.",
+        ),
+        (_line("    en: The buyer ordered size 42;") + 1, 11),
+        "a colon and a space inside a value: put the whole value in quotes, "
+        'e.g. say: "注意: 明天发货" (mapping values are not allowed in this context)',
     ),
     "a list not closed": (
         EXAMPLE.replace("tags: [postage, exchange]", "tags: [postage, exchange"),
