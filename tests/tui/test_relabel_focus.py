@@ -74,3 +74,15 @@ async def test_briefing_keeps_the_focus_on_its_body(tmp_path: Path) -> None:
         await pilot.press("f12")
         await settle(app, pilot)
         assert app.focused is briefing.query_one("#briefing-body")
+
+
+async def test_home_keeps_the_focus_on_a_filter(tmp_path: Path) -> None:
+    """Home relies on the shared restore too: a focused filter stays focused."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#filter-channel").focus()
+        await pilot.pause()
+        await pilot.press("f12")
+        await settle(app, pilot)
+        assert app.focused is not None and app.focused.id == "filter-channel"

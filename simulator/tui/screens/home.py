@@ -170,14 +170,6 @@ class HomeScreen(ResumeMixin):
         if self.is_attached and self.app.size.width != self._laid_out_for:
             await self.relabel()  # a rebuild that keeps filters, rows and focus
 
-    async def relabel(self) -> None:
-        """Re-render in the new language (filters, rows and focus stay)."""
-        focused = self.focused.id if self.focused else None
-        await super().relabel()  # recomposes, and so fills in
-        if focused:
-            for widget in self.query(f"#{focused}"):  # it may be gone after the rebuild
-                widget.focus()
-
     async def _library_loaded(self, _: object) -> None:
         await self.recompose()  # the filter choices come from the library
         self.query_one("#home-library", DataTable).focus()
