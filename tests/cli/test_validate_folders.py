@@ -154,24 +154,30 @@ def test_an_installed_id_is_refused_by_validate_as_by_publish(
     assert out.exit_code == 0, out.output
 
 
+def write_set(folder: Path, set_id: str, scenarios: list[str]) -> Path:
+    """A set naming ``scenarios``, in ``folder``/sets/; returns ``folder``."""
+    sets = folder / "sets"
+    sets.mkdir(parents=True)
+    (sets / f"{set_id}.yaml").write_text(
+        f"id: {set_id}\ntitle: {{zh: 集, en: Set}}\npurpose: {{zh: 复习, en: Review}}\n"
+        f"pass_mark: 70\nscenarios: [{', '.join(scenarios)}]\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
 def test_a_set_may_name_published_scenarios(home: Path, tmp_path: Path):  # noqa: F811
     """Published first, a team's set names that scenario: validate reads the database
     kefu publish would use (--db, KEFU_DATABASE_URL or the local file) and agrees."""
     assert kefu("publish", str(write_material(tmp_path / "ours"))).exit_code == 0
-    later = tmp_path / "later" / "sets"
-    later.mkdir(parents=True)
-    (later / "later.yaml").write_text(
-        "id: later\ntitle: {zh: 之后, en: Later}\npurpose: {zh: 复习, en: Review}\n"
-        f"pass_mark: 70\nscenarios: [{SCENARIO}, {OTHER}]\n",
-        encoding="utf-8",
-    )
-    out = kefu("validate", str(later.parent))
+    later = write_set(tmp_path / "later", "later", [SCENARIO, OTHER])
+    out = kefu("validate", str(later))
     assert out.exit_code == 0, out.output
-    assert kefu("validate", str(later.parent), "--db", str(home / "kefu.sqlite3")).exit_code == 0
+    assert kefu("validate", str(later), "--db", str(home / "kefu.sqlite3")).exit_code == 0
     # another database: the scenario is unknown there, as kefu publish would say
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = kefu("validate", str(later.parent), "--db", str(elsewhere / "kefu.sqlite3"))
+    out = kefu("validate", str(later), "--db", str(elsewhere / "kefu.sqlite3"))
     assert out.exit_code == 1
     assert f"unknown scenario '{SCENARIO}'" in out.stdout
     assert out.stderr.startswith("kefu: note: cannot read the published scenarios (")
@@ -185,14 +191,7 @@ def test_validate_makes_no_database_when_there_is_none(
 ):
     monkeypatch.setenv("KEFU_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KEFU_DATABASE_URL", raising=False)
-    sets = tmp_path / "sets-only" / "sets"
-    sets.mkdir(parents=True)
-    (sets / "s.yaml").write_text(
-        "id: s\ntitle: {zh: 集, en: Set}\npurpose: {zh: 集, en: Set}\npass_mark: 70\n"
-        f"scenarios: [{SCENARIO}]\n",
-        encoding="utf-8",
-    )
-    out = kefu("validate", str(sets.parent))
+    out = kefu("validate", str(write_set(tmp_path / "sets-only", "s", [SCENARIO])))
     assert out.exit_code == 1 and f"unknown scenario '{SCENARIO}'" in out.stdout
     assert out.stderr == "0 scenarios, 1 set, 0 script sets, 0 self-tests: 1 problem\n"
     assert not (tmp_path / "home").exists()
