@@ -427,12 +427,13 @@ def check(
                         f"duplicate scenario id '{item.sid}' (also in {ids[item.sid]})",
                     )
                 )
-                continue
-            clash = installed_clash("scenario", item.sid, path, index) if index else None
-            if clash:
-                lib.problems.append(YamlProblem(item.display, *item.id_at, clash))
-            ids[item.sid] = item.display
-            out.scenarios.append(item.sid)
+            else:
+                clash = installed_clash("scenario", item.sid, path, index) if index else None
+                if clash:
+                    lib.problems.append(YamlProblem(item.display, *item.id_at, clash))
+                ids[item.sid] = item.display
+                out.scenarios.append(item.sid)
+            # A file whose id is taken still ran its own self-tests: report them.
             out.tests += item.tests
             out.test_problems.extend(item.test_problems)
         out.tests_skipped += item.tests_skipped

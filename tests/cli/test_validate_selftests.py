@@ -235,3 +235,23 @@ def test_problems_in_the_play_leave_no_test_runnable(old: str, new: str) -> None
     reading = _reading(old, new)
     assert reading.problems and reading.runnable_tests() == ()
     assert reading.tests_written == 2
+
+
+def test_a_file_whose_id_is_taken_still_reports_its_self_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two copies of one scenario: the second is a duplicate, and its own failing
+    self-test is reported beside that (it was dropped without a word)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / NAME).write_text(EXAMPLE, encoding="utf-8")
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / NAME).write_text(FAILING, encoding="utf-8")
+    result = CliRunner().invoke(validate, [NAME, f"copy/{NAME}"])
+    assert result.exit_code == 1
+    copy = f"copy/{NAME}"
+    assert result.stdout.splitlines() == [
+        f"{copy}:{_line('id: my-shoes', FAILING)}:1: duplicate scenario id 'my-shoes' "
+        f"(also in {NAME})",
+        f"{copy}:{_line('  - name: blame the buyer', FAILING)}:5: {FAILURE}",
+    ]
+    assert result.stderr == "1 scenario, 0 sets, 0 script sets, 4 self-tests: 2 problems\n"
