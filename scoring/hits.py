@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from scoring import remedy as remedy_mod
-from scoring.kinds import CLAUSE_END, SENTENCE_END, units
+from scoring.kinds import CLAUSE_END, SENTENCE_END, unit_index, units
 from scoring.normalize import Normalized
 from scoring.rubric import Rubric
 from scoring.rule_file import CompiledRule
@@ -234,7 +234,7 @@ def remedy_hits(hits: list[Hit], text: str) -> tuple[list[Hit], list[Hit]]:
     concrete: list[Hit] = []
     used: dict[int, Hit] = {}
     for offer in offers:
-        idx = next((i for i, (s, e) in enumerate(sentences) if s <= offer.start < e), 0)
+        idx = unit_index(sentences, offer.start, 0)
         lo = _deadline_start(text, _clause_start(text, offer.start))
         hi = sentences[min(idx + 1, len(sentences) - 1)][1] if sentences else offer.end
         near = [
@@ -272,16 +272,13 @@ def drop_accusing_questions(hits: list[Hit], costs: list[Hit], text: str) -> lis
     clauses = units(text, "clause")
     blamed = {i for i, (s, e) in enumerate(clauses) for c in costs if c.start < e and s < c.end}
 
-    def clause_of(pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(clauses) if s <= pos < e), -1)
-
     return [
         h
         for h in hits
         if not (
             h.rule.criterion == "listening"
             and h.rule.level == "earn"
-            and clause_of(h.start) in blamed
+            and unit_index(clauses, h.start) in blamed
         )
     ]
 
@@ -295,11 +292,12 @@ def owned_causes(costs: list[Hit], hits: list[Hit], text: str) -> list[Hit]:
         return costs
     sentences = units(text, "sentence")
 
-    def sentence_of(pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(sentences) if s <= pos < e), -1)
-
-    mine = {sentence_of(h.start) for h in owned}
-    return [c for c in costs if not (c.rule.target == "buyer" and sentence_of(c.start) in mine)]
+    mine = {unit_index(sentences, h.start) for h in owned}
+    return [
+        c
+        for c in costs
+        if not (c.rule.target == "buyer" and unit_index(sentences, c.start) in mine)
+    ]
 
 
 def group_hits(hits: Iterable[Hit]) -> dict[tuple[str, str], list[Hit]]:

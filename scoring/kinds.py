@@ -66,6 +66,11 @@ def units(text: str, scope: str) -> tuple[tuple[int, int], ...]:
     return spans
 
 
+def unit_index(spans: Sequence[tuple[int, int]], pos: int, default: int = -1) -> int:
+    """Which of ``spans`` (from :func:`units`) holds ``pos``; ``default`` if none."""
+    return next((i for i, (s, e) in enumerate(spans) if s <= pos < e), default)
+
+
 def norm_phrase(phrase: str) -> str:
     """A phrase as it appears in normalised text."""
     return normalize(phrase).text

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from scoring.kinds import units
+from scoring.kinds import unit_index, units
 from scoring.model import Amount, RemedyOffer
 from scoring.normalize import Normalized
 
@@ -128,14 +128,11 @@ def _named(text: str, concrete: Sequence[Any]) -> list[Any]:
         return typed
     clauses = units(text, "clause")
 
-    def clause(pos: int) -> int:
-        return next((i for i, (s, e) in enumerate(clauses) if s <= pos < e), -1)
-
-    in_kind = {clause(h.start) for h in typed if h.rule.remedy_type in _IN_KIND}
+    in_kind = {unit_index(clauses, h.start) for h in typed if h.rule.remedy_type in _IN_KIND}
     return [
         h
         for h in typed
-        if not (h.rule.remedy_type == "compensation" and clause(h.start) in in_kind)
+        if not (h.rule.remedy_type == "compensation" and unit_index(clauses, h.start) in in_kind)
     ]
 
 
