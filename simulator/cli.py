@@ -133,7 +133,8 @@ def _open_app(lang: str | None) -> int:
 @click.option(
     "--lang",
     type=click.Choice(["zh", "zh-Hant", "en"]),
-    help="Language of messages [default: the language of each reply].",
+    help="Language of messages [default: feedback in the language of each reply; "
+    "errors and the summary in Simplified Chinese, or KEFU_LANG].",
 )
 @click.option(
     "--jobs",
@@ -168,8 +169,12 @@ def score(
     if not files:
         raise click.UsageError("no input: give FILES (or - for standard input), or --text")
     from simulator import output, qa
-    from simulator.i18n import counted
+    from simulator.i18n import Translator, normalize_lang
 
+    # What kefu says itself (bad lines, warnings, the summary), in --lang or
+    # else the app's language; feedback on a reply keeps the reply's language.
+    said = lang or normalize_lang(os.environ.get("KEFU_LANG"))
+    t = Translator(said)
     for name in files:
         if name != "-" and not Path(name).is_file():
             raise click.UsageError(f"{name}: no such file")
@@ -180,9 +185,9 @@ def score(
         writer = output.writer(fmt, out, lang, bom=out_path is not None and out_path != "-")
         failed, total, warned = 0, 0, 0
         started = time.perf_counter()
-        progress = _Progress(not quiet and sys.stderr.isatty(), files)
+        progress = _Progress(not quiet and sys.stderr.isatty(), files, t)
         for name in files:
-            for outcome in qa.score_stream(_lines(name), lang=lang, jobs=jobs):
+            for outcome in qa.score_stream(_lines(name), lang=lang, jobs=jobs, errors_lang=said):
                 total += 1
                 if outcome.error:
                     failed += 1
@@ -190,18 +195,22 @@ def score(
                 for warning in outcome.warnings:
                     warned += 1
                     where = f"{_display(name)}:{outcome.line}"
-                    click.echo(f"{where}: warning: {warning.text('en')}", err=True)
+                    click.echo(f"{where}: {t('score.run.warning')}{warning.text(said)}", err=True)
                 writer.write(outcome, _display(name))
                 progress.tick(total)
         writer.close()
         progress.done()
     if not quiet:
         rate = total / max(time.perf_counter() - started, 1e-9)
-        warnings = f", {counted(warned, 'warning')}" if warned else ""
-        click.echo(
-            f"kefu score: {total - failed} scored, {failed} failed{warnings} ({rate:,.0f} lines/s)",
-            err=True,
+        warnings = t("score.run.warnings", n=warned) if warned else ""
+        summary = t(
+            "score.run.summary",
+            ok=total - failed,
+            failed=failed,
+            warnings=warnings,
+            rate=f"{rate:,.0f}",
         )
+        click.echo(summary, err=True)
     if failed:
         sys.exit(1)
 
@@ -298,8 +307,13 @@ class _Progress:
 
     WIDTH = 30
 
-    def __init__(self, enabled: bool, files: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, enabled: bool, files: tuple[str, ...] = (), t: Callable[..., str] | None = None
+    ) -> None:
+        from simulator.i18n import Translator
+
         self.enabled = enabled
+        self.t = t or Translator("en")
         self.last = 0.0
         self.start = time.perf_counter()
         self.total = 0
@@ -322,11 +336,19 @@ class _Progress:
     def render(self, n: int, rate: float) -> str:
         """The status line for ``n`` lines done at ``rate`` lines/s."""
         if not self.total:
-            return f"  scored {n:,} lines  {rate:,.0f}/s "
+            return self.t("score.run.counted", n=f"{n:,}", rate=f"{rate:,.0f}")
         frac = min(1.0, n / self.total)
         bar = "█" * int(frac * self.WIDTH) + "░" * (self.WIDTH - int(frac * self.WIDTH))
         eta = (self.total - n) / max(rate, 1e-9)
-        return f"  {bar} {frac:4.0%}  {n:,}/{self.total:,}  {rate:,.0f}/s  ~{eta:,.0f}s left "
+        return self.t(
+            "score.run.bar",
+            bar=bar,
+            pct=f"{frac:4.0%}",
+            n=f"{n:,}",
+            total=f"{self.total:,}",
+            rate=f"{rate:,.0f}",
+            eta=f"{eta:,.0f}",
+        )
 
     def done(self) -> None:
         if self.enabled and self.last:

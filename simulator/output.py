@@ -94,7 +94,8 @@ class TableWriter:
         heads = [localize(CRITERION_NAMES[c], lang) for c in ALL_CRITERIA]
         # Each column as wide as its heading, so the marks sit under it.
         self.widths = [14, 6, *(max(_width(h), 3) for h in heads)]
-        self.out.write(self._row(["id", "score", *heads]) + "\n")
+        t = Translator(lang)
+        self.out.write(self._row([t("score.table.id"), t("score.table.score"), *heads]) + "\n")
 
     def _row(self, cells: list[str]) -> str:
         first, *rest = cells

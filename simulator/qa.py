@@ -252,12 +252,32 @@ def _check_turn(i: int, turn: Any) -> dict[str, Any]:
     return turn
 
 
+# The json module's messages (English only), as keys of the catalog's "json" part.
+_JSON_MESSAGES = {
+    "Expecting value": "value",
+    "Expecting property name enclosed in double quotes": "name",
+    "Expecting ':' delimiter": "colon",
+    "Expecting ',' delimiter": "comma",
+    "Unterminated string starting at": "unterminated",
+    "Invalid control character at": "control",
+    "Extra data": "extra",
+    "Invalid \\escape": "escape",
+    "Invalid \\uXXXX escape": "uescape",
+}
+
+
+def _json_problem(message: str) -> Problem | str:
+    """The json module's message in any language (one it may add later: as it is)."""
+    key = _JSON_MESSAGES.get(message)
+    return Problem(f"json.{key}") if key else message
+
+
 def parse_conversation(raw: str) -> dict[str, Any]:
     """Parse and check one JSONL line; raise LineError saying what is wrong."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise LineError("broken_json", detail=exc.msg, column=exc.colno) from None
+        raise LineError("broken_json", detail=_json_problem(exc.msg), column=exc.colno) from None
     if not isinstance(data, dict):
         raise LineError("not_object", shown=_shown(data))
     unknown = set(data) - {"id", "channel", "turns", "response_target_s"}
@@ -290,17 +310,21 @@ def parse_conversation(raw: str) -> dict[str, Any]:
     return {"id": data["id"], "channel": channel, "turns": checked, "response_target_s": target}
 
 
-def score_line(line_no: int, raw: bytes, lang: str | None) -> Outcome:
-    """Score one raw input line; never raises."""
+def score_line(
+    line_no: int, raw: bytes, lang: str | None, errors_lang: str | None = None
+) -> Outcome:
+    """Score one raw input line; never raises. A line that can't be scored
+    says why in ``errors_lang`` (default: ``lang``, else English)."""
+    said = errors_lang or lang or "en"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = LineError("not_utf8", byte=f"{raw[exc.start]:02x}", column=exc.start + 1)
-        return _failed(line_no, None, bad)
+        return _failed(line_no, None, bad, said)
     try:
         conv = parse_conversation(text)
     except LineError as exc:
-        return _failed(line_no, _best_id(text), exc)
+        return _failed(line_no, _best_id(text), exc, said)
     result = score_conversation(
         conv["turns"], channel=conv["channel"], response_target_s=conv["response_target_s"]
     )
@@ -319,8 +343,8 @@ def _slip(turns: list[dict[str, Any]], turn: int, before: int) -> Problem:
     return Problem("warning.time_backwards", (*values.items(), ("before_at", at(before))))
 
 
-def _failed(line_no: int, ident: Any, exc: LineError) -> Outcome:
-    msg = str(exc)
+def _failed(line_no: int, ident: Any, exc: LineError, lang: str) -> Outcome:
+    msg = exc.problem.text(lang)
     return Outcome(line_no, {"id": ident, "line": line_no, "error": msg}, msg, problem=exc.problem)
 
 
@@ -335,12 +359,14 @@ def _best_id(text: str) -> Any:
 _Row = tuple[int, str, str | None, Problem | None, tuple[Problem, ...]]
 
 
-def _score_batch(batch: list[tuple[int, bytes]], lang: str | None) -> list[_Row]:
+def _score_batch(
+    batch: list[tuple[int, bytes]], lang: str | None, errors_lang: str | None
+) -> list[_Row]:
     """Score a batch in a worker: (line, JSON text, error, problem, warnings)
     per line, cheap to send back."""
     out: list[_Row] = []
     for n, raw in batch:
-        o = score_line(n, raw, lang)
+        o = score_line(n, raw, lang, errors_lang)
         out.append((o.line, o.text, o.error, o.problem, o.warnings))
     return out
 
@@ -380,22 +406,30 @@ def _batches(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tup
 
 
 def score_stream(
-    lines: Iterator[tuple[int, bytes]], *, lang: str | None = None, jobs: int = 1
+    lines: Iterator[tuple[int, bytes]],
+    *,
+    lang: str | None = None,
+    jobs: int = 1,
+    errors_lang: str | None = None,
 ) -> Iterator[Outcome]:
-    """Score numbered lines in order, in bounded batches, on ``jobs`` processes."""
-    if lang is not None and lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}")
+    """Score numbered lines in order, in bounded batches, on ``jobs`` processes.
+
+    ``lang``: the language of feedback (None: each reply's own); ``errors_lang``:
+    of what is wrong with a line that can't be scored (None: ``lang``, else English)."""
+    for value in (lang, errors_lang):
+        if value is not None and value not in LANGS:
+            raise ValueError(f"unknown language {value!r}")
     if jobs <= 1:
         # One line at a time: nothing outlives its line, so the cyclic garbage
         # collector has next to nothing to do (batches held 2,000 records).
         for n, raw in lines:
-            yield score_line(n, raw, lang)
+            yield score_line(n, raw, lang, errors_lang)
         return
     chunk = max(50, BATCH_LINES // jobs)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         window: list = []
         for batch in _batches(lines, chunk):
-            window.append(pool.submit(_score_batch, batch, lang))
+            window.append(pool.submit(_score_batch, batch, lang, errors_lang))
             if len(window) >= jobs * 2:  # bounded prefetch keeps memory flat
                 yield from _outcomes(window.pop(0).result())
         for future in window:

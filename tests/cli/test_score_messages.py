@@ -12,7 +12,9 @@ from simulator.cli import main
 
 def test_a_turn_without_a_role_says_it_is_missing():
     line = '{"id": "c1", "turns": [{"text": "杯子碎了"}, {"role": "agent", "text": "抱歉"}]}\n'
-    result = CliRunner().invoke(main, ["score", "-"], input=line.encode(), catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["score", "-", "--lang", "en"], input=line.encode(), catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert "<stdin>:1: turns[0].role is missing; give 'buyer' or 'agent'\n" in result.stderr
     assert "None" not in result.stderr + result.stdout
@@ -20,7 +22,7 @@ def test_a_turn_without_a_role_says_it_is_missing():
 
 def _errors(*lines: str, args: tuple[str, ...] = ()) -> list[str]:
     data = "".join(line + "\n" for line in lines).encode()
-    result = CliRunner().invoke(main, ["score", "-", "-q", *args], input=data)
+    result = CliRunner().invoke(main, ["score", "-", "-q", "--lang", "en", *args], input=data)
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     return result.stderr.splitlines()
@@ -129,7 +131,8 @@ def test_time_going_backwards_is_a_warning_and_the_line_is_still_scored(jobs: st
     timely apology without a word: it is now a warning naming the line and the
     turn, and the apology's timing reads as unknown."""
     data = f"{SOME_TIMES}\n{BACKWARDS}\n".encode()
-    result = CliRunner().invoke(
+    # Without --lang, KEFU_LANG picks kefu's own words (feedback keeps the reply's).
+    result = CliRunner(env={"KEFU_LANG": "en"}).invoke(
         main, ["score", "-", "--format", "jsonl", "--jobs", jobs], input=data
     )
     assert result.exit_code == 0
@@ -144,3 +147,67 @@ def test_time_going_backwards_is_a_warning_and_the_line_is_still_scored(jobs: st
     assert "note" not in some["criteria"]["timely_apology"]
     assert "无法判断是否及时" in back["criteria"]["timely_apology"]["note"]
     assert "error" not in back and back["score"] > 0
+
+
+BAD = (
+    '{"id": "ok", "turns": [{"role": "agent", "text": "抱歉"}]}',
+    "{",
+    '{"id": "c1", "turns": []}',
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        ((), {}, ["<stdin>:2: JSON 格式错误：这里应是用双引号括起的字段名（第 2 列）",
+                  "<stdin>:3: turns 是空列表；请给出这段对话的各轮消息",
+                  "kefu score：已评分 1 行，失败 2 行（每秒 N 行）"]),
+        (("--lang", "zh-Hant"), {"KEFU_LANG": "en"}, ["<stdin>:2: JSON 格式錯誤：這裡應是用雙引號括起的欄位名（第 2 列）",
+                  "<stdin>:3: turns 是空列表；請給出這段對話的各輪訊息",
+                  "kefu score：已評分 1 行，失敗 2 行（每秒 N 行）"]),
+        ((), {"KEFU_LANG": "en_US"}, ["<stdin>:2: broken JSON: Expecting property name enclosed in double quotes (column 2)",
+                  "<stdin>:3: turns is an empty list; give the conversation's turns",
+                  "kefu score: 1 scored, 2 failed (N lines/s)"]),
+    ],
+)  # fmt: skip
+def test_kefus_own_words_follow_lang_then_kefu_lang_then_chinese(args, env, said) -> None:
+    """Bad lines, the summary and the error records are said in --lang, else
+    the app's language (KEFU_LANG), else Simplified Chinese, like the app; they
+    were English whatever --lang said."""
+    import re
+
+    data = "".join(line + "\n" for line in BAD).encode()
+    result = CliRunner(env={"KEFU_LANG": None, **env}).invoke(
+        main, ["score", "-", "--format", "jsonl", *args], input=data
+    )
+    assert result.exit_code == 1
+    stderr = re.sub(r"[\d,]+(?= lines/s\)| 行）)", "N", result.stderr)
+    assert stderr.splitlines() == said
+    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()[1:]]
+    assert errors == [line.split(": ", 1)[1] for line in said[:2]]
+
+
+@pytest.mark.parametrize("broken", ["", "{", '{"a" 1}', '{"a": 1 "b": 2}', '{"a": "x', '{"a": "\x01"}', '{"a": 1} x', '{"a": "\\q"}', '{"a": "\\u12"}'])  # fmt: skip
+def test_every_json_message_is_said_in_chinese(broken: str) -> None:
+    """The json module's messages are English only; each has its Chinese words
+    (a message Python adds later is shown as it is)."""
+    from simulator.qa import LineError, parse_conversation
+
+    with pytest.raises(LineError) as caught:
+        parse_conversation(broken)
+    zh, en = caught.value.problem.text("zh"), caught.value.problem.text("en")
+    import re
+
+    assert zh.startswith("JSON 格式错误：") and not re.search("[a-z]{3}", zh)  # no English words
+    assert en.startswith("broken JSON: ") and en == str(caught.value)
+
+
+def test_the_progress_line_speaks_the_language_too(tmp_path) -> None:
+    from simulator.cli import _Progress
+    from simulator.i18n import Translator
+
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": 1}\n{"id": 2}\n', encoding="utf-8")
+    assert "已评分 7 行" in _Progress(True, ("-",), Translator("zh")).render(7, 10.0)
+    bar = _Progress(True, (str(data),), Translator("zh-Hant")).render(1, 100.0)
+    assert "1/2" in bar and "約剩" in bar

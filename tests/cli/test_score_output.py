@@ -81,7 +81,7 @@ def test_a_failed_line_names_its_file_in_csv_and_jsonl(tmp_path):
     assert (error["file"], error["line"]) == (str(log), 2)
     code, text = _run(str(log), "--format", "csv")
     rows = [line for line in text.splitlines() if line.startswith(",")]
-    assert rows[-1].split(",")[-2:] == [str(log), "2"] and "broken JSON" in rows[-1]
+    assert rows[-1].split(",")[-2:] == [str(log), "2"] and "JSON 格式错误" in rows[-1]
 
 
 def _columns(line: str) -> list[int]:
@@ -157,5 +157,5 @@ def test_table_headings_follow_the_log_without_lang(tmp_path):
         code, text = _run(str(_log(tmp_path, row)), "--format", "table")
         assert code == 0 and heading in text.splitlines()[0], text
     code, text = _run(str(_log(tmp_path, "{not json")), "--format", "table")
-    head = next(line for line in text.splitlines() if line.startswith("id "))
+    head = next(line for line in text.splitlines() if line.startswith("编号 "))
     assert code == 1 and "不推卸责任" in head  # nothing to go by: Chinese
