@@ -19,8 +19,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup
@@ -30,13 +29,13 @@ from textual.widgets import Static, TextArea
 
 from scoring import score_reply
 from scoring.feedback import localize
-from simulator.session import HINT_COST, score_after_hints
+from simulator.session import score_after_hints
 from simulator.store.base import StoreError
-from simulator.tui.dialogs import CardDialog, ChoiceDialog
+from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens.base import KefuScreen
+from simulator.tui.screens.chat_hints import ChatHints
 from simulator.tui.screens.debrief import DebriefScreen
-from simulator.tui.widgets.bubbles import BubbleRow, Note, Transcript
-from simulator.tui.widgets.cards import policy_text
+from simulator.tui.widgets.bubbles import Transcript, conversation
 from simulator.tui.widgets.coach import CoachChecklist
 from simulator.tui.widgets.exam_clock import ExamClock, exam_deadline
 from simulator.tui.widgets.fit import FitFooter
@@ -46,7 +45,7 @@ from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
 
 if TYPE_CHECKING:
-    from simulator.session import Exchange, Session
+    from simulator.session import Session
 
 MAX_REPLY = 2000  # characters
 
@@ -59,7 +58,7 @@ def _sendable(text: str) -> bool:
     return bool(text.strip()) and len(text.strip()) <= MAX_REPLY
 
 
-class ChatScreen(KefuScreen):
+class ChatScreen(ChatHints, KefuScreen):
     """Talk to the buyer: transcript, mood, timer, coach, reply box."""
 
     BINDINGS = [
@@ -131,35 +130,7 @@ class ChatScreen(KefuScreen):
 
     def transcript_widgets(self) -> list[Widget]:
         """Buyer lines, replies and notes, oldest first, as far as revealed."""
-        s = self.session
-        buyer, me = s.scenario.buyer.name, self.t("chat.me")
-        out: list[Widget] = []
-        for i, (line, _) in enumerate(s.buyer_lines[: self.revealed]):
-            if line:
-                out.append(BubbleRow(line, "buyer", buyer))
-            if i >= 1:
-                out.extend(self._notes(s.exchanges[i - 1]))
-            if i < len(s.exchanges):
-                out.append(BubbleRow(s.exchanges[i].reply, "me", me))
-        if self.revealed < len(s.buyer_lines):
-            out.append(Note(Text(self.t("chat.typing", name=buyer)), classes="-typing"))
-        elif s.ended:
-            out.append(Note(Text(self.t("chat.ended")), classes="-ended"))
-        return out
-
-    def _notes(self, e: Exchange) -> list[Note]:
-        lang = self.kefu.lang
-        change = f"{e.mood_change:+d}"
-        text = self.t("chat.mood_change", before=e.mood_before, after=e.mood_after, change=change)
-        reasons = [localize(r, lang) for r in e.reasons]
-        if reasons:
-            text += self.t("chat.because", reasons=self.t("chat.reason_sep").join(reasons))
-        trend = "-angrier" if e.mood_change > 0 else "-calmer" if e.mood_change < 0 else ""
-        notes = [Note(Text(text), classes=trend)]
-        for breach in e.breaches:
-            risk = self.t("chat.breach", what=localize(breach, lang))
-            notes.append(Note(Text(risk), classes="-breach"))
-        return notes
+        return conversation(self.session, self.revealed, self.t, self.kefu.lang)
 
     def _status_text(self) -> str:
         if self.status is None:
@@ -421,79 +392,6 @@ class ChatScreen(KefuScreen):
             session=self.session, attempt_id=self.attempt_id, mode=self.mode, hints=self.hints
         )
         self.app.switch_screen(debrief)
-
-    # -- keys ---------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No hint key in exam mode."""
-        return not (action == "hint" and self.exam)
-
-    def on_key(self, event: events.Key) -> None:
-        """F3 in an exam: say why there is no hint rather than nothing at all."""
-        if event.key == "f3" and self.exam:
-            event.stop()
-            self.notify(self.t("chat.hint_exam"), timeout=4)
-
-    def action_policy(self) -> None:
-        """The shop's policy card (F2 or Escape closes it)."""
-        s = self.session.scenario
-        self.app.push_screen(
-            CardDialog(
-                lambda: self.t("chat.policy_title"),
-                lambda: policy_text(s, self.t, self.kefu.lang),
-            )
-        )
-
-    def action_hint(self) -> None:
-        """Practice only: the model reply for this point of the conversation, for a cost."""
-        if self.exam or self.session.ended or self.busy:
-            return
-        self.app.push_screen(
-            ChoiceDialog(
-                lambda: self.t("chat.hint_title"),
-                lambda: self.t("chat.hint_cost", n=self.hints, cost=HINT_COST),
-                [("show", "chat.hint_show"), ("cancel", "dialog.cancel_label")],
-            ),
-            self._hint_chosen,
-        )
-
-    def _hint_chosen(self, choice: object) -> None:
-        if choice == "show":
-            self._charge_hint(self.session.node)
-
-    @work(thread=True, exclusive=True, group="chat-hint")
-    def _charge_hint(self, node: str) -> None:
-        model = self.session.scenario.nodes[node].model_reply
-        if self.kefu.exam_holds(self.session.scenario.id):  # practice of an exam's scenario
-            self.app.call_from_thread(self.set_status, "chat.hint_locked", "muted")
-            return
-        if self.kefu.is_published(self.session.scenario.id):
-            key = self.kefu.scenario_key(self.session.scenario.id)
-            if key is None:  # exam material the database still keeps from this trainee
-                self.app.call_from_thread(self.set_status, "chat.hint_locked", "muted")
-                return
-            model = key.get(node, "")
-        store = self.kefu.store
-        try:
-            if store is None:
-                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
-            store.add_hint(self.attempt_id)
-        except StoreError as exc:
-            self.app.call_from_thread(self.set_status, "chat.hint_failed", "error", error=str(exc))
-            return
-        self.app.call_from_thread(self._show_hint, model)
-
-    def _show_hint(self, model: str) -> None:
-        if not self.is_attached:
-            return  # the trainee left meanwhile; the store has it all
-        self.hints += 1
-        self.app.push_screen(
-            CardDialog(
-                lambda: self.t("chat.hint_title"),
-                lambda: Text(
-                    self.t("chat.hint_intro", n=self.hints, cost=HINT_COST) + "\n\n" + model
-                ),
-            )
-        )
 
     def action_leave(self) -> None:
         """Back to Home after confirming; the attempt stays open to resume."""

@@ -7,13 +7,18 @@ bubble and align.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
+
+from scoring.feedback import localize
+
+if TYPE_CHECKING:
+    from simulator.session import Exchange, Session
 
 Who = Literal["buyer", "me"]
 
@@ -55,3 +60,37 @@ class Transcript(VerticalScroll):
     def bubbles(self) -> list[Bubble]:
         """The bubbles shown, oldest first."""
         return list(self.query(Bubble).results(Bubble))
+
+
+def conversation(session: Session, revealed: int, t: Callable[..., str], lang: str) -> list[Widget]:
+    """The chat so far as widgets, oldest first: each buyer line of the first
+    ``revealed``, the notes on the reply before it, the reply; then "typing…"
+    while the buyer's next line is held back, or "the conversation ended"."""
+    buyer, me = session.scenario.buyer.name, t("chat.me")
+    out: list[Widget] = []
+    for i, (line, _) in enumerate(session.buyer_lines[:revealed]):
+        if line:
+            out.append(BubbleRow(line, "buyer", buyer))
+        if i >= 1:
+            out.extend(_notes(session.exchanges[i - 1], t, lang))
+        if i < len(session.exchanges):
+            out.append(BubbleRow(session.exchanges[i].reply, "me", me))
+    if revealed < len(session.buyer_lines):
+        out.append(Note(Text(t("chat.typing", name=buyer)), classes="-typing"))
+    elif session.ended:
+        out.append(Note(Text(t("chat.ended")), classes="-ended"))
+    return out
+
+
+def _notes(e: Exchange, t: Callable[..., str], lang: str) -> list[Note]:
+    """How the buyer's mood moved and why, then any promise beyond the policy."""
+    change = f"{e.mood_change:+d}"
+    text = t("chat.mood_change", before=e.mood_before, after=e.mood_after, change=change)
+    reasons = [localize(r, lang) for r in e.reasons]
+    if reasons:
+        text += t("chat.because", reasons=t("chat.reason_sep").join(reasons))
+    trend = "-angrier" if e.mood_change > 0 else "-calmer" if e.mood_change < 0 else ""
+    notes = [Note(Text(text), classes=trend)]
+    for breach in e.breaches:
+        notes.append(Note(Text(t("chat.breach", what=localize(breach, lang))), classes="-breach"))
+    return notes
