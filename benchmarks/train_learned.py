@@ -8,9 +8,9 @@ What it does (pure Python, about fifteen minutes on two cores):
 
 1. Reads every labeled set (benchmarks/data/holdout*_replies.jsonl and
    tests/data/dev_replies.jsonl) except the sealed ones (holdout11, holdout34,
-   holdout35, holdout44-47, holdout52-67, holdout76-79, holdout82), which stay checks the model never
-   saw. (holdout52-59 were studied for rule fixes after their unseen
-   measurement, so for the rules they are in-sample; see test_holdouts.py.)
+   holdout35, holdout44-47, holdout52-67, holdout76-79, holdout82-84), which stay checks the model never
+   saw. (holdout52-59 and holdout83 were studied for rule fixes after their
+   unseen measurement, so for the rules they are in-sample; see test_holdouts.py.)
 2. For each set in benchmarks/data/unseen_rule_verdicts.jsonl (the rules'
    verdicts on that set with the rubric as it was before anyone studied it),
    trains the model on every OTHER set and takes its logits there.
@@ -72,6 +72,8 @@ SEALED = {
     "holdout78",
     "holdout79",
     "holdout82",
+    "holdout83",
+    "holdout84",
 }
 # Features whose weight is this small on every criterion are left out of the
 # shipped file (they move no verdict measurably; see --check's figures).

@@ -124,6 +124,20 @@ of holdout60 0.96->0.95 (sealed), holdout62 0.98->0.97 (sealed) and holdout74
 0.96->0.95, remedy of holdout22 0.99->0.98, holdout27 0.98->0.97 and holdout32
 0.95->0.94, no_blame of holdout11 0.97->0.96 (sealed), holdout32 0.96->0.95 and
 holdout77 0.91->0.90 (sealed).
+
+In the thirteenth session (2026-12-07) two more were written blind, again leaning
+toward no_blame edge cases, with the scorer of 9842113 frozen: holdout83 unseen at
+.994/.957/.934/.934 (rules alone .968/.925/.908/.840) and holdout84 unseen at
+.996/.966/.983/.960 (rules alone .969/.934/.966/.886). holdout84 is sealed.
+holdout83 was studied for rules (buyer blamed by "normal use would not do this",
+"only you reported it", "many customers miss the second box", "no one answered
+so the visit failed"; the buyer sent to mend or buy a stopgap; English return
+postage put on the customer), which read every other labeled set, sealed or not,
+exactly as before. A retrain that learned from holdout83 (`--keep-thresholds`)
+read the sealed sets pooled as before to four decimals (mean +.0001 on 7,981
+replies, holdout82 -.0008, holdout84 +.0002) but moved eight floors by .01, three
+of them sealed, so it was not kept: holdout83 is sealed from the model like
+holdout52-59, and its floors are in-sample for the rules only.
 """
 
 from __future__ import annotations
@@ -463,6 +477,15 @@ FLOORS: dict[str, tuple[float, float, float, float]] = {
     # supplements and medical devices, phones on instalments, bikes and e-scooters;
     # unseen at .987/.952/.960/.933 (rules alone .971/.928/.922/.867)
     "holdout82_replies.jsonl": (0.98, 0.95, 0.96, 0.93),
+    # written blind 2026-12-07 (thirteenth session), kitchenware, luggage, toys and
+    # collectibles, cameras and drones, appliance repair, flat-pack furniture; unseen
+    # with the scorer of 9842113 at .994/.957/.934/.934 (rules alone .968/.925/.908/.840),
+    # then studied for rules; sealed from the learned model (see the docstring)
+    "holdout83_replies.jsonl": (0.99, 0.95, 0.93, 0.95),
+    # sealed: written blind the same day, shoes and clothing, camping gear, plants and
+    # gardening, printers and office supplies, smart-home devices, pre-sale and
+    # group-buy orders; unseen at .996/.966/.983/.960 (rules alone .969/.934/.966/.886)
+    "holdout84_replies.jsonl": (0.99, 0.96, 0.98, 0.96),
     # sealed, like holdout11: written blind 2026-12-06 (third session), a supervisor's
     # exam paper (60 situations, five replies each); measured unseen with the scorer of
     # commit 9cf899d at .994/.978/.959/.886 (rules alone .986/.975/.910/.852); the

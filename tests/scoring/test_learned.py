@@ -204,6 +204,8 @@ def test_shipped_model_was_trained_on_the_current_labeled_files():
         "holdout78",
         "holdout79",
         "holdout82",
+        "holdout83",
+        "holdout84",
     )
     assert sorted(trained_on) == sorted(
         [p for p in labeled if not p.endswith(tuple(f"/{s}_replies.jsonl" for s in sealed))]
