@@ -18,10 +18,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from scoring.feedback import CRITERION_NAMES, localize
+from scoring.feedback import localize
 from simulator import advice
-from simulator.exams import ran_out
 from simulator.tui.screens.base import KefuScreen
+from simulator.tui.screens.debrief_text import (
+    breaches_text,
+    checks_text,
+    criteria_text,
+    legend,
+    score_text,
+)
 from simulator.tui.screens.home_rows import counts_for, tries_used
 from simulator.tui.widgets.evidence import (
     COST_STYLE,
@@ -29,7 +35,6 @@ from simulator.tui.widgets.evidence import (
     MUTED_STYLE,
     highlight_reply,
     problem_lines,
-    tick,
 )
 from simulator.tui.widgets.fit import FitFooter
 from simulator.tui.widgets.header import KefuHeader
@@ -118,15 +123,15 @@ class DebriefScreen(KefuScreen):
             yield Static(title, classes="title", id="debrief-title")
             yield Static(self._score_text(), id="debrief-score")
             yield Static(self.t("debrief.criteria"), classes="debrief-head")
-            yield Static(self._criteria_text(), id="debrief-criteria")
+            yield Static(criteria_text(self.result, self.lang), id="debrief-criteria")
             if s.checks:
                 yield Static(self.t("debrief.checks"), classes="debrief-head")
-                yield Static(self._checks_text(), id="debrief-checks")
+                yield Static(checks_text(s, self.result, self.lang), id="debrief-checks")
             if self.result.breaches:
                 yield Static(self.t("debrief.breaches"), classes="debrief-head")
-                yield Static(self._breaches_text(), id="debrief-breaches")
+                yield Static(breaches_text(self.result, self.lang), id="debrief-breaches")
             yield Static(self.t("debrief.transcript"), classes="debrief-head")
-            yield Static(self._legend(), classes="muted")
+            yield Static(legend(self.t), classes="muted")
             yield from self._transcript()
             yield Static(self._next_text(), id="debrief-next")
         with Horizontal(id="debrief-buttons"):
@@ -141,80 +146,8 @@ class DebriefScreen(KefuScreen):
         yield FitFooter()
 
     def _score_text(self) -> Text:
-        r = self.result
-        out = Text()
-        from simulator.session import BREACH_COST, CHECK_COST, score_after_hints
-
         hints = self.attempt.hints_used if self.attempt is not None else self.hints
-        score = score_after_hints(r.score, hints)
-        out.append(self.t("debrief.score", score=score), style="bold")
-        if r.ending:
-            outcome = self.t(f"debrief.outcome.{r.outcome}") if r.outcome else r.ending
-            # The outcome is a label; the scenario's summary tells the story
-            # ("结局（平台介入）：买家申请了平台介入并留下差评。").
-            if r.summary:
-                line = self.t("debrief.ending", outcome=outcome, summary=self._msg(r.summary))
-            else:
-                line = self.t("debrief.ending_bare", outcome=outcome)
-            out.append("\n" + line)
-        else:
-            out.append("\n" + self.t("debrief.not_ended"))
-        if r.failed_checks:
-            cost = CHECK_COST * r.failed_checks
-            out.append("\n" + self.t("debrief.checks_cost", n=r.failed_checks, cost=cost))
-        if r.distinct_breaches:
-            cost = BREACH_COST * r.distinct_breaches
-            out.append("\n" + self.t("debrief.breaches_cost", n=r.distinct_breaches, cost=cost))
-        if hints:
-            cost = r.score - score
-            out.append("\n" + self.t("debrief.hints", n=hints, cost=cost), style=MUTED_STYLE)
-        if self.attempt is not None and (self.attempt.result or {}).get("timed_out"):
-            key = "debrief.ran_out" if ran_out(self.attempt) else "debrief.timed_out"
-            out.append("\n" + self.t(key), style="bold")
-        return out
-
-    def _criteria_text(self) -> Text:
-        """One line per criterion: a tick, then the feedback (what went wrong, how to fix)."""
-        conv = self.result.conversation
-        lines = [self._msg(m).lstrip("✓✗ ") for m in conv.feedback]
-        out = Text()
-        for i, (name, crit) in enumerate(conv.criteria.items()):
-            same = len(lines) == len(conv.criteria)
-            line = lines[i] if same else self._msg(CRITERION_NAMES[name])
-            # A blank after the name's colon: a Chinese message is one long "word"
-            # to the wrapper, which would otherwise leave the tick alone on its line.
-            head, colon, rest = line.partition("：" if "：" in line else ":")
-            if colon and rest and not rest.startswith(" "):
-                line = f"{head}{colon} {rest}"
-            out.append_text(tick(crit.passed))
-            out.append(f" {line}\n", style=None if crit.passed else COST_STYLE)
-        out.rstrip()
-        return out
-
-    def _checks_text(self) -> Text:
-        out = Text()
-        for check in self.session.scenario.checks:
-            # A check's text says what the reply should do, must-not ones too
-            # ("不让买家垫付运费"): a "must not" label before it would read as a
-            # double negative.
-            out.append_text(tick(self.result.checks.get(check.id, False)))
-            out.append(f" {self._msg(check.text)}\n")
-        out.rstrip()
-        return out
-
-    def _breaches_text(self) -> Text:
-        out = Text()
-        for text in dict.fromkeys(self._msg(b) for b in self.result.breaches):
-            out.append(f"✗ {text}\n", style=COST_STYLE)
-        out.rstrip()
-        return out
-
-    def _legend(self) -> Text:
-        out = Text()
-        out.append(self.t("debrief.legend_earn"), style=EARN_STYLE)
-        out.append("  ")
-        out.append(self.t("debrief.legend_cost"), style=COST_STYLE)
-        return out
+        return score_text(self.result, hints, self.attempt, self.t, self.lang)
 
     def _transcript(self) -> Iterable[Static | Vertical | Horizontal]:
         s = self.session
