@@ -7,7 +7,6 @@ opens in thread workers after the first frame; screens watch ``library`` and
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import time
@@ -20,10 +19,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 
 from simulator import i18n
 from simulator.tui import kinsoku
+from simulator.tui.drafts import Drafts
 from simulator.tui.messages import LanguageChanged, StoreFailed
 from simulator.tui.screens.base import KefuModal, KefuScreen, localize_bindings
 
@@ -84,12 +83,7 @@ class KefuApp(App[None]):
         self._base_library: Library | None = None  # the installed library, before publishing
         self._keys: dict[str, Mapping[str, str]] = {}  # answer keys of published scenarios
         self.role: str = "trainee"  # the current user's, once the store is open
-        # Unsent replies by attempt id: leaving a chat (Esc) and resuming it brings the
-        # draft back. Written to the store (the user's settings) a moment after the
-        # typing stops and when the app closes, so a restart brings it back too.
-        self.drafts: dict[int, str] = {}
-        self._unsaved_drafts: set[int] = set()
-        self._draft_timer: Timer | None = None
+        self.drafts = Drafts(self)  # unsent replies by attempt id
 
     # -- language -------------------------------------------------------
     @property
@@ -110,7 +104,7 @@ class KefuApp(App[None]):
                 await screen.relabel()
         self.refresh_bindings()
         if save and self.store is not None:
-            self._save_setting("lang", lang)
+            self.save_setting("lang", lang)
         self.post_message(LanguageChanged(lang))
 
     async def action_cycle_lang(self) -> None:
@@ -121,7 +115,7 @@ class KefuApp(App[None]):
     def action_toggle_theme(self) -> None:
         """Dark <-> light."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
-        self._save_setting("theme", self.theme)
+        self.save_setting("theme", self.theme)
 
     def action_help(self) -> None:
         """Every key of the current screen and the app."""
@@ -323,7 +317,7 @@ class KefuApp(App[None]):
         self.store_error = message.error
         self.notify(message.error, title=self.t("app.store_failed"), severity="error", timeout=30)
 
-    def _save_setting(self, key: str, value: str) -> None:
+    def save_setting(self, key: str, value: str) -> None:
         from simulator.store import StoreError
 
         if self.store is None:
@@ -333,51 +327,9 @@ class KefuApp(App[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error")
 
-    # -- unsent replies ----------------------------------------------------
-    DRAFT_SAVE_DELAY = 1.0  # seconds after the last keystroke
-
-    def draft(self, attempt_id: int) -> str:
-        """The unsent reply of an attempt: this run's, else the one the store kept."""
-        from simulator.store import StoreError
-
-        if attempt_id in self.drafts or self.store is None:
-            return self.drafts.get(attempt_id, "")
-        try:
-            return self.store.get_setting(_draft_key(attempt_id)) or ""
-        except StoreError:
-            return ""
-
-    def keep_draft(self, attempt_id: int, text: str) -> None:
-        """Remember the reply being typed; the store gets it shortly."""
-        if self.drafts.get(attempt_id) == text:
-            return
-        self.drafts[attempt_id] = text
-        self._unsaved_drafts.add(attempt_id)
-        if self._draft_timer is None:
-            self._draft_timer = self.set_timer(self.DRAFT_SAVE_DELAY, self.save_drafts)
-
-    def forget_draft(self, attempt_id: int) -> None:
-        """The attempt is given up: its unsent reply goes too (safe from a worker)."""
-        from simulator.store import StoreError
-
-        self.drafts.pop(attempt_id, None)
-        self._unsaved_drafts.discard(attempt_id)
-        if self.store is not None:
-            # If this fails the text stays in the settings, unseen: a discarded
-            # attempt is never resumed.
-            with contextlib.suppress(StoreError):
-                self.store.set_setting(_draft_key(attempt_id), "")
-
-    def save_drafts(self) -> None:
-        """Write the drafts typed since the last save (empty ones as "")."""
-        self._draft_timer = None
-        pending, self._unsaved_drafts = self._unsaved_drafts, set()
-        for attempt_id in sorted(pending):
-            self._save_setting(_draft_key(attempt_id), self.drafts.get(attempt_id, ""))
-
     def on_unmount(self) -> None:
         if self.store is not None:
-            self.save_drafts()
+            self.drafts.save()
             self.store.close()
 
     # -- command palette ----------------------------------------------------
@@ -442,8 +394,3 @@ class KefuApp(App[None]):
 
         if self.is_staff and not isinstance(self.screen, RosterScreen):
             self.push_screen(RosterScreen())
-
-
-def _draft_key(attempt_id: int) -> str:
-    """The user setting that keeps an attempt's unsent reply."""
-    return f"draft.{attempt_id}"

@@ -370,7 +370,7 @@ async def test_an_unsent_draft_is_back_after_leaving_and_resuming(tmp_path: Path
         assert back.attempt_id == chat.attempt_id
         assert back.query_one(ReplyBox).text == DRAFT
         await send(app, pilot, "真的很抱歉，我马上帮您换货。")
-        assert app.draft(chat.attempt_id) == ""  # sent: nothing left to bring back
+        assert app.drafts.get(chat.attempt_id) == ""  # sent: nothing left to bring back
 
 
 async def _quit_with_a_draft(tmp_path: Path) -> int:
@@ -396,11 +396,13 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
         # the coach reads the draft that came back, before any keystroke
         assert back.query_one(CoachChecklist).ticked()["apology"] is True
         await send(again, pilot, "真的很抱歉，我马上帮您换货。")
-        await pilot.pause(again.DRAFT_SAVE_DELAY + 0.2)  # the debounced save has run
+        await pilot.pause(again.drafts.SAVE_DELAY + 0.2)  # the debounced save has run
     third = make_app(tmp_path)
     async with third.run_test(size=(80, 24)) as pilot:
         await settle(third, pilot)
-        assert third.drafts == {} and third.draft(attempt_id) == ""  # read from the store
+        assert (
+            third.drafts.texts == {} and third.drafts.get(attempt_id) == ""
+        )  # read from the store
 
 
 async def test_discarding_an_unfinished_attempt_at_start(tmp_path: Path) -> None:
@@ -417,5 +419,5 @@ async def test_discarding_an_unfinished_attempt_at_start(tmp_path: Path) -> None
         assert type(home).__name__ == "HomeScreen"
         assert again.store is not None
         assert again.store.get_attempt(attempt_id).status == "abandoned"
-        assert again.draft(attempt_id) == ""
+        assert again.drafts.get(attempt_id) == ""
         assert home.unfinished == []  # type: ignore[attr-defined]

@@ -106,7 +106,7 @@ class ChatScreen(ChatHints, KefuScreen):
     def compose(self) -> ComposeResult:
         s = self.session
         self.sub_title = localize(s.scenario.title, self.kefu.lang)
-        self.draft = self.kefu.draft(self.attempt_id) or self.draft  # left and resumed
+        self.draft = self.kefu.drafts.get(self.attempt_id) or self.draft  # left and resumed
         yield KefuHeader()
         with HorizontalGroup(id="chat-bar"):
             yield MoodMeter(self.shown_mood(), id="chat-mood")
@@ -232,7 +232,7 @@ class ChatScreen(ChatHints, KefuScreen):
     def _keep_draft(self) -> None:
         """Keep the unsent reply for this attempt, so leaving and resuming (or
         restarting the app) brings it back."""
-        self.kefu.keep_draft(self.attempt_id, self.draft)
+        self.kefu.drafts.keep(self.attempt_id, self.draft)
 
     def _coach_due(self) -> None:
         self._coach_timer = None

@@ -116,7 +116,7 @@ class ResumeMixin(KefuScreen):
         try:
             if store is not None:
                 store.abandon_attempt(attempt_id)
-            self.kefu.forget_draft(attempt_id)  # its unsent reply goes too
+            self.kefu.drafts.forget(attempt_id)  # its unsent reply goes too
         except StoreError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
