@@ -71,6 +71,7 @@ def _finding(
         target=hit_target(hit, norm.text),
         remedy_type=r.remedy_type,
         specific=r.specific,
+        soft=r.soft,
     )
 
 

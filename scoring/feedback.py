@@ -16,7 +16,7 @@ import opencc
 from scoring.model import Message
 
 if TYPE_CHECKING:
-    from scoring.model import CriterionResult, ReplyScore
+    from scoring.model import CriterionResult, Evidence, ReplyScore
 
 
 CRITERION_NAMES = {
@@ -166,13 +166,21 @@ def reply_number(replies: Sequence[ReplyScore], turn: int) -> int:
     return 1 + sum(1 for r in replies if r.turn < turn)
 
 
+def _lead(evidence: Sequence[Evidence]) -> Evidence:
+    """The evidence a failure line quotes: the first reply's, and there a plain
+    cost ("您自己找快递理赔吧") before one that only names a cause ("是快递摔的")."""
+    first = evidence[0]
+    same = (e for e in evidence if e.turn == first.turn and e.finding.level == first.finding.level)
+    return next((e for e in same if not e.finding.soft), first)
+
+
 def _failure_line(
     label: Message, result: CriterionResult, advice: Message, replies: Sequence[ReplyScore]
 ) -> Message:
     """✗ name: what went wrong (quoting the reply, counted among the agent's
     replies) — how to say it better."""
     if result.evidence and result.evidence[0].finding.level in ("cost", "note", "cancel"):
-        ev = result.evidence[0]
+        ev = _lead(result.evidence)
         f = ev.finding
         quote = f.text if len(f.text) <= 40 else f.text[:38] + "…"
         n = reply_number(replies, ev.turn)

@@ -154,6 +154,7 @@ class Finding:
     target: str | None = None
     remedy_type: str | None = None
     specific: str | None = None
+    soft: bool = False  # a cost that only names a cause (no_blame.yaml): weaker evidence
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form with messages in ``lang``."""

@@ -219,8 +219,29 @@ def test_blame_fails_and_names_the_reply():
     r = score_conversation(turns)
     assert not r.criteria["no_blame"].passed
     assert {e.turn for e in r.criteria["no_blame"].evidence} == {3}
-    assert any("第 2 条回复「这是快递的问题" in m.zh for m in r.feedback)
+    # The hand-off is what the line quotes, before the cause it names (a soft cost)
+    line = next(m.zh for m in r.feedback if "不推卸" in m.zh)
+    assert "第 2 条回复「快递的问题,您去找快递」" in line and "让买家自己去找快递" in line
     assert any('reply 2 "' in m.en for m in r.feedback)
+
+
+def test_blame_feedback_quotes_the_hand_off_and_no_remedy_is_credited_for_it():
+    """QA: "是快递摔的…您自己找快递理赔吧" was told it "offered compensation,
+    name the amount" (理赔 is the buyer's claim, not the shop's), and the blame
+    line quoted the named cause instead of the hand-off the scorer also found."""
+    turns = [
+        {"role": "buyer", "text": "杯子碎了!!"},
+        {"role": "agent", "text": "亲，这边看到是快递摔的哦，您自己找快递理赔吧"},
+    ]
+    r = score_conversation(turns)
+    assert not r.replies[0].result.criteria["remedy"]
+    assert not any(f.criterion == "remedy" for f in r.replies[0].result.findings)
+    lines = {m.zh.split("：")[0]: m.zh for m in r.feedback}
+    assert "「您自己找快递理赔吧」" in lines["✗ 不推卸责任"]
+    assert "补偿" not in lines["✗ 具体补救"]
+    # A cause named alone is still what the line quotes.
+    alone = score_conversation([turns[0], {"role": "agent", "text": "是快递摔的"}])
+    assert "「是快递摔的」" in next(m.zh for m in alone.feedback if "不推卸" in m.zh)
 
 
 def test_repeated_replies_are_a_template():

@@ -51,7 +51,7 @@ def test_feedback_reads_in_one_style_and_quotes_the_reply_as_typed() -> None:
     for line in lines:
         outside = line.split("「")[0]
         assert not any(c in outside for c in ",:;()?!"), line
-    assert any("「这是快递的问题」" in line for line in lines)
+    assert any("「快递的问题,您去找快递」" in line for line in lines)  # as typed, comma and all
     assert "快递的问题,您去" in str(result.to_dict("zh"))  # evidence text: the reply's own
 
 
