@@ -140,9 +140,10 @@ def test_time_going_backwards_is_a_warning_and_the_line_is_still_scored(jobs: st
     assert warning == (
         "<stdin>:2: warning: turns[1].at '2026-11-24T09:00:00+08:00' is earlier than "
         "turns[0].at '2026-11-24T10:00:00+08:00': time goes backwards, so the delay between "
-        "them is unknown (never counted as a quick reply)"
+        "them is unknown (judged neither quick nor slow)"
     )
     assert summary.startswith("kefu score: 2 scored, 0 failed, 1 warning (")
+    # (it said "never counted as a quick reply" beside a timely apology that passed)
     some, back = (json.loads(line) for line in result.stdout.splitlines())
     assert "note" not in some["criteria"]["timely_apology"]
     assert "无法判断是否及时" in back["criteria"]["timely_apology"]["note"]
