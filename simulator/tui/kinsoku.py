@@ -4,9 +4,10 @@ with an opening one, and a number stays with the unit after it.
 Rich and Textual wrap a run of Chinese (no spaces) by cutting it wherever the
 width runs out, so a line could start with 」 or ，, or split 42 from 码. The
 usual rule of CJK typesetting (kinsoku shori) moves the break a few characters
-earlier instead. :func:`install` puts :func:`divide_line`, which does that,
-where Rich's ``Text`` and Textual's ``Content`` look their line breaker up; the
-breaks it returns are the same as before wherever the rule is not broken.
+earlier instead; and where Chinese meets a Latin word, a line may break
+between characters rather than only at spaces. :func:`install` puts
+:func:`divide_line` where Rich's ``Text`` and Textual's ``Content`` look their
+line breaker up; text without Chinese wraps exactly as before.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich import _wrap
+from rich.cells import cell_len
 
 # May not start a line: closing brackets and quotes, sentence and clause marks.
 NO_START = frozenset("，。、；：！？）」』》〉】〕〗’”…‥・～%％,.;:!?)]}")
@@ -50,18 +52,52 @@ def _kinsoku(text: str, start: int, at: int) -> int:
     return best if not _bad_break(text, best) else at
 
 
+def _may_start(text: str, at: int) -> bool:
+    """Whether a line may begin at ``at``: after a space, or beside a Chinese
+    character (Chinese has no spaces; any character boundary will do) where
+    the kinsoku rule allows it."""
+    before, after = text[at - 1], text[at]
+    if after.isspace():
+        return False
+    if before.isspace():
+        return True
+    return (_is_cjk(before) or _is_cjk(after)) and not _bad_break(text, at)
+
+
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
-    """Rich's ``divide_line`` with the kinsoku rule applied at each break."""
-    breaks = _original(text, width, fold)
-    if not breaks or not any(_is_cjk(c) for c in text):
-        return breaks
-    out: list[int] = []
-    start = 0
-    while breaks:  # each line's break, then the rest wrapped afresh from it
-        start = _kinsoku(text, start, start + breaks[0])
-        out.append(start)
-        breaks = _original(text[start:], width, fold)
-    return out
+    """Where each line after the first starts, for ``text`` in ``width`` cells.
+
+    Text without Chinese is Rich's own business. Chinese mixed with Latin words
+    is filled greedily, breaking at spaces and between characters beside a
+    Chinese one: Rich moved a whole run of Chinese after a Latin word ("LINE
+    Pay 转给买家…") to the next line, leaving "Pay" alone on a half-empty one.
+    A space may hang past the edge; a word wider than a line is cut (``fold``)
+    or overflows."""
+    if not any(_is_cjk(c) for c in text):
+        return _original(text, width, fold)
+    breaks: list[int] = []
+    start = cells = last = 0  # line start, its cells so far, its last allowed break
+    i = 0
+    while i < len(text):
+        if i > start and _may_start(text, i):
+            last = i
+        char = text[i]
+        size = cell_len(char)
+        if char.isspace() or i == start or cells + size <= width:
+            cells += size
+            i += 1
+            continue
+        if last > start:
+            start = last
+        elif fold:
+            start = _kinsoku(text, start, i)
+        else:
+            cells += size  # an unbreakable word overflows to its next break
+            i += 1
+            continue
+        breaks.append(start)
+        cells, last = cell_len(text[start:i]), start
+    return breaks
 
 
 def install() -> None:

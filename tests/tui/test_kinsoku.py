@@ -58,3 +58,30 @@ def test_rich_text_and_textual_content_use_it() -> None:
     assert not broken(wrapped), wrapped
     content = [line.plain for line in Content(TEXT).wrap(14)]
     assert not broken(content), content
+
+
+MIXED = (
+    "必须照卡片兑现：100 元回馈金当天以银行转账或 LINE Pay 转给买家，不附加任何条件。"
+    "全額退款 NT$490 元；寄錯的那個不用寄回，NT$100現金今天轉給您。"
+)
+
+
+def test_chinese_beside_latin_words_fills_each_line() -> None:
+    """QA: Rich moved a whole run of Chinese after a Latin word to the next
+    line ("…银行转账或 LINE" / "Pay" / "转给买家…"), leaving near-empty lines;
+    now a line breaks between characters beside a Chinese one, keeping the
+    typesetting rule, and NT$100 stays whole and with 現金."""
+    from rich.cells import cell_len
+
+    for width in range(12, 60):
+        got = lines(MIXED, kinsoku.divide_line(MIXED, width, True))
+        assert "".join(got) == MIXED
+        assert not broken(got), (width, got)
+        # Every line but the last is full, but for what could not go up: a
+        # character the rule pulled down, or "NT$100現" (7 cells) that holds together.
+        assert all(cell_len(line.rstrip()) >= width - 8 for line in got[:-1]), (width, got)
+        assert all(cell_len(line.rstrip()) <= width for line in got), (width, got)
+        assert not any(line.endswith(("NT", "NT$", "NT$1", "NT$10")) for line in got)
+        assert not any(line.endswith("NT$100") for line in got), (width, got)
+    plain = lines(MIXED, plain_divide(MIXED, 30, True))
+    assert any(cell_len(line.rstrip()) < 20 for line in plain[:-1])  # the old way left gaps
