@@ -35,6 +35,9 @@ MISREADINGS = {
     "回復": "a reply is 回覆 (回復: restore)",
     "許可權": "权限 (authority) is 權限, not a software permission",
     "質量": "product quality is 品質 (質量: mass)",
+    "釋出": "发布 (publishing scenarios to the team) is 發布; 釋出 is a software release",
+    "製表符": "a tab character is 定位字元 in Taiwan",
+    "反斜槓": "a backslash is 反斜線 in Taiwan",
 }
 
 
