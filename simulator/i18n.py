@@ -11,6 +11,7 @@ separate files so each screen's strings live beside each other.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -19,13 +20,20 @@ from pathlib import Path
 
 import yaml
 
-from scoring.problems import LOCALES as _SCORING_LOCALES
-
 LANGS = ("zh", "zh-Hant", "en")
 LANG_NAMES = {"zh": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 _ROOT = Path(__file__).parent / "locales"
-# The scoring core's own messages (the YAML reader's: ``yaml.*``) are areas too.
-_ROOTS = (_SCORING_LOCALES, _ROOT)
+
+
+@cache
+def _roots() -> tuple[Path, ...]:
+    """Where catalogs are: the scoring core's own messages (the YAML reader's,
+    ``yaml.*``, scoring.problems.LOCALES) are areas too. Found without importing
+    the scoring package, which Home's first frame must not wait for."""
+    spec = importlib.util.find_spec("scoring")
+    found = spec.submodule_search_locations if spec is not None else None
+    scoring = [Path(p) / "locales" for p in found or ()]
+    return (*scoring[:1], _ROOT)
 
 
 class CatalogError(Exception):
@@ -57,7 +65,7 @@ def _safe_load(text: str) -> object:
 
 def _read_dir(lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for root in _ROOTS:
+    for root in _roots():
         folder = root / lang
         if not folder.is_dir():
             continue

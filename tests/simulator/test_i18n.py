@@ -203,3 +203,9 @@ def test_a_problem_is_said_in_every_language() -> None:
 
     assert pickle.loads(pickle.dumps(problem)) == problem
     assert pickle.loads(pickle.dumps(unreachable)).text("zh") == unreachable.text("zh")
+
+
+def test_the_app_reads_the_scoring_cores_catalogs_without_importing_it() -> None:
+    from scoring.problems import LOCALES
+
+    assert i18n._roots()[0].resolve() == LOCALES.resolve()
