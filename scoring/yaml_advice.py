@@ -15,95 +15,51 @@ from typing import Any
 
 import yaml
 
+from scoring.problems import Said
+
 # PyYAML's and libyaml's wording for the usual slips, in words a scenario
 # author knows, with what to do: (pattern on "context: problem", where to point,
-# message). "context" points at where the construct started (the opening quote,
-# the key without a colon), "problem" where the reader gave up; "{opened}" is the
-# line of the context. The reader's own text follows in parentheses (as for a bad
-# date or number); a problem not listed here keeps it alone.
+# the advice's key in the catalog, scoring/locales/*/yaml.yaml). "context" points
+# at where the construct started (the opening quote, the key without a colon),
+# "problem" where the reader gave up; the advice may name the line of the context
+# ("{opened}"). The reader's own text follows in parentheses (as for a bad date or
+# number); a problem not listed here keeps it alone.
 _PLAIN: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern), where, message)
-    for pattern, where, message in (
-        (
-            r"mapping values are not allowed",
-            "problem",
-            "a colon and a space inside a value: put the whole value in quotes, "
-            'e.g. say: "注意: 明天发货"',
-        ),
-        (
-            r"could not find expected ':'",
-            "context",
-            "a line without 'key: value': add the colon after the key, or, if the line "
-            "continues the text above, put that text in quotes",
-        ),
+    (re.compile(pattern), where, f"yaml.advice.{key}")
+    for pattern, where, key in (
+        (r"mapping values are not allowed", "problem", "colon_in_value"),
+        (r"could not find expected ':'", "context", "no_colon"),
         (
             r"quoted scalar.*(end of stream|document (indicator|separator))",
             "context",
-            "a quote is not closed: end the text with the same quote mark (\" or ') it starts with",
+            "open_quote",
         ),
-        (
-            r"tab character|'\\t' that cannot start",
-            "problem",
-            "a tab character: indent with spaces only",
-        ),
-        (
-            r"found unknown escape character",
-            "problem",
-            'an unknown backslash escape inside "...": write \\\\ for a backslash, '
-            "or use single quotes '...'",
-        ),
-        (
-            r"flow sequence.*expected ',' or '\]'",
-            "problem",
-            "the list in [...] opened on line {opened} is not closed: end it with ']'; an item with a comma, colon or # "
-            "inside needs quotes",
-        ),
-        (
-            r"flow mapping.*expected ',' or '\}'",
-            "problem",
-            "the mapping in {...} opened on line {opened} is not closed: end it with '}'; a text with a comma, colon or # "
-            "inside needs quotes",
-        ),
-        (
-            r"block mapping.*(expected key|expected <block end>)",
-            "problem",
-            "the indentation does not match the lines above: keys of one mapping start in "
-            "the same column (indent with spaces)",
-        ),
+        (r"tab character|'\\t' that cannot start", "problem", "tab"),
+        (r"found unknown escape character", "problem", "escape"),
+        (r"flow sequence.*expected ',' or '\]'", "problem", "open_list"),
+        (r"flow mapping.*expected ',' or '\}'", "problem", "open_mapping"),
+        (r"block mapping.*(expected key|expected <block end>)", "problem", "indentation"),
         (
             r"block collection.*(expected '-' indicator|expected <block end>)",
             "problem",
-            "a list item must start with '- ' in the same column as the items above it",
+            "list_item",
         ),
-        (
-            r"undefined alias|while scanning an (alias|anchor)",
-            "problem",
-            "a value starting with '*' or '&' needs quotes (in YAML they name a copied value)",
-        ),
-        (
-            r"expected (the )?node content",
-            "problem",
-            "a value is missing here, or starts with a character that needs quotes "
-            "(one of { } [ ] , : # & * ! | > ' \" % @ `)",
-        ),
-        (
-            r"directive",
-            "problem",
-            "a line starting with '%' is read as a YAML directive: put the text in quotes",
-        ),
-        (
-            r"single document",
-            "problem",
-            "a '---' line starts a second document, and a file holds one: remove the line, "
-            "or move what follows to a file of its own",
-        ),
+        (r"undefined alias|while scanning an (alias|anchor)", "problem", "alias"),
+        (r"expected (the )?node content", "problem", "no_value"),
+        (r"directive", "problem", "directive"),
+        (r"single document", "problem", "second_doc"),
     )
 )
 
 
+def _advice(key: str, original: str, /, **values: Any) -> Said:
+    """The advice ``key`` (yaml.advice.*), followed by the reader's own words."""
+    return Said.of("yaml.advice.with_reader", advice=Said.of(key, **values), reader=original)
+
+
 def plain_words(
     exc: yaml.MarkedYAMLError, text: str, keys: Set[str] = frozenset()
-) -> tuple[Any, str]:
+) -> tuple[Any, Said | str]:
     """Where to point, and the message an author reads, for a parser error."""
     original = exc.problem or str(exc)
     if exc.context:
@@ -115,25 +71,20 @@ def plain_words(
         mark = exc.problem_mark
         char = _char_at(text, mark)
         if char == "\t":
-            return mark, f"a tab character: indent with spaces only ({original})"
+            return mark, _advice("yaml.advice.tab", original)
         if char:
-            return mark, (
-                f"a value cannot start with {char!r}: put the value in quotes ({original})"
-            )
+            return mark, _advice("yaml.advice.bad_start", original, char=repr(char))
     mark = exc.problem_mark
     after_quote = mark is not None and _char_at(text, mark, before=True) in ("'", '"')
     if after_quote and re.search(r"parsing a block (mapping|collection)", original):
         # `c: "x` after an unclosed quote: the quote ran on to the next one.
-        return mark, (
-            "text goes on after a closing quote: a quote opened earlier may not be closed, "
-            f"or a value with quotes inside needs other quotes around it ({original})"
-        )
-    for pattern, where, message in _PLAIN:
+        return mark, _advice("yaml.advice.after_quote", original)
+    for pattern, where, key in _PLAIN:
         if pattern.search(original):
             mark = exc.context_mark if where == "context" else exc.problem_mark
             opened = exc.context_mark.line + 1 if exc.context_mark else "?"
-            said = message.replace("{opened}", str(opened))
-            return mark or exc.problem_mark or exc.context_mark, f"{said} ({original})"
+            said = _advice(key, original, opened=opened)
+            return mark or exc.problem_mark or exc.context_mark, said
     return exc.problem_mark or exc.context_mark, original
 
 
@@ -143,7 +94,6 @@ _KEY_LINE = re.compile(r"(?P<dash>(?:-[ ]+)*)(?P<key>[A-Za-z_][\w-]*)[ ]*:(?:[ ]
 # A lower-case ASCII name (currency, return_window) reads as a key; a word of a text
 # seldom looks like one before a colon, and the message says what to do if it is.
 _KEY_WORD = re.compile(r"[a-z][a-z0-9_]*")
-_INDENT_RULE = "keys of one mapping start in the same column (indent with spaces)"
 
 
 @dataclass(frozen=True)
@@ -176,7 +126,7 @@ def _key_line(lines: list[str], n: int) -> _KeyLine | None:
 
 def _misindented_key(
     exc: yaml.MarkedYAMLError, text: str, original: str, keys: Set[str]
-) -> tuple[_Mark, str] | None:
+) -> tuple[_Mark, Said] | None:
     """An indentation message for a key on a line indented too far or too little, which
     the reader takes for something else: a colon inside the text above ("mapping values
     are not allowed") or a list item without its dash. None when the line does not
@@ -217,28 +167,25 @@ def _misindented_key(
         # the value on the line above.
         if outer is None or lines[mark.line].find(":", here.column) != mark.column:
             return None
-        return at, (
-            f"the indentation does not match the lines above: '{here.key}' is indented more "
-            f"than '{outer.key}' on line {outer.line + 1}; {_INDENT_RULE}, or, if this line "
-            f"continues the text above, put that text in quotes ({original})"
+        return at, _advice(
+            "yaml.advice.indent_more", original, key=here.key, outer=outer.key, line=outer.line + 1
         )
     if re.search(r"block collection.*expected '-' indicator", original):
         # The reader is in a list whose dashes stand in this key's column.
         items = [k for k in above if k.indent == here.column and k.column > here.column]
         if items:  # a list of mappings: this key belongs to an item, or starts one
             sibling = next(k for k in above if k.column == items[0].column)
-            return at, (
-                f"the indentation does not match the lines above: '{here.key}' lines up "
-                f"with the '-' of the list items above; if it belongs to the item above, "
-                f"indent it like '{sibling.key}' on line {sibling.line + 1}; if it starts a "
-                f"new item, begin it with '- ' ({original})"
+            return at, _advice(
+                "yaml.advice.indent_item",
+                original,
+                key=here.key,
+                sibling=sibling.key,
+                line=sibling.line + 1,
             )
         if outer is None:
             return None
-        return at, (
-            f"the indentation does not match the lines above: '{here.key}' is indented like "
-            f"the items of the list above; {_INDENT_RULE}: line it up with '{outer.key}' on "
-            f"line {outer.line + 1} ({original})"
+        return at, _advice(
+            "yaml.advice.indent_list", original, key=here.key, outer=outer.key, line=outer.line + 1
         )
     return None
 

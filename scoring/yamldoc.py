@@ -24,7 +24,10 @@ from typing import Any
 
 import yaml
 
+from scoring.problems import Said, YamlError, YamlProblem
 from scoring.yaml_advice import plain_words
+
+__all__ = ["MAX_BYTES", "Said", "YamlDoc", "YamlError", "YamlProblem", "check_keys", "parse"]
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 50
@@ -36,30 +39,6 @@ _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{t}"
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
-
-
-@dataclass(frozen=True)
-class YamlProblem:
-    """One problem in a YAML document, with its position (1-based; line 0: the
-    file or folder as a whole, which is shown without a position)."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
-
-
-class YamlError(Exception):
-    """Raised with every problem found in a document."""
-
-    def __init__(self, problems: list[YamlProblem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -76,7 +55,7 @@ class YamlDoc:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
 
-    def problem(self, path: Path, message: str) -> YamlProblem:
+    def problem(self, path: Path, message: Said | str) -> YamlProblem:
         """A problem located at ``path``."""
         line, col = self.where(path)
         return YamlProblem(self.file, line, col, message)
@@ -122,7 +101,7 @@ def parse(text: str, file: str = "<string>", *, keys: Set[str] = frozenset()) ->
     # A character is at most 4 bytes: most texts are far below the limit
     # without encoding them to count.
     if len(text) * 4 > MAX_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise YamlError([YamlProblem(file, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+        raise YamlError([YamlProblem(file, 1, 1, Said.of("yaml.too_large", limit=MAX_BYTES))])
     loader = _Loader(text)
     try:
         data, positions = _plain(loader)
@@ -144,6 +123,10 @@ def _parse_general(text: str, file: str, keys: Set[str] = frozenset()) -> YamlDo
             return YamlDoc(file, None, {})
         positions: dict[Path, tuple[int, int]] = {}
         data = _convert(loader, node, (), positions, 0, _Budget())
+    except _Refused as exc:
+        at = exc.problem_mark
+        line, col = (at.line + 1, at.column + 1) if at else (1, 1)
+        raise YamlError([YamlProblem(file, line, col, exc.said)]) from None
     except yaml.MarkedYAMLError as exc:
         mark, message = plain_words(exc, text, keys)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -160,42 +143,28 @@ def _convert(
 ) -> Any:
     """Turn a composed node into plain data, recording positions."""
     if depth > MAX_DEPTH:
-        raise yaml.MarkedYAMLError(problem="nesting is too deep", problem_mark=node.start_mark)
+        raise _Refused(node, "yaml.too_deep")
     pos[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag not in _ALLOWED_TAGS:
-        raise yaml.MarkedYAMLError(
-            problem=f"the tag {node.tag!r} is not allowed here", problem_mark=node.start_mark
-        )
+        raise _Refused(node, "yaml.tag", tag=repr(node.tag))
     if isinstance(node, yaml.CollectionNode):
         if id(node) in budget.seen:  # the same node again: an alias
             budget.aliases += 1
             if budget.aliases > MAX_ALIASES:
-                raise yaml.MarkedYAMLError(
-                    problem=f"too many aliases (more than {MAX_ALIASES}); anchors and aliases are limited",
-                    problem_mark=node.start_mark,
-                )
+                raise _Refused(node, "yaml.aliases", limit=MAX_ALIASES)
         budget.seen.add(id(node))
     if len(pos) > MAX_NODES:
-        raise yaml.MarkedYAMLError(
-            problem=f"document expands to more than {MAX_NODES} values (alias bomb?)",
-            problem_mark=node.start_mark,
-        )
+        raise _Refused(node, "yaml.bomb", limit=MAX_NODES)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int):
-                raise yaml.MarkedYAMLError(
-                    problem="a key must be a plain word", problem_mark=key_node.start_mark
-                )
+                raise _Refused(key_node, "yaml.plain_key")
             skey = str(key)
             if skey in out:
                 first = pos[(*path, skey)][0]
-                raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key '{skey}' (also on line {first}): a key is written "
-                    "once in a mapping; remove one, or rename it",
-                    problem_mark=key_node.start_mark,
-                )
+                raise _Refused(key_node, "yaml.duplicate_key", key=skey, line=first)
             out[skey] = _convert(loader, value_node, (*path, skey), pos, depth + 1, budget)
             pos[(*path, skey)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return out
@@ -211,6 +180,14 @@ _STR = "tag:yaml.org,2002:str"
 _WHAT = {"tag:yaml.org,2002:int": "number", "tag:yaml.org,2002:timestamp": "date"}
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """What this reader refuses (too deep, a duplicate key...), said at a node."""
+
+    def __init__(self, node: yaml.Node, key: str, /, **values: Any) -> None:
+        super().__init__(problem=key, problem_mark=node.start_mark)
+        self.said = Said.of(key, **values)
+
+
 def _scalar(loader: Any, node: yaml.Node) -> Any:
     """Resolve a scalar node with SafeLoader's rules (no Python objects)."""
     if not isinstance(node, yaml.ScalarNode):
@@ -220,9 +197,9 @@ def _scalar(loader: Any, node: yaml.Node) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as exc:  # 2026-13-45, 0x_
-        what = _WHAT.get(node.tag, "value")
-        raise yaml.MarkedYAMLError(
-            problem=f"'{node.value}' is not a valid {what} ({exc})", problem_mark=node.start_mark
+        what = Said.of(f"yaml.what.{_WHAT.get(node.tag, 'value')}")
+        raise _Refused(
+            node, "yaml.bad_scalar", value=node.value, what=what, reason=str(exc)
         ) from None
 
 
@@ -381,14 +358,14 @@ def check_keys(
     for key in value:
         if key not in allowed:
             hint = get_close_matches(key, sorted(allowed), n=1)
-            extra = (
-                f" — did you mean '{hint[0]}'?"
+            said = (
+                Said.of("yaml.unknown_key_hint", key=key, hint=hint[0])
                 if hint
-                else f" (allowed: {', '.join(sorted(allowed))})"
+                else Said.of("yaml.unknown_key", key=key, allowed=", ".join(sorted(allowed)))
             )
             meant.update(hint)
-            problems.append(doc.problem((*path, key), f"unknown key '{key}'{extra}"))
+            problems.append(doc.problem((*path, key), said))
     # "modle_reply" is one slip, not also a missing model_reply
     for key in sorted(required - value.keys() - meant):
-        problems.append(doc.problem(path, f"missing required key '{key}'"))
+        problems.append(doc.problem(path, Said.of("yaml.missing_key", key=key)))
     return problems

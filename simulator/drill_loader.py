@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from scoring.yamldoc import YamlDoc, YamlError, YamlProblem
 from simulator import loader
+from simulator.said import said
 
 if TYPE_CHECKING:
     from simulator.drill import ScriptSet
@@ -65,14 +66,8 @@ def expect_problems(script_set: ScriptSet, doc: YamlDoc) -> list[YamlProblem]:
         for j, a in enumerate(item.variants):
             where.setdefault(a, ("variants", j))
         for answer, name, want in expect_failures(item, script_set.channel):
-            verdict = "fails" if want else "passes"
-            out.append(
-                doc.problem(
-                    ("items", i, *where[answer]),
-                    f"the scorer should {'pass' if want else 'fail'} this line on '{name}', "
-                    f"but it {verdict}",
-                )
-            )
+            should = said(f"drill.should_{'pass' if want else 'fail'}", name=name)
+            out.append(doc.problem(("items", i, *where[answer]), should))
     return out
 
 
@@ -81,7 +76,7 @@ def _load(path: Path) -> tuple[ScriptSet | None, list[YamlProblem], YamlDoc | No
 
     name = loader._display(path)
     if not path.exists():
-        return None, [YamlProblem(name, 1, 1, "no such file")], None
+        return None, [YamlProblem(name, 1, 1, said("file.missing"))], None
     try:
         doc = loader.read_doc(path, KEYS)
     except YamlError as exc:
@@ -91,7 +86,7 @@ def _load(path: Path) -> tuple[ScriptSet | None, list[YamlProblem], YamlDoc | No
         return None, problems, doc
     if script_set.id and path.stem != script_set.id:
         problems.append(
-            doc.problem(("id",), f"id '{script_set.id}' should match the file name '{path.stem}'")
+            doc.problem(("id",), said("file.id_name", id=script_set.id, stem=path.stem))
         )
     if not problems:
         problems.extend(expect_problems(script_set, doc))
@@ -118,9 +113,8 @@ def load_scripts(paths: Iterable[Path] | None = None) -> ScriptLibrary:
             continue
         if script_set.id in lib.sets:
             other = lib.sets[script_set.id].file
-            lib.problems.append(
-                doc.problem(("id",), f"duplicate script set id '{script_set.id}' (also in {other})")
-            )
+            twice = said("file.duplicate_script_set", id=script_set.id, other=other)
+            lib.problems.append(doc.problem(("id",), twice))
             continue
         lib.sets[script_set.id] = script_set
     return lib

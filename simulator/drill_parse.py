@@ -24,6 +24,7 @@ from simulator.drill import (
     key_point_spans,
 )
 from simulator.drill_text import tokens
+from simulator.said import AppSaid, said
 from simulator.scenario import LANGUAGES, _Reader, out_of_range
 
 TOP_KEYS = {"id", "title", "channel", "language", "pass_similarity", "items"}
@@ -37,7 +38,6 @@ REVIEW_EXPECT = (*CHAT_EXPECT, *REVIEW_CRITERIA)
 # Every key a script set file has, for the YAML reader's messages (a key indented too far).
 KEYS = frozenset({*TOP_KEYS, *ITEM_KEYS, *POINT_KEYS, "zh", "en", *REVIEW_EXPECT})
 _MISSING = Message("?", "?")  # stands in for a required value reported missing
-_ANSWER_NAMES = {"lines": "standard line", "variants": "variant"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _POINT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _BRACES = re.compile(r"\{[^{}]*\}|[{}]")
@@ -47,8 +47,7 @@ def _id(r: _Reader, path: tuple, value: Any, pattern: re.Pattern[str] = _ID) -> 
     """An id: a non-empty text matching ``pattern``."""
     text = r.text(path, value)
     if text and not pattern.match(text):
-        allowed = " and '-'" if pattern is _ID else ", '-' and '_'"
-        r.fail(path, f"an id uses lower-case letters, digits{allowed} only")
+        r.fail(path, said("id_chars" if pattern is _ID else "drill.point_id_chars"))
     return text
 
 
@@ -57,7 +56,7 @@ def _answers(r: _Reader, path: tuple, value: Any) -> tuple[str, ...]:
     out = r.texts(path, value)
     for i, line in enumerate(out):
         if line and not tokens(line).words:
-            r.fail((*path, i), "has no words or characters to compare")
+            r.fail((*path, i), said("drill.nothing_to_compare"))
     return out
 
 
@@ -66,7 +65,7 @@ def _similarity(r: _Reader, path: tuple, value: Any, default: float) -> float:
     if value is None:
         return default
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
-        r.fail(path, out_of_range(path, "a number above 0 and at most 1 (e.g. 0.8)", value))
+        r.fail(path, out_of_range(path, said("range.similarity"), value))
         return default
     return float(value)
 
@@ -80,7 +79,7 @@ def _key_point(r: _Reader, path: tuple, raw: Any) -> KeyPoint | None:
         if phrase and not _placeholders_ok(r, (*path, "phrases", i), phrase):
             continue
         if phrase and not tokens(phrase.replace(NAME_PLACEHOLDER, "")).words:
-            r.fail((*path, "phrases", i), "has no words or characters to match")
+            r.fail((*path, "phrases", i), said("drill.nothing_to_match"))
     return KeyPoint(
         _id(r, (*path, "id"), k.get("id"), _POINT_ID),
         r.message((*path, "label"), k.get("label")),
@@ -93,27 +92,28 @@ def _placeholders_ok(r: _Reader, path: tuple, phrase: str) -> bool:
     marks = _BRACES.findall(phrase)
     wrong = [m for m in marks if m != NAME_PLACEHOLDER]
     if wrong:
-        r.fail(path, f"unknown placeholder '{wrong[0]}': the only one is {NAME_PLACEHOLDER}")
+        r.fail(path, said("drill.placeholder", mark=wrong[0], name=NAME_PLACEHOLDER))
     elif len(marks) > 1:
-        r.fail(path, f"{NAME_PLACEHOLDER} may appear once in a phrase")
+        r.fail(path, said("drill.placeholder_twice", name=NAME_PLACEHOLDER))
     return not wrong and len(marks) <= 1
 
 
 def _key_points(r: _Reader, path: tuple, raw: Any) -> tuple[KeyPoint, ...]:
     if not isinstance(raw, list) or not raw:
-        r.fail(path, "must be a non-empty list of key points")
+        r.fail(path, said("drill.key_points"))
         return ()
     points = [(i, p) for i, x in enumerate(raw) if (p := _key_point(r, (*path, i), x))]
-    _duplicates(r, path, [(i, p.id) for i, p in points], "key point id")
+    _duplicates(r, path, [(i, p.id) for i, p in points], "point")
     return tuple(p for _, p in points)
 
 
 def _duplicates(r: _Reader, path: tuple, ids: list[tuple[int, str]], what: str) -> None:
-    """A problem at each repeated id; ``ids`` are (index under ``path``, id)."""
+    """A problem at each repeated id; ``ids`` are (index under ``path``, id); ``what``:
+    "point" (a key point's id) or "item"."""
     seen: set[str] = set()
     for i, value in ids:
         if value and value in seen:
-            r.fail((*path, i, "id"), f"duplicate {what} '{value}'")
+            r.fail((*path, i, "id"), said(f"drill.duplicate_{what}", id=value))
         seen.add(value)
 
 
@@ -121,31 +121,26 @@ def _expect(r: _Reader, path: tuple, raw: Any, channel: str) -> dict[str, bool]:
     e = r.mapping(path, raw, set(REVIEW_EXPECT))
     for key, value in e.items():
         if channel != "review_reply" and key in REVIEW_CRITERIA:
-            r.fail(
-                (*path, key),
-                f"'{key}' is checked on public review replies only (channel: review_reply)",
-            )
+            r.fail((*path, key), said("drill.review_only", key=key))
         elif not isinstance(value, bool):
-            r.fail((*path, key), f"'{key}' must be true or false")
+            r.fail((*path, key), said("bool", key=key))
     return {k: v for k, v in e.items() if isinstance(v, bool)}
 
 
 def _check_answers(r: _Reader, path: tuple, item: ScriptItem) -> None:
     """Every answer says every key point; no answer repeats another."""
-    seen: dict[tuple[str, ...], str] = {}
+    seen: dict[tuple[str, ...], AppSaid] = {}
     for kind, answers in (("lines", item.lines), ("variants", item.variants)):
         for i, answer in enumerate(answers):
-            where, name = (*path, kind, i), f"{_ANSWER_NAMES[kind]} {i + 1}"
+            where, name = (*path, kind, i), said(f"drill.{kind}", n=i + 1)
             words = tokens(answer).words
             if words in seen:
-                r.fail(where, f"{name} repeats {seen[words]} (punctuation and script aside)")
+                r.fail(where, said("drill.repeats", name=name, other=seen[words]))
             seen.setdefault(words, name)
             for point in item.key_points:
                 if point.phrases and not key_point_spans(point, answer):
                     phrases = ", ".join(point.phrases)
-                    r.fail(
-                        where, f"{name} does not say key point '{point.id}' (phrases: {phrases})"
-                    )
+                    r.fail(where, said("drill.misses", name=name, point=point.id, phrases=phrases))
 
 
 def _item(r: _Reader, path: tuple, raw: Any, channel: str, default_sim: float) -> ScriptItem | None:
@@ -181,14 +176,14 @@ def parse_script_set(doc: YamlDoc) -> tuple[ScriptSet | None, list[YamlProblem]]
     default_sim = _similarity(r, ("pass_similarity",), d.get("pass_similarity"), PASS_SIMILARITY)
     raw_items = d.get("items")
     if not isinstance(raw_items, list) or not raw_items:
-        r.fail(("items",), "must be a non-empty list of script items")
+        r.fail(("items",), said("drill.items"))
         raw_items = []
     pairs = [
         (i, it)
         for i, x in enumerate(raw_items)
         if (it := _item(r, ("items", i), x, channel, default_sim))
     ]
-    _duplicates(r, ("items",), [(i, it.id) for i, it in pairs], "item id")
+    _duplicates(r, ("items",), [(i, it.id) for i, it in pairs], "item")
     script_set = ScriptSet(
         id=_id(r, ("id",), d.get("id")),
         title=r.message(("title",), d.get("title")),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
-from scoring.yamldoc import YamlDoc, YamlProblem
+from scoring.yamldoc import Said, YamlDoc, YamlProblem
+from simulator.said import said
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
@@ -18,11 +19,13 @@ def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
     targets = set(s.nodes) | set(s.endings)
     clash = set(s.nodes) & set(s.endings)
     for name in sorted(clash):
-        problems.append(doc.problem(("endings", name), f"'{name}' is both a node and an ending"))
+        problems.append(doc.problem(("endings", name), said("graph.node_and_ending", name=name)))
     if s.start not in s.nodes:
-        problems.append(doc.problem(("start",), f"start node '{s.start}' is not among the nodes"))
+        problems.append(doc.problem(("start",), said("graph.no_start", start=s.start)))
     if s.buyer.gives_up and s.buyer.gives_up not in s.endings:
-        problems.append(doc.problem(("buyer", "gives_up"), f"unknown ending '{s.buyer.gives_up}'"))
+        problems.append(
+            doc.problem(("buyer", "gives_up"), said("graph.unknown_ending", name=s.buyer.gives_up))
+        )
     for node in s.nodes.values():
         for i, t in enumerate(node.on):
             if t.goto and t.goto not in targets:
@@ -30,7 +33,7 @@ def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
                 problems.append(
                     doc.problem(
                         ("nodes", node.id, "on", i, "goto"),
-                        f"unknown node or ending '{t.goto}'{hint}",
+                        said("graph.unknown_target", name=t.goto, hint=hint),
                     )
                 )
     reachable = _reach(s, s.start)
@@ -39,17 +42,17 @@ def graph_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
         if node_id not in reachable:
             problems.append(
                 doc.problem(
-                    ("nodes", node_id), f"node '{node_id}' cannot be reached from '{s.start}'"
+                    ("nodes", node_id), said("graph.unreachable", node=node_id, start=s.start)
                 )
             )
         elif node_id not in can_end:
-            problems.append(
-                doc.problem(("nodes", node_id), f"node '{node_id}' has no path to any ending")
-            )
+            problems.append(doc.problem(("nodes", node_id), said("graph.no_ending", node=node_id)))
     used = {t.goto for n in s.nodes.values() for t in n.on} | ({s.buyer.gives_up} - {None})
     for ending in s.endings:
         if ending not in used:
-            problems.append(doc.problem(("endings", ending), f"ending '{ending}' is never reached"))
+            problems.append(
+                doc.problem(("endings", ending), said("graph.ending_unused", name=ending))
+            )
     return problems
 
 
@@ -79,6 +82,6 @@ def _can_end(s: Scenario) -> set[str]:
     return good
 
 
-def _closest(name: str, options: set[str]) -> str:
+def _closest(name: str, options: set[str]) -> Said | str:
     hint = get_close_matches(name, sorted(options), n=1)
-    return f" — did you mean '{hint[0]}'?" if hint else ""
+    return Said.of("yaml.did_you_mean", hint=hint[0]) if hint else ""

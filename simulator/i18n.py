@@ -1,7 +1,8 @@
 """UI strings from message catalogs, never from code.
 
 Catalogs are YAML files under ``simulator/locales/<lang>/<area>.yaml`` with
-dotted keys (``home.title``). ``zh`` (Simplified) and ``en`` are written by
+dotted keys (``home.title``), and the scoring core's under
+``scoring/locales/<lang>/`` (the YAML reader's messages, ``yaml.*``). ``zh`` (Simplified) and ``en`` are written by
 hand and must hold the same keys with the same ``{placeholders}``;
 ``zh-Hant`` is derived from ``zh`` with OpenCC (s2twp, Taiwan wording) and
 any key in ``locales/zh-Hant/*.yaml`` overrides the conversion. Areas are
@@ -10,6 +11,7 @@ separate files so each screen's strings live beside each other.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -21,6 +23,17 @@ import yaml
 LANGS = ("zh", "zh-Hant", "en")
 LANG_NAMES = {"zh": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 _ROOT = Path(__file__).parent / "locales"
+
+
+@cache
+def _roots() -> tuple[Path, ...]:
+    """Where catalogs are: the scoring core's own messages (the YAML reader's,
+    ``yaml.*``, scoring.problems.LOCALES) are areas too. Found without importing
+    the scoring package, which Home's first frame must not wait for."""
+    spec = importlib.util.find_spec("scoring")
+    found = spec.submodule_search_locations if spec is not None else None
+    scoring = [Path(p) / "locales" for p in found or ()]
+    return (*scoring[:1], _ROOT)
 
 
 class CatalogError(Exception):
@@ -52,15 +65,16 @@ def _safe_load(text: str) -> object:
 
 def _read_dir(lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    folder = _ROOT / lang
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = _safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise CatalogError(f"{path}: {exc}") from None
-        _flatten(path.stem, data, out, path)
+    for root in _roots():
+        folder = root / lang
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                data = _safe_load(path.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise CatalogError(f"{path}: {exc}") from None
+            _flatten(path.stem, data, out, path)
     return out
 
 
@@ -104,7 +118,7 @@ class Translator:
     def __init__(self, lang: str = "zh") -> None:
         self.lang = lang if lang in LANGS else "zh"
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         text = catalog(self.lang).get(key) or catalog("en").get(key) or key
         if not values:
             return text

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from scoring import resources
 from scoring.rubric import default_rubric, default_rubric_for
 from scoring.yamldoc import MAX_BYTES, YamlDoc, YamlError, YamlProblem, parse
+from simulator.said import AppSaid, Said, said
 from simulator.scenario import KEYS as SCENARIO_KEYS
 from simulator.scenario import Reading, Scenario, read_scenario
 from simulator.selftest import model_reply_problems, scenario_test_problems
@@ -87,18 +88,18 @@ def read_doc(path: Path, keys: Set[str] = AUTHOR_KEYS) -> YamlDoc:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise YamlError([YamlProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        unread = said("file.cannot_read", reason=exc.strerror)
+        raise YamlError([YamlProblem(name, 1, 1, unread)]) from None
     if len(raw) > MAX_BYTES:
-        raise YamlError([YamlProblem(name, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+        raise YamlError([YamlProblem(name, 1, 1, Said.of("yaml.too_large", limit=MAX_BYTES))])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         # Columns count characters, as YAML's do; what precedes the bad byte decodes.
         col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1
-        raise YamlError(
-            [YamlProblem(name, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
-        ) from None
+        not_utf8 = said("file.not_utf8", byte=f"{raw[exc.start]:02x}")
+        raise YamlError([YamlProblem(name, line, col, not_utf8)]) from None
     return parse(text, name, keys=keys)
 
 
@@ -156,15 +157,8 @@ def empty_folders(paths: Iterable[Path], *, scripts: bool = True) -> list[YamlPr
             continue
         found = [f for f in yaml_files(p) if scripts or not is_script_file(f, p)]
         if not found:
-            what = "scenario, set or script set" if scripts else "scenario or set"
-            out.append(
-                YamlProblem(
-                    _display(p),
-                    0,
-                    0,
-                    f"nothing to check: no {what} files (.yaml or .yml) in this folder",
-                )
-            )
+            nothing = said("file.empty_folder" if scripts else "file.empty_folder_no_scripts")
+            out.append(YamlProblem(_display(p), 0, 0, nothing))
     return out
 
 
@@ -191,7 +185,7 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
     """Read and check one file; ``slim``: keep only the positions later checks use."""
     out = _Loaded(_display(path), path.parent.name == "sets")
     if not path.exists():
-        out.problems.append(YamlProblem(out.display, 1, 1, "no such file"))
+        out.problems.append(YamlProblem(out.display, 1, 1, said("file.missing")))
         return out
     try:
         out.doc = read_doc(path)
@@ -209,7 +203,7 @@ def _load_file(path: Path, slim: bool = True) -> _Loaded:
         return out
     if scenario.id and path.stem != scenario.id:
         problems.append(
-            out.doc.problem(("id",), f"id '{scenario.id}' should match the file name '{path.stem}'")
+            out.doc.problem(("id",), said("file.id_name", id=scenario.id, stem=path.stem))
         )
     problems.extend(model_reply_problems(scenario, out.doc))
     if slim:
@@ -227,24 +221,15 @@ def skipped_tests(reading: Reading, doc: YamlDoc) -> list[YamlProblem]:
     scenario = reading.scenario
     if scenario is not None and not reading.untestable:
         return [
-            doc.problem(
-                ("tests", i),
-                f"self-test '{scenario.tests[i].name or i + 1}' not run: fix its problems, "
-                "then validate again",
-            )
+            doc.problem(("tests", i), said("test.not_run", test=scenario.tests[i].name or i + 1))
             for i in sorted(reading.bad_tests)
             if i < len(scenario.tests)
         ]
     count = reading.tests_written
     if not count:
         return []
-    tests = "1 self-test" if count == 1 else f"{count} self-tests"
-    why = (
-        "the scenario cannot be read until this file's problems are fixed"
-        if scenario is None
-        else "this file's problems change how the scenario plays; fix them"
-    )
-    return [doc.problem(("tests",), f"{tests} not run: {why}, then validate again")]
+    why = "unreadable" if scenario is None else "unplayable"
+    return [doc.problem(("tests",), said(f"test.none_run_{why}", n=count))]
 
 
 def _fork_context() -> BaseContext | None:
@@ -330,7 +315,7 @@ def installed_ids() -> Installed:
     return out
 
 
-def installed_clash(kind: str, item_id: str, file: Path | None, index: Installed) -> str | None:
+def installed_clash(kind: str, item_id: str, file: Path | None, index: Installed) -> AppSaid | None:
     """Why ``item_id`` may not name a team's own ``kind`` ("scenario" or "set"), or None.
 
     Under an installed id, kefu (``kefu run ID``, the app, assignments) uses the
@@ -342,7 +327,7 @@ def installed_clash(kind: str, item_id: str, file: Path | None, index: Installed
     installed = where.get(item_id)
     if installed is None or (file is not None and file.resolve() == installed):
         return None
-    return f"'{item_id}' is an installed {kind}; choose another id"
+    return said(f"file.installed_{kind}", id=item_id)
 
 
 @dataclass
@@ -424,7 +409,7 @@ def check(
                     YamlProblem(
                         item.display,
                         *item.id_at,
-                        f"duplicate scenario id '{item.sid}' (also in {ids[item.sid]})",
+                        said("file.duplicate_scenario", id=item.sid, other=ids[item.sid]),
                     )
                 )
             else:
@@ -457,7 +442,7 @@ def _add_scenario(lib: Library, item: _Loaded) -> None:
     if scenario.id in lib.scenarios:
         other = lib.scenarios[scenario.id].file
         lib.problems.append(
-            doc.problem(("id",), f"duplicate scenario id '{scenario.id}' (also in {other})")
+            doc.problem(("id",), said("file.duplicate_scenario", id=scenario.id, other=other))
         )
         return
     if any(p.file == doc.file for p in item.problems):
@@ -484,7 +469,7 @@ def load_set_doc(lib: Library, doc: YamlDoc, *, published: bool = False) -> None
         fields.id, fields.title, fields.purpose, fields.pass_mark, fields.scenarios, doc.file
     )
     if item.id in lib.sets:
-        lib.problems.append(doc.problem(("id",), f"duplicate set id '{item.id}'"))
+        lib.problems.append(doc.problem(("id",), said("file.duplicate_set", id=item.id)))
     lib.sets[item.id] = item
     lib.docs[f"set:{item.id}"] = doc
 

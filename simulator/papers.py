@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from scoring.yamldoc import YamlDoc, YamlError, parse
+from scoring.yamldoc import YamlDoc, YamlError, YamlProblem, parse
 from simulator.loader import Library, load_set_doc
+from simulator.said import said
 from simulator.scenario import Scenario, parse_scenario
 
 if TYPE_CHECKING:
@@ -81,22 +82,23 @@ def with_key(scenario: Scenario, key: Mapping[str, str]) -> Scenario:
     return dataclasses.replace(scenario, nodes=nodes)
 
 
-def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> list[str]:
+def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> list[YamlProblem]:
     """Add published scenarios and sets to ``lib`` (in place); why any were left out.
 
     An installed scenario or set wins over a published one of the same id
     (``kefu publish`` refuses such ids; this guards databases published to by
     another kefu version), and a published text that no longer parses is left
-    out with its problems, so one bad row cannot keep the app from starting.
+    out with its problems, so one bad row cannot keep the app from starting. What
+    was left out is said as problems, for the caller to show in its language.
     """
-    skipped: list[str] = []
+    skipped: list[YamlProblem] = []
     for paper in papers:
         doc = _parse_new(paper.scenario_id, "", lib.scenarios, paper.source, skipped)
         if doc is None:
             continue
         scenario, problems = parse_scenario(doc, paper=True)
         if scenario is None or problems:
-            skipped.extend(str(p) for p in problems)
+            skipped.extend(problems)
             continue
         lib.scenarios[scenario.id] = scenario
         lib.docs[scenario.id] = doc
@@ -107,22 +109,26 @@ def merge(lib: Library, papers: Sequence[Paper], sets: Sequence[SetPaper]) -> li
             continue
         before = len(lib.problems)
         load_set_doc(lib, doc, published=True)
-        skipped.extend(str(p) for p in lib.problems[before:])
+        skipped.extend(lib.problems[before:])
         del lib.problems[before:]
     return skipped
 
 
 def _parse_new(
-    item_id: str, kind: str, installed: Mapping[str, object], source: str, skipped: list[str]
+    item_id: str,
+    kind: str,
+    installed: Mapping[str, object],
+    source: str,
+    skipped: list[YamlProblem],
 ) -> YamlDoc | None:
     """A published scenario's (``kind`` "") or set's text as a document, unless an
     installed one has its id or it does not parse (said in ``skipped``)."""
     name = f"{SOURCE_PREFIX}{kind}:{item_id}" if kind else f"{SOURCE_PREFIX}{item_id}"
     if item_id in installed:
-        skipped.append(f"{name}: left out, an installed {kind or 'scenario'} has this id")
+        skipped.append(YamlProblem(name, 0, 0, said(f"publish.left_out_{kind or 'scenario'}")))
         return None
     try:
         return parse(source, name)
     except YamlError as exc:
-        skipped.extend(str(p) for p in exc.problems)
+        skipped.extend(exc.problems)
         return None

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import click
 
-from simulator.i18n import counted
+from simulator.i18n import Translator, counted
+from simulator.scenario_cli import LANG_HELP, message_lang
 from simulator.team_common import Fail, db_option, echo_table, opened, require_role, when
 
 _EPILOG = """\b
 Examples:
   kefu publish my-scenarios/ --exam          exam material: keys locked until submitted
   kefu publish my-scenarios/practice/        practice material: keys readable
+  kefu publish my-scenarios/ --lang en       messages in English
   kefu published
   kefu unpublish refund-exam-1
 """
@@ -32,15 +34,19 @@ Examples:
     is_flag=True,
     help="Exam material: a trainee reads its model replies only after submitting it in an exam.",
 )
+@click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]), default=None, help=LANG_HELP)
 @db_option
-def publish(paths: tuple[Path, ...], exam: bool) -> None:
+def publish(paths: tuple[Path, ...], exam: bool, lang: str | None) -> None:
     """Publish scenarios and sets (files or folders) to the database.
 
     Trainees then play them without holding the files. Sets published here
     can be assigned with `kefu assign`. Publishing an id again replaces it.
     """
     from simulator import loader, papers
+    from simulator.said import shown
 
+    said = message_lang(lang)
+    t = Translator(said)
     installed = loader.installed_ids()
     with opened(new=True) as store:
         require_role(store, "publish scenarios")
@@ -62,26 +68,20 @@ def publish(paths: tuple[Path, ...], exam: bool) -> None:
                 problems.append(lib.docs[f"set:{set_id}"].problem(("id",), clash))
         if problems:
             for problem in problems:
-                click.echo(str(problem), err=True)
+                click.echo(shown(problem, said), err=True)
             for note in lib.skipped:  # self-tests the problems keep from running
-                click.echo(f"{note.file}:{note.line}:{note.col}: note: {note.message}", err=True)
-            raise Fail(f"nothing published: {counted(len(problems), 'problem')}")
+                click.echo(shown(note, said, note=True), err=True)
+            count = t("validate.cli.problems", n=len(problems))
+            raise Fail(t("validate.publish.refused", problems=count))
         if not lib.scenarios and not lib.sets:
-            raise Fail(f"no scenarios or sets in {', '.join(map(str, paths))}")
+            raise Fail(t("validate.publish.empty", paths=", ".join(map(str, paths))))
         items, sets = papers.publication(lib, exam=exam)
         store.publish(items, sets)
         team = store.backend == "postgresql"
-    kind = "exam material" if exam else "practice material"
-    click.echo(
-        f"Published {counted(len(items), 'scenario')} as {kind} and {counted(len(sets), 'set')} "
-        f"to {store.url}"
-    )
+    done = "validate.publish.done_exam" if exam else "validate.publish.done_practice"
+    click.echo(t(done, n=len(items), m=len(sets), url=store.url))
     if exam and not team:
-        click.echo(
-            "kefu: note: on a local SQLite file nothing is hidden from whoever holds the file; "
-            "exam answers stay locked in team mode (PostgreSQL)",
-            err=True,
-        )
+        click.echo(t("validate.publish.sqlite_exam"), err=True)
 
 
 @click.command()

@@ -16,8 +16,9 @@ from typing import Any
 
 from scoring.model import CHANNELS, CONVERSATION_CRITERIA, REVIEW_CRITERIA, Message
 from scoring.rule_file import REMEDY_TYPES, SPECIFICS, TARGETS
-from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
+from scoring.yamldoc import Said, YamlDoc, YamlProblem, check_keys
 from simulator.graph import graph_problems  # here, so forked validation workers inherit it
+from simulator.said import AppSaid, said
 from simulator.scenario_model import (
     BOOL_CONDITIONS,
     CATEGORIES,
@@ -139,7 +140,7 @@ class _Reader:
         else:
             self.untestable = True
 
-    def fail(self, path: tuple, message: str) -> None:
+    def fail(self, path: tuple, message: Said) -> None:
         self.problems.append(self.doc.problem(path, message))
         self._touch(path)
 
@@ -151,7 +152,7 @@ class _Reader:
         required: Set[str] = frozenset(),
     ) -> dict:
         if not isinstance(value, dict):
-            self.fail(path, "must be a mapping")
+            self.fail(path, said("must_be_mapping"))
             return {}
         found = check_keys(self.doc, path, value, allowed, required)
         if found:
@@ -176,7 +177,7 @@ class _Reader:
             or isinstance(value, bool)
             or str(value).strip() == ""
         ):
-            self.fail(path, f"{field_name(path)} must be a non-empty text")
+            self.fail(path, said("text.required", field=field_name(path)))
             return ""
         return str(value)
 
@@ -195,22 +196,27 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value:
-            self.fail(path, f"{field_name(path)} must be a non-empty list of texts")
+            self.fail(path, said("text.list_required", field=field_name(path)))
             return ()
         return tuple(self.text((*path, i), v) for i, v in enumerate(value))
 
     def choice(self, path: tuple, value: Any, allowed: tuple[str, ...], what: str) -> str:
+        """One of ``allowed``; ``what``: its name, a key of ``validate.what``."""
         if value not in allowed:
-            self.fail(path, f"unknown {what} {value!r} (one of: {', '.join(allowed)})")
+            what_said = said(f"what.{what}")
+            self.fail(
+                path, said("choice", what=what_said, value=repr(value), choices=", ".join(allowed))
+            )
             return allowed[0]
         return str(value)
 
-    def integer(self, path: tuple, value: Any, low: int, high: int, meaning: str = "") -> int:
+    def integer(
+        self, path: tuple, value: Any, low: int, high: int, meaning: AppSaid | None = None
+    ) -> int:
         """A whole number in [low, high]; ``meaning`` tells what the range means."""
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.fail(
-                path, out_of_range(path, f"a whole number from {low} to {high}", value, meaning)
-            )
+            whole = said("range.whole", low=low, high=high)
+            self.fail(path, out_of_range(path, whole, value, meaning))
             return low
         return value
 
@@ -221,19 +227,19 @@ def parse_condition(r: _Reader, path: tuple, value: Any) -> dict[str, Any]:
     for key, v in cond.items():
         p = (*path, key)
         if key in BOOL_CONDITIONS and not isinstance(v, bool):
-            r.fail(p, f"'{key}' must be true or false")
+            r.fail(p, said("bool", key=key))
         elif key in ("mood_at_least", "mood_at_most"):
-            r.integer(p, v, 0, 100, "the buyer's mood: 0 calm .. 100 furious")
+            r.integer(p, v, 0, 100, said("range.mood"))
         elif key in NUM_CONDITIONS and (
             not isinstance(v, int | float) or isinstance(v, bool) or v < 0
         ):
-            r.fail(p, out_of_range(p, "an amount of 0 or more", v))
+            r.fail(p, out_of_range(p, said("range.amount"), v))
         elif key in ("remedy_type", "blame_target", "specific"):
             allowed = {"remedy_type": REMEDY_TYPES, "blame_target": TARGETS, "specific": SPECIFICS}[
                 key
             ]
             for item in v if isinstance(v, list) else [v]:
-                r.choice(p, item, allowed, key.replace("_", " "))
+                r.choice(p, item, allowed, key)
     return dict(cond)
 
 
@@ -243,7 +249,7 @@ def _mood_delta(r: _Reader, path: tuple, value: Any) -> int:
     if isinstance(value, str) and _MOOD.fullmatch(value.strip()):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not -100 <= value <= 100:
-        r.fail(path, out_of_range(path, "a change such as +20 or -15, from -100 to +100", value))
+        r.fail(path, out_of_range(path, said("range.mood_change"), value))
         return 0
     return value
 
@@ -253,9 +259,9 @@ def _parse_transition(r: _Reader, path: tuple, raw: Any) -> Transition | None:
     if not t:
         return None
     if ("if" in t) == ("else" in t):
-        r.fail(path, "a reaction needs exactly one of 'if' (a condition) or 'else: true'")
+        r.fail(path, said("reaction.if_or_else"))
     if "else" in t and t["else"] is not True:
-        r.fail((*path, "else"), "'else' must be true")
+        r.fail((*path, "else"), said("reaction.else_true"))
     cond = parse_condition(r, (*path, "if"), t["if"]) if "if" in t else {}
     why = r.message((*path, "why"), t["why"]) if "why" in t else None
     goto = r.text((*path, "goto"), t["goto"]) if "goto" in t else ""
@@ -267,13 +273,11 @@ def _parse_node(r: _Reader, path: tuple, node_id: str, raw: Any) -> Node:
     on_raw = n.get("on")
     if not isinstance(on_raw, list) or not on_raw:
         if "on" in n:  # a missing key is reported once, as missing
-            r.fail(
-                (*path, "on"), f"{field_name((*path, 'on'))} must be a non-empty list of reactions"
-            )
+            r.fail((*path, "on"), said("reaction.list", field=field_name((*path, "on"))))
         on_raw = []
     on = tuple(t for i, x in enumerate(on_raw) if (t := _parse_transition(r, (*path, "on", i), x)))
     if on and not on[-1].is_else:
-        r.fail((*path, "on"), "the last reaction must be the fallback 'else: true'")
+        r.fail((*path, "on"), said("reaction.last_else"))
     model = r.text((*path, "model_reply"), n.get("model_reply")) if "model_reply" in n else ""
     say = r.texts((*path, "say"), n.get("say")) if "say" in n else ()
     return Node(node_id, say, model, on)
@@ -289,7 +293,7 @@ def _parse_policy(r: _Reader, path: tuple, raw: Any) -> Policy:
         if mx is not None and (not isinstance(mx, int | float) or isinstance(mx, bool) or mx < 0):
             r.fail(
                 (*path, "allowed", kind, "max"),
-                out_of_range((*path, "allowed", kind, "max"), "an amount of 0 or more", mx),
+                out_of_range((*path, "allowed", kind, "max"), said("range.amount"), mx),
             )
             mx = None
         allowed[kind] = float(mx) if mx is not None else None
@@ -307,13 +311,9 @@ def _parse_buyer(r: _Reader, path: tuple, raw: Any) -> Buyer:
         temperament=r.message((*path, "temperament"), b["temperament"])
         if "temperament" in b
         else Message("", ""),
-        mood=r.integer((*path, "mood"), b.get("mood"), 0, 100, "0 calm .. 100 furious"),
+        mood=r.integer((*path, "mood"), b.get("mood"), 0, 100, said("range.calm_furious")),
         patience=r.integer(
-            (*path, "patience"),
-            b.get("patience", 3),
-            1,
-            20,
-            "replies in a row without progress before the buyer gives up",
+            (*path, "patience"), b.get("patience", 3), 1, 20, said("range.patience")
         ),
         gives_up=r.text((*path, "gives_up"), b["gives_up"]) if "gives_up" in b else None,
     )
@@ -325,7 +325,7 @@ def _parse_checks(r: _Reader, raw: Any) -> tuple[Check, ...]:
     for kind in ("must", "must_not"):
         items = c.get(kind, [])
         if not isinstance(items, list):
-            r.fail(("checks", kind), "must be a list")
+            r.fail(("checks", kind), said("must_be_list"))
             continue
         for i, item in enumerate(items):
             p = ("checks", kind, i)
@@ -344,7 +344,7 @@ def _parse_checks(r: _Reader, raw: Any) -> tuple[Check, ...]:
 
 def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
     if not isinstance(raw, list):
-        r.fail(("tests",), "must be a list of tests")
+        r.fail(("tests",), said("tests_list"))
         return ()
     out = []
     for i, item in enumerate(raw):
@@ -359,11 +359,9 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
             if verdicts is not None and not (
                 isinstance(verdicts, dict) and all(isinstance(v, bool) for v in verdicts.values())
             ):
-                r.fail(
-                    (*p, "expect", key),
-                    f"{field_name((*p, 'expect', key))} must be a mapping of names to true or "
-                    f"false, e.g. {key}: {{{'no_blame' if key == 'criteria' else 'my-check'}: true}}",
-                )
+                example = f"{key}: {{{'no_blame' if key == 'criteria' else 'my-check'}: true}}"
+                field = field_name((*p, "expect", key))
+                r.fail((*p, "expect", key), said("verdicts", field=field, example=example))
         mood = expect.get("mood")
         if mood is not None and not (
             isinstance(mood, list)
@@ -373,11 +371,7 @@ def _parse_tests(r: _Reader, raw: Any) -> tuple[SelfTest, ...]:
         ):
             r.fail(
                 (*p, "expect", "mood"),
-                out_of_range(
-                    (*p, "expect", "mood"),
-                    "a range like [0, 40]: two whole numbers from 0 to 100, the lower first",
-                    mood,
-                ),
+                out_of_range((*p, "expect", "mood"), said("range.mood_range"), mood),
             )
         out.append(
             SelfTest(
@@ -435,7 +429,7 @@ def read_scenario(doc: YamlDoc, *, paper: bool = False) -> Reading:
         return Reading(None, r.problems, untestable=True, tests_written=count)
     sid = r.text(("id",), d.get("id"))
     if sid and not _ID.match(sid):
-        r.fail(("id",), "an id uses lower-case letters, digits and '-' only")
+        r.fail(("id",), said("id_chars"))
     brief = r.mapping(("briefing",), d.get("briefing"), _BRIEFING_KEYS, _BRIEFING_REQUIRED)
     nodes_raw = r.mapping(("nodes",), d.get("nodes"), set(d.get("nodes") or {}))
     endings_raw = r.mapping(("endings",), d.get("endings"), set(d.get("endings") or {}))
@@ -455,23 +449,23 @@ def read_scenario(doc: YamlDoc, *, paper: bool = False) -> Reading:
     ):
         r.fail(
             ("response_target_s",),
-            out_of_range(("response_target_s",), "a number of seconds above 0 (e.g. 90)", target),
+            out_of_range(("response_target_s",), said("range.seconds"), target),
         )
         target = None
     tags = d.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        r.fail(("tags",), "must be a list of words")
+        r.fail(("tags",), said("words_list"))
         tags = []
     order = brief.get("order", {})
     if not isinstance(order, dict):
-        r.fail(("briefing", "order"), "must be a mapping")
+        r.fail(("briefing", "order"), said("must_be_mapping"))
         order = {}
     scenario = Scenario(
         id=sid,
         title=r.message(("title",), d.get("title")),
         category=r.choice(("category",), d.get("category"), CATEGORIES, "category"),
         channel=r.choice(("channel",), d.get("channel"), CHANNELS, "channel"),
-        difficulty=r.integer(("difficulty",), d.get("difficulty"), 1, 3, "1 easy .. 3 hard"),
+        difficulty=r.integer(("difficulty",), d.get("difficulty"), 1, 3, said("range.difficulty")),
         language=r.choice(("language",), d.get("language"), LANGUAGES, "language"),
         tags=tuple(tags),
         response_target_s=float(target) if target is not None else None,
@@ -523,15 +517,17 @@ def _unknown_names(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
                     continue
                 hint = get_close_matches(name, known, n=1)
                 if hint:
-                    said = f" — did you mean '{hint[0]}'?"
+                    why: Said = Said.of("yaml.did_you_mean", hint=hint[0])
                 elif what == "criterion" and name in REVIEW_CRITERIA:
-                    said = " (checked on review replies only: channel: review_reply)"
+                    why = said("test.review_only")
                 else:
-                    said = f" (this scenario's: {', '.join(known)})" if known else " (it has none)"
-                out.append(
-                    doc.problem(
-                        ("tests", i, "expect", key, name),
-                        f"self-test '{test.name}': unknown {what} '{name}'{said}",
-                    )
+                    why = said("test.names", names=", ".join(known)) if known else said("test.none")
+                unknown = said(
+                    "test.unknown_name",
+                    test=test.name,
+                    what=said(f"what.{what}"),
+                    name=name,
+                    why=why,
                 )
+                out.append(doc.problem(("tests", i, "expect", key, name), unknown))
     return out

@@ -29,7 +29,12 @@ Examples:
   kefu validate scenarios/wrong_item/   # a folder
   kefu validate my.yaml --format json
   kefu validate scenarios/scripts/      # script sets (Script drill)
+  kefu validate my.yaml --lang en       # messages in English
 """
+
+LANG_HELP = (
+    "The language of the messages [default: KEFU_LANG if set, else zh (Simplified Chinese)]."
+)
 
 
 @click.command(epilog=_EPILOG_VALIDATE)
@@ -51,8 +56,14 @@ Examples:
     help="The database whose published scenarios a set may name, as for kefu publish "
     "[default: KEFU_DATABASE_URL, else the SQLite file under KEFU_HOME if there is one].",
 )
+@click.option("--lang", type=click.Choice(["zh", "zh-Hant", "en"]), default=None, help=LANG_HELP)
 def validate(
-    paths: tuple[Path, ...], fmt: str, no_tests: bool, jobs: int | None, db: str | None
+    paths: tuple[Path, ...],
+    fmt: str,
+    no_tests: bool,
+    jobs: int | None,
+    db: str | None,
+    lang: str | None,
 ) -> None:
     """Check scenario, set and script set files: format, graph, policy, and self-tests.
 
@@ -66,11 +77,15 @@ def validate(
     installed library is refused, and a set may name installed scenarios and
     those published to the database.
     """
+    from simulator.said import shown
+
+    said = message_lang(lang)
+    t = Translator(said)
     verdict = loader.check(
         list(paths) if paths else None,
         jobs=jobs,
         run_tests=not no_tests,
-        published=partial(_published_ids, db),
+        published=partial(_published_ids, db, t),
     )
     scripts = drill_loader.load_scripts(list(paths) if paths else None)
     problems = (
@@ -85,35 +100,53 @@ def validate(
             "sets": sorted(verdict.sets), "script_sets": sorted(scripts.sets),
             "tests": 0 if no_tests else verdict.tests,
             "tests_skipped": 0 if no_tests else verdict.tests_skipped,
-            "problems": [_as_json(p) for p in problems],
-            "skipped": [_as_json(p) for p in skipped],
+            "problems": [_as_json(p, said) for p in problems],
+            "skipped": [_as_json(p, said) for p in skipped],
         }, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         for p in problems:
-            click.echo(str(p))
+            click.echo(shown(p, said))
         for p in skipped:
-            click.echo(f"{p.file}:{p.line}:{p.col}: note: {p.message}")
+            click.echo(shown(p, said, note=True))
         counts = [
-            _count(len(verdict.scenarios), "scenario"),
-            _count(len(verdict.sets), "set"),
-            _count(len(scripts.sets), "script set"),
+            t("validate.cli.scenarios", n=len(verdict.scenarios)),
+            t("validate.cli.sets", n=len(verdict.sets)),
+            t("validate.cli.script_sets", n=len(scripts.sets)),
         ]
         if not no_tests:
-            tests = _count(verdict.tests, "self-test")
+            tests = t("validate.cli.tests", n=verdict.tests)
             if verdict.tests_skipped:
-                tests += f" ({verdict.tests_skipped} not run)"
+                tests += t("validate.cli.not_run", n=verdict.tests_skipped)
             counts.append(tests)
-        verdict_text = "ok" if not problems else _count(len(problems), "problem")
-        click.echo(f"{', '.join(counts)}: {verdict_text}", err=True)
+        verdict_text = (
+            t("validate.cli.problems", n=len(problems)) if problems else t("validate.cli.ok")
+        )
+        click.echo(
+            t(
+                "validate.cli.summary",
+                counts=t("validate.cli.sep").join(counts),
+                verdict=verdict_text,
+            ),
+            err=True,
+        )
     if problems:
         sys.exit(1)
 
 
-def _as_json(p: YamlProblem) -> dict[str, object]:
-    return {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+def message_lang(lang: str | None) -> str:
+    """The language of what kefu says: ``--lang``, else KEFU_LANG, else Simplified Chinese."""
+    import os
+
+    from simulator.i18n import normalize_lang
+
+    return lang or normalize_lang(os.environ.get("KEFU_LANG"))
 
 
-def _published_ids(db: str | None) -> set[str]:
+def _as_json(p: YamlProblem, lang: str) -> dict[str, object]:
+    return {"file": p.file, "line": p.line, "col": p.col, "message": p.text(lang)}
+
+
+def _published_ids(db: str | None, t: Translator) -> set[str]:
     """The ids of the scenarios published to the database ``kefu publish`` would use
     (``--db``, else KEFU_DATABASE_URL, else the local SQLite file if it exists: none
     is created here). A database that cannot be read is said on stderr."""
@@ -136,19 +169,15 @@ def _published_ids(db: str | None) -> set[str]:
             store.close()
     except StoreError as exc:
         reason = str(exc).removeprefix("kefu: ")
-        click.echo(
-            f"kefu: note: cannot read the published scenarios ({reason}); a set naming "
-            "one is reported as naming an unknown scenario",
-            err=True,
-        )
+        click.echo(t("validate.cli.unpublished", reason=reason), err=True)
         return set()
 
 
-def _load(ref: str) -> Scenario:
+def _load(ref: str, lang: str) -> Scenario:
     scenario, problems = loader.find_scenario(ref)
     if problems or scenario is None:
         for p in problems:
-            click.echo(str(p), err=True)
+            click.echo(p.located(lang), err=True)
         if not problems:
             click.echo(loader.unknown_scenario(ref), err=True)
         raise SystemExit(1)
@@ -229,7 +258,7 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
     from simulator.session import Session
 
     t = Translator(lang)
-    s = _load(scenario)
+    s = _load(scenario, lang)
     try:
         lines = [ln.strip() for ln in replies.read_text(encoding="utf-8").splitlines()]
     except UnicodeDecodeError:
@@ -286,7 +315,7 @@ def play(scenario: str, seed: int, lang: str) -> None:
     from simulator.session import Session
 
     t = Translator(lang)
-    s = _load(scenario)
+    s = _load(scenario, lang)
     click.echo(f"== {localize(s.title, lang)} ==\n{localize(s.situation, lang)}")
     click.echo("\n".join(_policy(s, t)) + "\n")
     session = Session(s, seed=seed, started_at=time.time())
@@ -317,7 +346,3 @@ def play(scenario: str, seed: int, lang: str) -> None:
         click.echo(f"  {line}")
     for line in _checks(s, result.checks, t):
         click.echo(line)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -10,10 +10,10 @@ from difflib import get_close_matches
 from typing import Any
 
 from scoring.yamldoc import YamlDoc, YamlProblem
+from simulator.said import AppSaid, said
 
 # A text shown to trainees has two languages, zh (Simplified) and en; the
 # Traditional Chinese screens convert zh with OpenCC, so it is never written.
-_LANG_NAMES = {"zh": "zh (Simplified Chinese)", "en": "en (English)"}
 _TRADITIONAL = frozenset(
     {"zh-hant", "zh_hant", "hant", "zh-tw", "zh_tw", "tw", "zh-hk", "zh_hk", "hk"}
 )
@@ -49,13 +49,9 @@ def text_pair_problems(
             given if given and not given.isascii() else None,
             given if given and given.isascii() else None,
         )
-        what = "one text" if given else ("nothing" if value is None else _shown(value))
+        what = said("text.one_text") if given else _shown(value)
         return {}, [
-            doc.problem(
-                path,
-                f"{name} needs two texts, zh (Simplified Chinese) and en (English), "
-                f"not {what}; write it as {example}",
-            )
+            doc.problem(path, said("text.needs_two", field=name, what=what, example=example))
         ]
     problems: list[YamlProblem] = []
     out: dict[str, str] = {}
@@ -70,9 +66,9 @@ def text_pair_problems(
                 out[lang] = str(text)
             else:
                 problems.append(
-                    doc.problem((*path, lang), f"{name}.{lang} must be a non-empty text")
+                    doc.problem((*path, lang), said("text.required", field=f"{name}.{lang}"))
                 )
-    said: list[str] = []
+    fixes: list[AppSaid] = []
     covered: set[str] = set()
     stand_in: dict[str, str] = {}
     for k, v in value.items():
@@ -81,22 +77,19 @@ def text_pair_problems(
         low = str(k).lower()
         text = v if isinstance(v, str) and v.strip() else None
         if low in _TRADITIONAL and "zh" in value:
-            said.append(f"remove {k}: the app makes the Traditional text from zh")
+            fixes.append(said("text.remove_traditional", key=k))
         elif low in _TRADITIONAL:
-            said.append(
-                f"give zh (Simplified Chinese) instead of {k}, as the app makes the "
-                "Traditional text from zh"
-            )
+            fixes.append(said("text.zh_for_traditional", key=k))
             covered.add("zh")
             if text:
                 stand_in.setdefault("zh", _simplified(text))
         elif low in _SIMPLIFIED:
-            said.append(f"write {k} as zh")
+            fixes.append(said("text.rename", key=k, lang="zh"))
             covered.add("zh")
             if text:
                 stand_in.setdefault("zh", text)
         elif low in _ENGLISH:
-            said.append(f"write {k} as en")
+            fixes.append(said("text.rename", key=k, lang="en"))
             covered.add("en")
             if text:
                 stand_in.setdefault("en", text)
@@ -104,21 +97,22 @@ def text_pair_problems(
             absent = [lang for lang in ("zh", "en") if lang not in value and lang not in covered]
             hint = get_close_matches(low, absent, n=1, cutoff=0.5)
             if hint:  # a slip of the keyboard: zn, ne, EN
-                said.append(f"write {k} as {hint[0]}")
+                fixes.append(said("text.rename", key=k, lang=hint[0]))
                 covered.add(hint[0])
                 if text:
                     stand_in.setdefault(hint[0], text)
             else:
-                said.append(f"'{k}' is not a language here (zh or en)")
+                fixes.append(said("text.not_a_language", key=k))
     missing = [lang for lang in ("zh", "en") if lang not in value]
     for lang in missing:
         if lang not in covered:
-            said.append(f"add {_LANG_NAMES[lang]}")
-    if said:
+            fixes.append(said(f"text.add_{lang}"))
+    if fixes:
         example = _example(
             key, out.get("zh") or stand_in.get("zh"), out.get("en") or stand_in.get("en")
         )
-        problems.insert(0, doc.problem(path, f"{name}: {'; '.join(said)}; write it as {example}"))
+        fix = said("text.fix", field=name, fixes=tuple(fixes), example=example)
+        problems.insert(0, doc.problem(path, fix))
     return out, problems
 
 
@@ -140,33 +134,41 @@ def _simplified(text: str) -> str:
     return to_simplified(text)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> str | AppSaid:
+    """A wrong value as a message names it: as written, or what it is."""
+    if value is None:
+        return said("text.nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
-        return "a mapping"
+        return said("text.a_mapping")
     if isinstance(value, list):
         text = json.dumps(value, ensure_ascii=False)
-        return text if len(text) <= 40 else "a list"
+        return text if len(text) <= 40 else said("text.a_list")
     return repr(value)
 
 
-def _text_read_as_key(path: tuple, value: dict) -> str:
+def _text_read_as_key(path: tuple, value: dict) -> AppSaid:
     """A text YAML took for a mapping: "你们怎么搞的: 我买的42码" (a colon and a
     space inside it) or "?你们发错了" (a leading question mark)."""
     key, rest = next(iter(value.items()))
     text = f"{key}: {rest}" if rest is not None else f"?{key}"
     quoted = json.dumps(text, ensure_ascii=False)
-    return (
-        f"{field_name(path)}: YAML read this text as a key and a value (a colon and a space, "
-        f"or a leading ? or -, inside a text); put the whole text in quotes: {quoted}"
-    )
+    return said("text.read_as_key", field=field_name(path), quoted=quoted)
 
 
-def out_of_range(path: tuple, allowed: str, value: Any, meaning: str = "") -> str:
-    """``buyer.mood must be a whole number from 0 to 100 (0 calm .. 100 furious), not 150``."""
-    said = f" ({meaning})" if meaning else ""
-    got = "" if value is None else f", not {_shown(value)}"
-    return f"{field_name(path)} must be {allowed}{said}{got}"
+def out_of_range(
+    path: tuple, allowed: AppSaid, value: Any, meaning: AppSaid | None = None
+) -> AppSaid:
+    """``buyer.mood must be a whole number from 0 to 100 (0 calm .. 100 furious), not 150``:
+    ``allowed`` and ``meaning`` are messages of ``validate.range``."""
+    name = field_name(path)
+    if value is None:
+        if meaning is None:
+            return said("range.bare", field=name, allowed=allowed)
+        return said("range.no_value", field=name, allowed=allowed, meaning=meaning)
+    if meaning is None:
+        return said("range.no_meaning", field=name, allowed=allowed, value=_shown(value))
+    return said("range.full", field=name, allowed=allowed, meaning=meaning, value=_shown(value))

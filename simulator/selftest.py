@@ -8,11 +8,12 @@ from collections.abc import Iterable
 
 from scoring.engine import remedy_terms
 from scoring.yamldoc import YamlDoc, YamlProblem
+from simulator.said import AppSaid, said
 from simulator.scenario import Scenario, SelfTest
 from simulator.session import Session, policy_breaches
 
 
-def run_test(s: Scenario, test: SelfTest) -> list[str]:
+def run_test(s: Scenario, test: SelfTest) -> list[AppSaid]:
     """Play a self-test; what did not go as expected (empty when it passed).
 
     A criterion or check the scenario does not have is the parser's to report
@@ -26,28 +27,23 @@ def run_test(s: Scenario, test: SelfTest) -> list[str]:
     res = session.result()
     expect, failures = test.expect, []
     if "ending" in expect and res.ending != expect["ending"]:
-        failures.append(
-            f"expected ending '{expect['ending']}', got '{res.ending or 'none (still talking)'}'"
-        )
+        ending = res.ending or said("test.still_talking")
+        failures.append(said("test.ending", want=expect["ending"], got=ending))
     if "mood" in expect:
         low, high = expect["mood"]
         if not low <= res.mood <= high:
-            failures.append(f"expected mood in [{low}, {high}], got {res.mood}")
+            failures.append(said("test.mood", low=low, high=high, got=res.mood))
     for name, want in (expect.get("criteria") or {}).items():
         got = res.conversation.criteria.get(name)
         if got is None:
             continue
         if got.passed != want:
-            failures.append(
-                f"expected {name} {'passed' if want else 'failed'}, got {'passed' if got.passed else 'failed'}"
-            )
+            failures.append(said(f"test.criterion_{'passed' if want else 'failed'}", name=name))
     for name, want in (expect.get("checks") or {}).items():
         if name not in res.checks:
             continue
         if res.checks[name] != want:
-            failures.append(
-                f"expected check {name} {'met' if want else 'not met'}, got {'met' if res.checks[name] else 'not met'}"
-            )
+            failures.append(said(f"test.check_{'met' if want else 'not_met'}", name=name))
     return failures
 
 
@@ -60,7 +56,9 @@ def scenario_test_problems(
     for i in range(len(s.tests)) if tests is None else tests:
         test = s.tests[i]
         for failure in run_test(s, test):
-            out.append(doc.problem(("tests", i), f"self-test '{test.name}': {failure}"))
+            out.append(
+                doc.problem(("tests", i), said("test.failed", test=test.name, failure=failure))
+            )
     return out
 
 
@@ -73,8 +71,6 @@ def model_reply_problems(s: Scenario, doc: YamlDoc) -> list[YamlProblem]:
         offer = remedy_terms(node.model_reply, channel=s.channel)  # types, amounts: enough
         for breach in policy_breaches(offer, s.policy, s.order.get("currency")):
             out.append(
-                doc.problem(
-                    ("nodes", node.id, "model_reply"), f"model reply breaks the policy: {breach.en}"
-                )
+                doc.problem(("nodes", node.id, "model_reply"), said("policy.breach", breach=breach))
             )
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.yamldoc import YamlDoc, YamlProblem, check_keys
+from simulator.said import said
 
 SET_KEYS = frozenset({"id", "title", "purpose", "pass_mark", "scenarios"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -39,9 +40,7 @@ def parse_set(
     ``published``: a stored set, which may predate the rule that a purpose is required."""
     problems: list[YamlProblem] = []
     if not isinstance(doc.data, dict):
-        problems.append(
-            doc.problem((), "a set is a mapping with id, title, purpose, pass_mark and scenarios")
-        )
+        problems.append(doc.problem((), said("set.not_mapping")))
         return SetFields("", {}, {}, 0, ()), problems
     data: dict[str, Any] = doc.data
     required = SET_KEYS - {"purpose"} if published else SET_KEYS
@@ -53,11 +52,7 @@ def parse_set(
     if "pass_mark" in data and (
         not isinstance(mark, int) or isinstance(mark, bool) or not 0 <= mark <= 100
     ):
-        problems.append(
-            doc.problem(
-                ("pass_mark",), f"pass_mark must be a whole number from 0 to 100, not {mark!r}"
-            )
-        )
+        problems.append(doc.problem(("pass_mark",), said("set.pass_mark", value=repr(mark))))
         mark = 0
     scenarios = _scenario_ids(doc, data, problems) if "scenarios" in data else ()
     return SetFields(set_id, title, purpose, mark, scenarios), problems
@@ -69,7 +64,7 @@ def unknown_scenarios(doc: YamlDoc, known: Collection[str]) -> list[YamlProblem]
     if not isinstance(listed, list):
         return []
     return [
-        doc.problem(("scenarios", i), f"unknown scenario '{sid}'")
+        doc.problem(("scenarios", i), said("set.unknown_scenario", id=sid))
         for i, sid in enumerate(listed)
         if isinstance(sid, str) and sid.strip() and sid not in known
     ]
@@ -82,14 +77,10 @@ def _set_id(
         return ""
     value = data["id"]
     if not isinstance(value, str) or not _ID.match(value):
-        problems.append(
-            doc.problem(("id",), "a set id uses lower-case letters, digits and '-' only")
-        )
+        problems.append(doc.problem(("id",), said("set.id_chars")))
         return str(value)
     if file_stem is not None and value != file_stem:
-        problems.append(
-            doc.problem(("id",), f"id '{value}' should match the file name '{file_stem}'")
-        )
+        problems.append(doc.problem(("id",), said("file.id_name", id=value, stem=file_stem)))
     return value
 
 
@@ -108,22 +99,17 @@ def _scenario_ids(
 ) -> tuple[str, ...]:
     value = data["scenarios"]
     if not isinstance(value, list) or not value:
-        problems.append(
-            doc.problem(("scenarios",), "scenarios must be a non-empty list of scenario ids")
-        )
+        problems.append(doc.problem(("scenarios",), said("set.scenarios_list")))
         return ()
     seen: dict[str, int] = {}
     ids = []
     for i, sid in enumerate(value):
         if not isinstance(sid, str) or not sid.strip():
-            problems.append(doc.problem(("scenarios", i), "must be a scenario id"))
+            problems.append(doc.problem(("scenarios", i), said("set.scenario_id")))
             continue
         if sid in seen:
             problems.append(
-                doc.problem(
-                    ("scenarios", i),
-                    f"scenario '{sid}' is listed twice (also entry {seen[sid] + 1})",
-                )
+                doc.problem(("scenarios", i), said("set.twice", id=sid, entry=seen[sid] + 1))
             )
         seen.setdefault(sid, i)
         ids.append(sid)

@@ -148,7 +148,7 @@ def load_library(store: Store | None = None) -> Library:
         from simulator import papers
 
         for why in papers.merge(lib, store.papers(), store.set_papers()):
-            click.echo(f"kefu: warning: {why}", err=True)
+            click.echo(f"kefu: warning: {why.located('en')}", err=True)
     return lib
 
 

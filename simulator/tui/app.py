@@ -27,6 +27,7 @@ from simulator.tui.messages import LanguageChanged, StoreFailed
 from simulator.tui.screens.base import KefuModal, KefuScreen, localize_bindings
 
 if TYPE_CHECKING:
+    from scoring.yamldoc import YamlProblem
     from simulator.loader import Library
     from simulator.store.base import Store
 
@@ -153,7 +154,7 @@ class KefuApp(App[None]):
         # screens compose it once. The store usually opens while the files parse;
         # if it is slow, the library comes first and they follow (_merge_published).
         self._store_settled.wait(timeout=STORE_WAIT)
-        skipped: list[str] = []
+        skipped: list[YamlProblem | str] = []
         with self._merge_lock:
             store = self._opened_store
             if store is not None and not self._published_merged:
@@ -161,7 +162,7 @@ class KefuApp(App[None]):
                 lib, skipped = self._with_published(lib, store)
         self.call_from_thread(self._library_ready, lib, skipped)
 
-    def _library_ready(self, lib: Library, skipped: list[str]) -> None:
+    def _library_ready(self, lib: Library, skipped: list[YamlProblem | str]) -> None:
         self.library = lib
         self._say_skipped(skipped)
         self._merge_published()
@@ -202,9 +203,12 @@ class KefuApp(App[None]):
             self.call_from_thread(setattr, self, "library", merged)
         self.call_from_thread(self._say_skipped, skipped)
 
-    def _with_published(self, lib: Library, store: Store) -> tuple[Library, list[str]]:
+    def _with_published(
+        self, lib: Library, store: Store
+    ) -> tuple[Library, list[YamlProblem | str]]:
         """In a worker: ``lib`` with the store's published scenarios and sets (a copy),
-        and why any were left out; ``lib`` itself when there are none."""
+        and why any were left out (problems, said in the language of the moment they
+        are shown); ``lib`` itself when there are none."""
         import dataclasses
 
         from simulator import papers
@@ -223,12 +227,13 @@ class KefuApp(App[None]):
             docs=dict(lib.docs),
             papers=dict(lib.papers),
         )
-        return merged, papers.merge(merged, scenarios, sets)
+        return merged, [*papers.merge(merged, scenarios, sets)]
 
-    def _say_skipped(self, skipped: list[str]) -> None:
+    def _say_skipped(self, skipped: list[YamlProblem | str]) -> None:
         if skipped:
+            said = [s if isinstance(s, str) else s.located(self.lang) for s in skipped]
             self.notify(
-                "\n".join(skipped), title=self.t("app.published_skipped"),
+                "\n".join(said), title=self.t("app.published_skipped"),
                 severity="warning", timeout=30,
             )  # fmt: skip
 

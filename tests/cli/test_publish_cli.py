@@ -16,7 +16,7 @@ from tests.published import SCENARIO, SET, SOURCE, write_material
 
 def test_publish_assign_and_remove(home: Path, tmp_path: Path):  # noqa: F811
     folder = write_material(tmp_path / "ours")
-    out = kefu("publish", str(folder), "--exam", "--as", "sue")
+    out = kefu("publish", "--lang", "en", str(folder), "--exam", "--as", "sue")
     assert out.exit_code == 0, out.stderr
     assert "Published 1 scenario as exam material and 1 set" in out.stdout
     assert "nothing is hidden from whoever holds the file" in out.stderr  # SQLite: said plainly
@@ -53,7 +53,7 @@ def test_nothing_is_published_unless_every_file_is_clean(home: Path, tmp_path: P
         "id: more\ntitle: {zh: 更多, en: More}\npass_mark: 70\nscenarios: [no-such-scenario]\n",
         encoding="utf-8",
     )
-    out = kefu("publish", str(folder))
+    out = kefu("publish", "--lang", "en", str(folder))
     assert out.exit_code == 1
     assert "second.yaml:" in out.stderr and "did you mean 'start'" in out.stderr
     assert "more.yaml:4:13:" in out.stderr and "unknown scenario 'no-such-scenario'" in out.stderr
@@ -65,7 +65,7 @@ def test_installed_ids_and_failing_self_tests_are_refused(home: Path, tmp_path: 
     folder = tmp_path / "copy"
     folder.mkdir()
     shutil.copy(SOURCE, folder / SOURCE.name)
-    out = kefu("publish", str(folder))
+    out = kefu("publish", "--lang", "en", str(folder))
     assert out.exit_code == 1
     assert f"'{SOURCE.stem}' is an installed scenario; choose another id" in out.stderr
     wrong = write_material(tmp_path / "wrong")
@@ -73,6 +73,6 @@ def test_installed_ids_and_failing_self_tests_are_refused(home: Path, tmp_path: 
     (wrong / f"{SCENARIO}.yaml").write_text(
         text.replace("ending: resolved", "ending: escalated", 1), encoding="utf-8"
     )
-    out = kefu("publish", str(wrong))
+    out = kefu("publish", "--lang", "en", str(wrong))
     assert out.exit_code == 1 and "self-test" in out.stderr
     assert "nothing published" in kefu("published").stderr

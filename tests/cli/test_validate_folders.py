@@ -34,10 +34,10 @@ def _yml_folder(folder: Path) -> Path:
 
 def test_yml_files_are_checked_like_yaml_files(home: Path, tmp_path: Path):  # noqa: F811
     folder = _yml_folder(tmp_path / "ours")
-    out = kefu("validate", str(folder))
+    out = kefu("validate", "--lang", "en", str(folder))
     assert out.exit_code == 0, out.output
     assert out.stderr == "1 scenario, 1 set, 1 script set, 2 self-tests: ok\n"
-    report = json.loads(kefu("validate", str(folder), "--format", "json").stdout)
+    report = json.loads(kefu("validate", "--lang", "en", str(folder), "--format", "json").stdout)
     assert (report["scenarios"], report["sets"], report["script_sets"]) == (
         [SCENARIO],
         [SET],
@@ -51,14 +51,14 @@ def test_yml_files_are_checked_like_yaml_files(home: Path, tmp_path: Path):  # n
     scenario.write_text(
         scenario.read_text(encoding="utf-8").replace("\nstart:", "\nstrat:", 1), encoding="utf-8"
     )
-    out = kefu("validate", str(folder), "--no-tests")
+    out = kefu("validate", "--lang", "en", str(folder), "--no-tests")
     assert out.exit_code == 1
     assert f"{SCENARIO}.yml:" in out.stdout and "did you mean 'start'" in out.stdout
 
 
 def test_yml_files_are_published(home: Path, tmp_path: Path):  # noqa: F811
     folder = _yml_folder(tmp_path / "ours")
-    out = kefu("publish", str(folder))
+    out = kefu("publish", "--lang", "en", str(folder))
     assert out.exit_code == 0, out.stderr
     assert "Published 1 scenario as practice material and 1 set" in out.stdout
     listed = kefu("published").stdout
@@ -73,20 +73,22 @@ def test_a_folder_with_nothing_to_check_is_an_error(home: Path, tmp_path: Path):
     (other / "notes.txt").write_text("id: x\n", encoding="utf-8")
     (other / "data.json").write_text("{}", encoding="utf-8")
     for folder in (empty, other):
-        out = kefu("validate", str(folder))
+        out = kefu("validate", "--lang", "en", str(folder))
         assert out.exit_code == 1
         assert out.stdout == (
             f"{folder}: nothing to check: no scenario, set or script set files "
             "(.yaml or .yml) in this folder\n"
         )
         assert out.stderr.endswith(": 1 problem\n")
-        report = json.loads(kefu("validate", str(folder), "--format", "json").stdout)
+        report = json.loads(
+            kefu("validate", "--lang", "en", str(folder), "--format", "json").stdout
+        )
         assert [p["message"].split(":")[0] for p in report["problems"]] == ["nothing to check"]
     # an empty folder beside a good one: still an error, by both commands
     good = write_material(tmp_path / "good")
-    out = kefu("validate", str(good), str(empty))
+    out = kefu("validate", "--lang", "en", str(good), str(empty))
     assert out.exit_code == 1 and f"{empty}: nothing to check" in out.stdout
-    out = kefu("publish", str(good), str(empty))
+    out = kefu("publish", "--lang", "en", str(good), str(empty))
     assert out.exit_code == 1
     assert f"{empty}: nothing to check: no scenario or set files" in out.stderr
     assert "nothing published" in kefu("published").stderr
@@ -94,7 +96,7 @@ def test_a_folder_with_nothing_to_check_is_an_error(home: Path, tmp_path: Path):
     scripts = tmp_path / "only-scripts" / "scripts"
     scripts.mkdir(parents=True)
     shutil.copy(SCRIPT, scripts / SCRIPT.name)
-    assert kefu("validate", str(scripts.parent)).exit_code == 0
+    assert kefu("validate", "--lang", "en", str(scripts.parent)).exit_code == 0
 
 
 def test_a_set_may_name_installed_scenarios_for_validate_as_for_publish(
@@ -103,7 +105,7 @@ def test_a_set_may_name_installed_scenarios_for_validate_as_for_publish(
 ):
     """The set names the folder's own scenario and an installed one: both commands accept it."""
     folder = write_material(tmp_path / "ours")
-    out = kefu("validate", str(folder))
+    out = kefu("validate", "--lang", "en", str(folder))
     assert out.exit_code == 0, out.output
     assert out.stderr == "1 scenario, 1 set, 0 script sets, 2 self-tests: ok\n"
     # a set alone names installed scenarios, and an unknown one is still unknown
@@ -116,13 +118,13 @@ def test_a_set_may_name_installed_scenarios_for_validate_as_for_publish(
         .replace(f"[{SCENARIO}, ", "[no-such-scenario, "),
         encoding="utf-8",
     )
-    out = kefu("validate", str(sets.parent))
+    out = kefu("validate", "--lang", "en", str(sets.parent))
     assert out.exit_code == 1
     assert out.stdout == "sets/mixed.yaml:5:13: unknown scenario 'no-such-scenario'\n".replace(
         "sets/", f"{sets}/"
     )
-    assert kefu("publish", str(sets.parent)).exit_code == 1
-    assert kefu("publish", str(folder)).exit_code == 0
+    assert kefu("publish", "--lang", "en", str(sets.parent)).exit_code == 1
+    assert kefu("publish", "--lang", "en", str(folder)).exit_code == 0
 
 
 def test_an_installed_id_is_refused_by_validate_as_by_publish(
@@ -140,17 +142,17 @@ def test_an_installed_id_is_refused_by_validate_as_by_publish(
         "'first-week' is an installed set; choose another id",
         f"'{SOURCE.stem}' is an installed scenario; choose another id",
     ]
-    out = kefu("validate", str(folder))
+    out = kefu("validate", "--lang", "en", str(folder))
     assert out.exit_code == 1
     assert sorted(line.split(": ", 1)[1] for line in out.stdout.splitlines()) == said
     assert f"{folder / SOURCE.name}:2:1: {said[1]}" in out.stdout
-    out = kefu("publish", str(folder))
+    out = kefu("publish", "--lang", "en", str(folder))
     assert out.exit_code == 1
     refused = [line.split(": ", 1)[1] for line in out.stderr.splitlines() if str(folder) in line]
     assert sorted(refused) == said
     assert out.stderr.endswith("kefu: nothing published: 2 problems\n")
     # the installed files themselves are the library: validating them is no clash
-    out = kefu("validate", str(SOURCE), str(installed_set))
+    out = kefu("validate", "--lang", "en", str(SOURCE), str(installed_set))
     assert out.exit_code == 0, out.output
 
 
@@ -169,15 +171,18 @@ def write_set(folder: Path, set_id: str, scenarios: list[str]) -> Path:
 def test_a_set_may_name_published_scenarios(home: Path, tmp_path: Path):  # noqa: F811
     """Published first, a team's set names that scenario: validate reads the database
     kefu publish would use (--db, KEFU_DATABASE_URL or the local file) and agrees."""
-    assert kefu("publish", str(write_material(tmp_path / "ours"))).exit_code == 0
+    assert kefu("publish", "--lang", "en", str(write_material(tmp_path / "ours"))).exit_code == 0
     later = write_set(tmp_path / "later", "later", [SCENARIO, OTHER])
-    out = kefu("validate", str(later))
+    out = kefu("validate", "--lang", "en", str(later))
     assert out.exit_code == 0, out.output
-    assert kefu("validate", str(later), "--db", str(home / "kefu.sqlite3")).exit_code == 0
+    assert (
+        kefu("validate", "--lang", "en", str(later), "--db", str(home / "kefu.sqlite3")).exit_code
+        == 0
+    )
     # another database: the scenario is unknown there, as kefu publish would say
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = kefu("validate", str(later), "--db", str(elsewhere / "kefu.sqlite3"))
+    out = kefu("validate", "--lang", "en", str(later), "--db", str(elsewhere / "kefu.sqlite3"))
     assert out.exit_code == 1
     assert f"unknown scenario '{SCENARIO}'" in out.stdout
     assert out.stderr.startswith("kefu: note: cannot read the published scenarios (")
@@ -191,7 +196,7 @@ def test_validate_makes_no_database_when_there_is_none(
 ):
     monkeypatch.setenv("KEFU_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KEFU_DATABASE_URL", raising=False)
-    out = kefu("validate", str(write_set(tmp_path / "sets-only", "s", [SCENARIO])))
+    out = kefu("validate", "--lang", "en", str(write_set(tmp_path / "sets-only", "s", [SCENARIO])))
     assert out.exit_code == 1 and f"unknown scenario '{SCENARIO}'" in out.stdout
     assert out.stderr == "0 scenarios, 1 set, 0 script sets, 0 self-tests: 1 problem\n"
     assert not (tmp_path / "home").exists()

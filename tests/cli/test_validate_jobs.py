@@ -91,7 +91,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(folder: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(validate, [str(folder), *args])
+    result = CliRunner().invoke(validate, [str(folder), "--lang", "en", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout, result.stderr
 

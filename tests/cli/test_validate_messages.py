@@ -36,7 +36,7 @@ def _line(text: str) -> int:
 def _only_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> str:
     monkeypatch.chdir(tmp_path)
     (tmp_path / NAME).write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(validate, [NAME, "--no-tests"])
+    result = CliRunner().invoke(validate, [NAME, "--no-tests", "--lang", "en"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
@@ -208,7 +208,7 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     bad = tmp_path / NAME
     bad.write_text(EXAMPLE.replace(NAME_LINE, "\tname: 王先生\n"), encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, "-m", "simulator", "validate", str(bad), "--no-tests"],
+        [sys.executable, "-m", "simulator", "validate", str(bad), "--no-tests", "--lang", "en"],
         capture_output=True,
         text=True,
         cwd=ROOT,

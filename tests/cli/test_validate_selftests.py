@@ -40,7 +40,7 @@ def _line(text: str, source: str = EXAMPLE) -> int:
 def _validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, *args: str):
     monkeypatch.chdir(tmp_path)
     (tmp_path / NAME).write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(validate, [NAME, *args])
+    result = CliRunner().invoke(validate, [NAME, "--lang", "en", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
@@ -182,13 +182,13 @@ def test_publish_reports_the_failing_self_test_too(home: Path, tmp_path: Path): 
     folder.mkdir()
     text, _ = CASES["an unknown key"]
     (folder / NAME).write_text(text, encoding="utf-8")
-    out = kefu("publish", str(folder))
+    out = kefu("publish", "--lang", "en", str(folder))
     assert out.exit_code == 1
     assert "unknown key 'colour'" in out.stderr and FAILURE in out.stderr
     assert out.stderr.endswith("kefu: nothing published: 2 problems\n")
     broken = folder / NAME
     broken.write_text(EXAMPLE.replace("goto: escalated", "goto: escalate", 1), encoding="utf-8")
-    out = kefu("publish", str(folder))
+    out = kefu("publish", "--lang", "en", str(folder))
     assert out.exit_code == 1 and "note: 2 self-tests not run" in out.stderr
 
 
@@ -246,7 +246,7 @@ def test_a_file_whose_id_is_taken_still_reports_its_self_tests(
     (tmp_path / NAME).write_text(EXAMPLE, encoding="utf-8")
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / NAME).write_text(FAILING, encoding="utf-8")
-    result = CliRunner().invoke(validate, [NAME, f"copy/{NAME}"])
+    result = CliRunner().invoke(validate, [NAME, f"copy/{NAME}", "--lang", "en"])
     assert result.exit_code == 1
     copy = f"copy/{NAME}"
     assert result.stdout.splitlines() == [

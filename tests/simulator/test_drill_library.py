@@ -187,7 +187,7 @@ def test_validate_reports_script_problems_in_text_and_json(tmp_path):
     write(tmp_path / "scripts", "good")
     write(tmp_path / "scripts", "bad", line="非常感谢")
     runner = CliRunner()
-    res = runner.invoke(validate, [str(tmp_path / "scripts")])
+    res = runner.invoke(validate, [str(tmp_path / "scripts"), "--lang", "en"])
     assert res.exit_code == 1
     assert "bad.yaml:8:13: standard line 1 does not say key point 'sorry'" in res.output
     assert "0 scenarios, 0 sets, 2 script sets, 0 self-tests: 1 problem" in res.output
@@ -200,7 +200,7 @@ def test_validate_reports_script_problems_in_text_and_json(tmp_path):
 
 def test_validate_a_good_script_file(tmp_path):
     path = write(tmp_path / "scripts", "good")
-    res = CliRunner().invoke(validate, [str(path)])
+    res = CliRunner().invoke(validate, [str(path), "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "0 scenarios, 0 sets, 1 script set, 0 self-tests: ok" in res.output
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator import i18n
+from simulator.i18n import LANGS
 
 
 def test_zh_and_en_have_the_same_keys() -> None:
@@ -35,6 +38,9 @@ MISREADINGS = {
     "回復": "a reply is 回覆 (回復: restore)",
     "許可權": "权限 (authority) is 權限, not a software permission",
     "質量": "product quality is 品質 (質量: mass)",
+    "釋出": "发布 (publishing scenarios to the team) is 發布; 釋出 is a software release",
+    "製表符": "a tab character is 定位字元 in Taiwan",
+    "反斜槓": "a backslash is 反斜線 in Taiwan",
 }
 
 
@@ -118,3 +124,88 @@ def test_every_binding_id_has_a_label_in_every_language() -> None:
     for lang in ("zh", "en"):
         cat = i18n.catalog(lang)
         assert [b for b in out if binding_key(b) not in cat] == [], lang
+
+
+def _message_keys() -> tuple[set[str], set[str]]:
+    """The catalog keys the code says problems and its commands' lines with (those of
+    ``said``, ``Said.of``, ``_advice``, ``_Refused`` and ``t("validate...")``), and
+    patterns for the keys it builds (``said(f"what.{what}")``)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    keys: set[str] = set()
+    patterns: set[str] = set()
+    prefixes = {"said": "validate.", "of": "", "_advice": "", "_Refused": "", "t": ""}
+    for path in [*root.glob("scoring/*.py"), *root.glob("simulator/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name == "choice" and node.args and isinstance(node.args[-1], ast.Constant):
+                keys.add(f"validate.what.{node.args[-1].value}")  # _Reader.choice's "what"
+            if name not in prefixes or not node.args:
+                continue
+            # _Refused(node, key, ...): the key is the second argument
+            arg = node.args[1] if name == "_Refused" and len(node.args) > 1 else node.args[0]
+            prefix = prefixes[name]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                if name != "t" or arg.value.startswith("validate."):
+                    keys.add(prefix + arg.value)
+            elif isinstance(arg, ast.JoinedStr) and name != "t":
+                parts = [
+                    re.escape(v.value) if isinstance(v, ast.Constant) else r"\w+"
+                    for v in arg.values
+                ]
+                patterns.add(re.escape(prefix) + "".join(parts))
+    return keys, patterns
+
+
+def test_every_message_key_the_code_uses_is_in_english_and_chinese() -> None:
+    from scoring.yaml_advice import _PLAIN
+
+    keys, patterns = _message_keys()
+    keys |= {key for _, _, key in _PLAIN}
+    # what parse_condition's choices name, and the self-tests' unknown names
+    keys |= {f"validate.what.{w}" for w in ("remedy_type", "blame_target", "specific")}
+    keys |= {"validate.what.criterion", "validate.what.check"}
+    assert len(keys) > 100 and len(patterns) >= 5  # the scan finds them
+    for lang in ("en", "zh"):
+        cat = i18n.catalog(lang)
+        assert sorted(k for k in keys if k not in cat) == [], lang
+        unmatched = [p for p in patterns if not any(re.fullmatch(p, k) for k in cat)]
+        assert unmatched == [], lang
+    # the scoring core renders its own messages (no simulator): the same texts
+    from scoring.problems import Said
+
+    for key in (k for k in keys if k.startswith("yaml.")):
+        for lang in LANGS:
+            assert Said(key).text(lang) == i18n.Translator(lang)(key), (key, lang)
+
+
+def test_a_problem_is_said_in_every_language() -> None:
+    from scoring.yamldoc import YamlError, parse
+    from simulator.said import said
+
+    with pytest.raises(YamlError) as err:
+        parse("a: 1\na: 2\n", "x.yaml")
+    problem = err.value.problems[0]
+    assert str(problem).startswith("x.yaml:2:1: duplicate key 'a' (also on line 1)")
+    assert problem.located("zh").startswith("x.yaml:2:1: 字段 'a' 重复了（第 1 行也有）")
+    assert problem.text("zh-Hant").startswith("欄位 'a' 重複了")
+    unreachable = said("graph.unreachable", node="late", start="opening")
+    assert unreachable.text("zh") == "从 'opening' 走不到节点 'late'"
+    assert unreachable.text("en") == "node 'late' cannot be reached from 'opening'"
+    counted = said("test.none_run_unplayable", n=1)
+    assert counted.text("en").startswith("1 self-test not run")
+    # problems cross from worker processes as they are
+    import pickle
+
+    assert pickle.loads(pickle.dumps(problem)) == problem
+    assert pickle.loads(pickle.dumps(unreachable)).text("zh") == unreachable.text("zh")
+
+
+def test_the_app_reads_the_scoring_cores_catalogs_without_importing_it() -> None:
+    from scoring.problems import LOCALES
+
+    assert i18n._roots()[0].resolve() == LOCALES.resolve()

@@ -64,5 +64,10 @@ def test_merge_leaves_out_clashing_and_broken_rows(db, material):
     skipped = papers.merge(lib, sue.papers(), sue.set_papers())
     assert lib.scenarios[OTHER] is before  # the installed one wins
     assert SCENARIO in lib.scenarios and "broken" not in lib.scenarios
-    assert any(f"published:{OTHER}: left out" in s for s in skipped)
-    assert any(s.startswith("published:broken:") and "flow sequence" in s for s in skipped)
+    said = [str(s) for s in skipped]  # in English
+    assert any(f"published:{OTHER}: left out" in s for s in said)
+    assert any(s.startswith("published:broken:") and "flow sequence" in s for s in said)
+    # said in any language, as the app shows them in its own
+    chinese = [s.located("zh") for s in skipped]
+    assert f"published:{OTHER}: 已略过：有内置场景使用这个编号" in chinese
+    assert any(s.startswith("published:broken:") and "没有闭合" in s for s in chinese)

@@ -384,9 +384,9 @@ def test_kefu_publish_in_team_mode_and_the_exam_warning(pg_db, monkeypatch, tmp_
         return result
 
     folder = write_material(tmp_path / "ours")
-    denied = kefu("publish", str(folder), "--exam", "--as", "ana")
+    denied = kefu("publish", str(folder), "--exam", "--as", "ana", "--lang", "en")
     assert denied.exit_code == 1 and "permission denied" in denied.stderr
-    out = kefu("publish", str(folder), "--exam", "--as", "sue")
+    out = kefu("publish", str(folder), "--exam", "--as", "sue", "--lang", "en")
     assert out.exit_code == 0 and "as exam material" in out.stdout, out.stderr
     assert "nothing is hidden" not in out.stderr
     assert SCENARIO in kefu("published", "--as", "ana").stdout
