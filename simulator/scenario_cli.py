@@ -260,9 +260,10 @@ def run(scenario: str, replies: Path, as_json: bool, seed: int, lang: str) -> No
     t = Translator(lang)
     s = _load(scenario, lang)
     try:
-        lines = [ln.strip() for ln in replies.read_text(encoding="utf-8").splitlines()]
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{replies}: not valid UTF-8") from None
+        # utf-8-sig: a byte-order mark (Notepad, Excel) is not part of the first reply
+        lines = [ln.strip() for ln in replies.read_text(encoding="utf-8-sig").splitlines()]
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(t("preview.not_utf8", file=replies, at=exc.start + 1)) from None
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     session = Session(s, seed=seed)
     buyer, agent, sep = t("preview.buyer"), t("preview.agent"), t("briefing.sep")

@@ -82,3 +82,26 @@ def test_run_says_in_the_language_when_replies_are_left_over(tmp_path: Path) -> 
     out = _kefu("run", "wrong-size-shoes", "--replies", str(replies), "--lang", "zh-Hant")
     assert out.exit_code == 0
     assert out.stderr == f"{replies}：回覆還沒用完，對話已經結束\n"
+
+
+def test_run_reads_a_replies_file_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """QA: a replies file saved by Notepad started its first reply with U+FEFF
+    (kefu score drops the mark; kefu run kept it)."""
+    import json
+
+    replies = tmp_path / "r.txt"
+    replies.write_bytes(b"\xef\xbb\xbf" + "\n".join(GOOD).encode("utf-8"))
+    out = _kefu("run", "wrong-size-shoes", "--replies", str(replies), "--json")
+    sent = [t["text"] for t in json.loads(out.stdout)["transcript"] if t["role"] == "agent"]
+    assert sent == GOOD
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "不是有效的 UTF-8 编码（第 3 个字节）"), ("en", "not valid UTF-8 (byte 3)")],
+)
+def test_run_names_a_file_that_is_not_utf8_in_the_language(tmp_path: Path, lang, said) -> None:
+    replies = tmp_path / "gbk.txt"
+    replies.write_bytes(b"ok" + "好的".encode("gbk"))  # the third byte is not UTF-8
+    out = _kefu("run", "wrong-size-shoes", "--replies", str(replies), "--lang", lang)
+    assert out.exit_code == 1 and said in out.stderr, out.stderr
