@@ -220,12 +220,13 @@ def _score_text(
 ) -> None:
     from scoring import score_reply
     from simulator import output, qa
+    from simulator.qa_input import MAX_REPLY_CHARS
 
     if not text.strip():
         raise click.UsageError("--text is empty: give the agent reply to score")
-    if len(text) > qa.MAX_REPLY_CHARS:
+    if len(text) > MAX_REPLY_CHARS:
         raise click.UsageError(
-            f"--text is {len(text):,} characters; the limit is {qa.MAX_REPLY_CHARS:,}"
+            f"--text is {len(text):,} characters; the limit is {MAX_REPLY_CHARS:,}"
         )
     result = score_reply(text, channel=channel)
     with open_output(out_path) as out:

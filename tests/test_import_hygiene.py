@@ -17,6 +17,7 @@ HEADLESS = {
     "scoring.engine": ["textual", "simulator", "click"],
     "simulator.cli": ["textual", "scoring", "sqlalchemy", "simulator.store"],
     "simulator.qa": ["textual"],
+    "simulator.qa_input": ["textual"],
 }
 
 
