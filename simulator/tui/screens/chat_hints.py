@@ -1,7 +1,8 @@
-"""The chat screen's side doors: the shop's policy card (F2) and, in practice,
-the model reply for a cost (F3), which an exam refuses with a word instead of
-silence. A mixin of ``ChatScreen``, kept apart so the conversation itself
-reads on its own."""
+"""The chat screen's side doors: the shop's policy card (F2), in practice the
+model reply for a cost (F3), which an exam refuses with a word instead of
+silence, and the way out (Esc), which says an exam's clock keeps running. A
+mixin of ``ChatScreen``, kept apart so the conversation itself reads on its
+own."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from simulator.session import HINT_COST
 from simulator.store.base import StoreError
 from simulator.tui.dialogs import CardDialog, ChoiceDialog
 from simulator.tui.widgets.cards import policy_text
+from simulator.tui.widgets.timer import clock_text
 
 if TYPE_CHECKING:
     from typing import Any
@@ -27,12 +29,13 @@ else:
 
 
 class ChatHints(_Screen):
-    """F2 (policy card) and F3 (model reply) for ``ChatScreen``."""
+    """F2 (policy card), F3 (model reply) and Esc (leave) for ``ChatScreen``."""
 
     session: Session
     attempt_id: int
     hints: int
     busy: bool
+    deadline: float | None
 
     if TYPE_CHECKING:
 
@@ -112,3 +115,26 @@ class ChatHints(_Screen):
                 ),
             )
         )
+
+    def action_leave(self) -> None:
+        """Back to Home after confirming; the attempt stays open to resume."""
+        self.app.push_screen(
+            ChoiceDialog(
+                lambda: self.t("chat.leave_title_exam" if self.exam else "chat.leave_title"),
+                self._leave_body,
+                [("stay", "chat.leave_no"), ("leave", "chat.leave_yes")],
+            ),
+            self._leave_chosen,
+        )
+
+    def _leave_body(self) -> str:
+        """What leaving means: an exam's clock keeps running (a timed one: the time left)."""
+        if not self.exam:
+            return self.t("chat.leave_body")
+        if self.deadline is None:
+            return self.t("chat.leave_body_exam")
+        return self.t("chat.leave_body_timed", left=clock_text(self.deadline - self.kefu.clock()))
+
+    def _leave_chosen(self, choice: object) -> None:
+        if choice == "leave":
+            self.kefu.command_home()
