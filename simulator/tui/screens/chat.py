@@ -159,6 +159,8 @@ class ChatScreen(ChatHints, KefuScreen):
         self.run_worker(self._warm_then_coach, thread=True, group="chat-warm")
         if self.exam:
             self._read_deadline()
+        else:
+            self.check_hints()  # an exam may keep this scenario's model replies
         if self.session.ended and not self.finished:
             self.finish()  # resumed after the last reply was saved but before the result
 
