@@ -257,10 +257,12 @@ def target_difficulty(attempts: Iterable[Attempt], library: Library) -> tuple[in
     if not played:
         return levels[0], "start", levels[0]
     passed = [d for score, d in played if score >= PASS_SCORE]
-    target = next((lv for lv in levels if lv > max(passed)), levels[-1]) if passed else levels[0]
+    top = max(passed, default=levels[0])
+    target = next((lv for lv in levels if lv > top), levels[-1]) if passed else levels[0]
     last_score, last_level = played[-1]
     if last_score >= PASS_SCORE:
-        return target, ("up" if target > last_level else "same"), last_level
+        # The step is from the highest level passed, which may be above this attempt's.
+        return target, ("up" if target > top else "same"), top
     fails = 0
     for score, d in reversed(played):
         if d != last_level or score >= PASS_SCORE:

@@ -21,11 +21,13 @@ What is counted
   Per scenario of the set the best score counts; the exam is ``passed`` when
   every scenario's best reaches the pass mark, ``failed`` when every scenario
   was attempted (or a failing scenario used up its attempts, or the due date
-  passed) without that, ``in_progress`` after some attempts, else
-  ``not_started``; ``can_retry`` says whether tries and time are left. An
-  attempt the clock submitted before its conversation ended keeps its score
-  but passes nothing unless a supervisor overrode it (``exams.passes``).
-  ``--attempts N`` means tries per scenario.
+  passed) without that, ``in_progress`` after some attempts or while an
+  attempt is still open (its score is not known yet), else ``not_started``;
+  ``can_retry`` says whether tries and time are left. An attempt the clock
+  submitted before its conversation ended keeps its score but passes nothing
+  unless a supervisor overrode it (``exams.passes``). ``--attempts N`` means
+  tries per scenario. The trainee's Home and the team screen read exams by the
+  same rule (``exams.outcome``).
 - Most-failed rules: each reply is scored again with ``scoring.score_reply``
   (the stored result holds criteria, not rule ids) and every finding at the
   ``cost`` or ``cancel`` level counts; ``attempts`` is how many attempts hit
@@ -66,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 
 from scoring import score_reply
 from simulator.advice import CORE_CRITERIA, CRITERIA
-from simulator.exams import SetInfo, exams
+from simulator.exams import SetInfo, Tries, exams
 from simulator.store.base import User
 
 if TYPE_CHECKING:
@@ -334,14 +336,14 @@ def build(
     filters: Mapping[str, Any] | None = None,
     now: float,
     tz: dt.tzinfo | None = None,
-    tries: Mapping[tuple[int, str, str], int] | None = None,
+    tries: Tries | None = None,
 ) -> dict[str, Any]:
     """The whole report as a JSON-ready dict (schema in the module docstring).
 
     ``rows`` are already selected; ``people`` are the trainees to list (anyone
-    with rows is added); ``tries`` counts every attempt at (assignment, user,
-    scenario), discarded ones too, as an exam's tries limit does. Same input,
-    same output.
+    with rows is added); ``tries`` holds every attempt made at an assignment,
+    discarded and open ones too (``exams.tries_made``): the tries limit counts
+    them all, and an open one keeps its exam in progress. Same input, same output.
     """
     known = {u.name: u for u in people}
     by_user: dict[str, list[Scored]] = defaultdict(list)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator import report
 from simulator.advice import CORE_CRITERIA
-from simulator.exams import SetInfo, assignees, exam_result
+from simulator.exams import SetInfo, Tries, assignees, exam_result, tries_made
 
 if TYPE_CHECKING:
     from simulator.store.base import Assignment, Attempt, Override, User
@@ -80,13 +80,15 @@ def latest_exam(
     members: Mapping[str, Sequence[str]],
     sets: Mapping[str, SetInfo],
     today: dt.date,
+    tries: Tries | None = None,
 ) -> ExamStatus | None:
-    """The newest exam assignment that reaches ``user``, with their result on it."""
+    """The newest exam assignment that reaches ``user``, with their result on it
+    (``tries``: every attempt made, see ``exams.tries_made``)."""
     mine = [a for a in assignments if a.mode == "exam" and user in assignees(a, members)]
     if not mine:
         return None
     a = max(mine, key=lambda x: (x.created_at, x.id))
-    found = exam_result(a, user, rows, sets.get(a.set_id), today)
+    found = exam_result(a, user, rows, sets.get(a.set_id), today, tries)
     return ExamStatus(
         a.id,
         a.set_id,
@@ -109,6 +111,7 @@ def roster(
 ) -> list[RosterRow]:
     """One row per trainee in ``people``, by name."""
     rows = report.scored(attempts, overrides)
+    made = tries_made(attempts)  # discarded and open attempts count as the report's do
     out = []
     for user in sorted((p for p in people if p.role == "trainee"), key=lambda p: p.name):
         counted = [r for r in rows if r.attempt.user == user.name]
@@ -123,7 +126,7 @@ def roster(
                 avg_score=line["avg_score"],
                 rates=rates,
                 trend=line["score_trend"],
-                exam=latest_exam(user.name, assignments, rows, members, sets, today),
+                exam=latest_exam(user.name, assignments, rows, members, sets, today, made),
                 weakest=line["weakest"][0] if line["weakest"] else None,
                 last_active=last_active(a for a in attempts if a.user == user.name),
             )

@@ -123,7 +123,7 @@ def gather(
 ) -> dict[str, Any]:
     """Read what the report needs from the store and build it."""
     from simulator import report
-    from simulator.exams import SetInfo
+    from simulator.exams import SetInfo, tries_made
     from simulator.store.base import ALL
 
     user, group, set_id = filters["user"], filters["group"], filters["set"]
@@ -153,12 +153,9 @@ def gather(
         since=since,
     )
     channels = {sid: s.channel for sid, s in lib.scenarios.items()}
-    # An exam's tries limit counts every attempt, a discarded one too, whenever made.
-    tries = Counter(
-        (a.assignment_id, a.user, a.scenario_id)
-        for a in store.attempts(user=ALL)
-        if a.assignment_id is not None
-    )
+    # An exam's tries limit counts every attempt, a discarded one too, whenever made;
+    # one still open keeps its exam in progress.
+    tries = tries_made(store.attempts(user=ALL))
     return report.build(
         rows, trainees, assignments=assignments, members=members, sets=sets,
         channels=channels, filters=filters, now=time.time(), tries=tries,

@@ -220,7 +220,7 @@ class AttemptsMixin(SqlCore):
             row = conn.execute(sa.select(t.attempts).where(t.attempts.c.id == attempt_id)).first()
             if row is None:
                 raise StoreError(f"kefu: no attempt {attempt_id} in {self.url}")
-            return self._attempt(row, self._replies_of(conn, [row.id])[row.id])
+            return self._attempts_of(conn, [row])[0]
 
         return self._read(work)
 
@@ -260,9 +260,7 @@ class AttemptsMixin(SqlCore):
         return self._read(lambda conn: self._load_attempts(conn, query))
 
     def _load_attempts(self, conn: Connection, query: sa.Select[Any]) -> list[Attempt]:
-        rows = conn.execute(query).all()
-        replies = self._replies_of(conn, [r.id for r in rows])
-        return [self._attempt(r, replies[r.id]) for r in rows]
+        return self._attempts_of(conn, conn.execute(query).all())
 
     # -- drill ----------------------------------------------------------
     def drill_stats(self, set_id: str, user: str | None = None) -> Mapping[str, DrillStat]:

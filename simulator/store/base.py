@@ -72,6 +72,7 @@ class Attempt:
     result: Mapping[str, Any] = field(default_factory=dict)  # SessionResult.to_dict() + extras
     replies: tuple[Reply, ...] = ()
     hints_used: int = 0
+    overridden: bool = False  # a supervisor set ``score`` (kefu override): it stands
 
 
 @dataclass(frozen=True)

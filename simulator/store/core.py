@@ -161,7 +161,7 @@ class SqlCore(Store):
 
     # -- rows -----------------------------------------------------------
     @staticmethod
-    def _attempt(row: Row[Any], replies: Iterable[Reply] = ()) -> Attempt:
+    def _attempt(row: Row[Any], replies: Iterable[Reply] = (), overridden: bool = False) -> Attempt:
         return Attempt(
             id=row.id,
             user=row.user_name,
@@ -178,6 +178,7 @@ class SqlCore(Store):
             result=row.result or {},
             replies=tuple(replies),
             hints_used=row.hints_used,
+            overridden=overridden,
         )
 
     @staticmethod
@@ -217,3 +218,18 @@ class SqlCore(Store):
             for r in rows:
                 out[r.attempt_id].append(Reply(r.step, r.text, r.at))
         return out
+
+    def _overridden_of(self, conn: Connection, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` carry a score override (the caller may read their trails)."""
+        o = t.score_overrides.c
+        out: set[int] = set()
+        for chunk in range(0, len(ids), 500):
+            query = sa.select(o.attempt_id).where(o.attempt_id.in_(ids[chunk : chunk + 500]))
+            out.update(conn.execute(query.distinct()).scalars())
+        return out
+
+    def _attempts_of(self, conn: Connection, rows: Sequence[Row[Any]]) -> list[Attempt]:
+        """Attempts of ``rows`` with their replies and whether a supervisor overrode them."""
+        ids = [r.id for r in rows]
+        replies, overridden = self._replies_of(conn, ids), self._overridden_of(conn, ids)
+        return [self._attempt(r, replies[r.id], r.id in overridden) for r in rows]

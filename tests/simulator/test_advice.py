@@ -128,6 +128,16 @@ def test_target_difficulty_steps_up_stays_and_steps_down(library: Library) -> No
     assert advice.target_difficulty(back_up, library) == (2, "up", 1)
     top = [att(1, mid, 85), att(2, hard, 88)]
     assert advice.target_difficulty(top, library) == (3, "same", 3)
+    # A pass at an easier level after a harder one: the step is from the harder one
+    # (it said 'you scored 80+ at difficulty 1: moving up to 3').
+    easier_after = [att(1, mid, 85), att(2, easy, 80)]
+    assert advice.target_difficulty(easier_after, library) == (3, "up", 2)
+    s = advice.suggest_next(easier_after, library, user_lang="zh")
+    assert s is not None and "你在难度 2 拿到了 80 分以上，升到难度 3。" in s.reason.zh
+    assert "You scored 80+ at difficulty 2: moving up to 3." in s.reason.en
+    # ... and from the top level there is nowhere up to go.
+    after_top = [att(1, hard, 85), att(2, easy, 90)]
+    assert advice.target_difficulty(after_top, library) == (3, "same", 3)
 
 
 # -- the suggestion ----------------------------------------------------------------------

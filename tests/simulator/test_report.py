@@ -153,18 +153,25 @@ def test_a_report_without_attempts_claims_nothing_passed():
 def test_a_discarded_exam_attempt_uses_a_try_in_the_report():
     """The tries limit counts every attempt, a discarded one too: the report must
     not call an exam 'not started' that the trainee can no longer start."""
-    from simulator.exams import exam_result
+    from dataclasses import replace
+
+    from simulator.exams import exam_result, tries_made
 
     exam = Assignment(7, "mini", "carol", "exam", 80, None, 1, None, "sup", T0)
     info = SetInfo("mini", 80, ("wrong-size-shoes",))
     today = dt.date(2030, 1, 1)
     plain = exam_result(exam, "carol", [], info, today)
     assert plain["result"] == "not_started" and plain["can_retry"]
-    used = exam_result(exam, "carol", [], info, today, {(7, "carol", "wrong-size-shoes"): 1})
+    discarded = replace(_attempt(8, "carol", GOOD, T0, mode="exam"), status="abandoned")
+    used = exam_result(
+        exam, "carol", [], info, today, tries_made([replace(discarded, assignment_id=7)])
+    )
     assert used["result"] == "failed" and not used["can_retry"] and used["attempts_used"] == 1
     # A try used, others left: started, not failed.
     two = Assignment(8, "mini", "carol", "exam", 80, None, 2, None, "sup", T0)
-    left = exam_result(two, "carol", [], info, today, {(8, "carol", "wrong-size-shoes"): 1})
+    left = exam_result(
+        two, "carol", [], info, today, tries_made([replace(discarded, assignment_id=8)])
+    )
     assert left["result"] == "in_progress" and left["can_retry"]
 
 

@@ -74,6 +74,8 @@ def test_a_trainee_sees_only_their_own_rows(team):
         assert rows(ana, f"SELECT * FROM {table}") == []
     # bo and the supervisor still see theirs
     assert bo.overrides(done)[0].reason == "remedy was right"
+    # ... and that their score was overridden (Home reads an exam by it)
+    assert bo.get_attempt(done).overridden and not ana.get_attempt(mine).overridden
     assert {a.user for a in sue.attempts(user=ALL)} == {"ana", "bo"}
     assert len(sue.drill_stats("chat", user="bo")) == 1
 

@@ -405,6 +405,33 @@ async def test_an_unsent_draft_survives_quitting_the_app(tmp_path: Path) -> None
         )  # read from the store
 
 
+async def test_after_a_crash_the_draft_comes_back_with_the_cursor_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Type, wait for the debounced save, then die without closing (as kill -9: the
+    store gets nothing more); start again and continue: typing and Backspace work at
+    the end of the draft, not in front of it."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = await _type_a_draft(app, pilot, DRAFT)
+        await pilot.pause(app.drafts.SAVE_DELAY + 0.3)  # the debounced save has run
+        monkeypatch.setattr(app.drafts, "save", lambda: None)  # no save at exit
+    again = make_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(again, pilot)
+        assert isinstance(again.screen, ChoiceDialog)
+        await pilot.press("enter")  # continue
+        await settle(again, pilot)
+        back = again.screen
+        assert isinstance(back, ChatScreen) and back.attempt_id == chat.attempt_id
+        box = back.query_one(ReplyBox)
+        assert box.text == DRAFT and box.cursor_location == box.document.end
+        await pilot.press("x")
+        assert box.text == DRAFT + "x"
+        await pilot.press("backspace", "backspace")
+        assert box.text == DRAFT[:-1]
+
+
 async def test_discarding_an_unfinished_attempt_at_start(tmp_path: Path) -> None:
     """The start-up offer's second choice (放弃): the attempt is abandoned in the
     store, its unsent reply forgotten, and Home no longer offers to resume it."""

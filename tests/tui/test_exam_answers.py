@@ -99,3 +99,33 @@ async def test_no_retry_past_the_exams_tries(tmp_path: Path) -> None:
         screen.action_retry()
         await ready(app, pilot)
         assert app.screen is screen  # no briefing to start a try that does not exist
+
+
+async def test_practice_of_a_scenario_an_open_exam_holds_says_so_before_f3(
+    tmp_path: Path,
+) -> None:
+    """The briefing promised 'F3 shows a hint (it costs points)' and F3 asked to pay,
+    only to say afterwards that the exam keeps the model replies: now the briefing
+    says so, F3 leaves the footer, and pressing it says why without a price."""
+    from simulator.tui.screens.briefing import BriefingScreen
+    from simulator.tui.screens.chat import ChatScreen
+    from tests.tui.play import settle, static_text
+
+    exam_for(tmp_path, AMY, pass_mark=80)
+    app = team_app(tmp_path, user=AMY, lang="zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(app, pilot)
+        briefing = BriefingScreen(SHOES, "practice")
+        await app.push_screen(briefing)
+        await ready(app, pilot)
+        mode = static_text(app, "#briefing-mode")
+        assert "没有提示" in mode and "F3 查看提示" not in mode
+        await pilot.press("enter")
+        await ready(app, pilot)
+        chat = app.screen
+        assert isinstance(chat, ChatScreen) and chat.mode == "practice"
+        assert "f3" not in chat.active_bindings
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert app.screen is chat and chat.hints == 0  # no dialog asked for points
+        assert any("考试中提交后才开放" in str(n.message) for n in app._notifications)

@@ -172,6 +172,37 @@ async def test_no_countdown_without_a_limit(tmp_path: Path) -> None:
         assert chat.deadline is None and not chat.query(ExamClock)
 
 
+def _dialog_text(app: KefuApp) -> str:
+    dialog = app.screen
+    assert isinstance(dialog, ChoiceDialog)
+    return static_text(app, ".title") + "\n" + static_text(app, ".dialog-body")
+
+
+async def test_leaving_an_exam_says_its_clock_keeps_running(tmp_path: Path) -> None:
+    """Esc in an exam used to say 'continue this practice later': the clock runs on
+    while the trainee is away, and a timed exam is submitted at its deadline."""
+    exam_id = seed_exam(tmp_path)
+    clock = FakeClock(NOW)
+    app = team_app(tmp_path, user=AMY, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(app, pilot, exam_id)
+        await time_passes(app, pilot, clock, 100)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        shown = _dialog_text(app)
+        assert shown.startswith("离开考试？")
+        assert "离开不会暂停计时" in shown and "还剩 8:20" in shown and "练习" not in shown
+    (other := tmp_path / "untimed").mkdir()
+    untimed = seed_exam(other, limit_s=None)
+    app = team_app(other, user=AMY, clock=FakeClock(NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_exam(app, pilot, untimed)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        shown = _dialog_text(app)
+        assert "离开不会暂停计时" in shown and "还剩" not in shown and "练习" not in shown
+
+
 async def test_time_up_with_the_policy_card_open_closes_it_and_submits(tmp_path: Path) -> None:
     exam_id = seed_exam(tmp_path)
     clock = FakeClock(NOW)

@@ -79,6 +79,7 @@ class BriefingScreen(KefuScreen):
         self.assignment_id = assignment_id
         self.starting = False
         self.error: tuple[str, dict[str, object]] | None = None
+        self.hints_locked = False  # an exam keeps the model replies: practice has no hint
 
     @property
     def scenario(self) -> Scenario | None:
@@ -143,7 +144,8 @@ class BriefingScreen(KefuScreen):
     def _mode_text(self) -> Text:
         out = Text(self.t("briefing.mode") + self.t("briefing.sep"), style="bold")
         out.append(self.t(f"chat.mode.{self.mode}"), style="bold reverse")
-        out.append("  " + self.t(f"briefing.mode_help.{self.mode}"))
+        help_key = "practice_locked" if self.mode == "practice" and self.hints_locked else self.mode
+        out.append("  " + self.t(f"briefing.mode_help.{help_key}"))
         if self.mode_locked:
             out.append("  " + self.t("briefing.mode_locked"))
         if self.mode == "exam" and self.time_limit_s:
@@ -179,6 +181,20 @@ class BriefingScreen(KefuScreen):
         self.watch(self.kefu, "library", self._library_loaded, init=False)
         if self.assignment_id is not None and self.mode == "exam":
             self._load_time_limit(self.assignment_id)
+        self._check_hints()
+
+    @work(thread=True, exclusive=True, group="briefing-hints")
+    def _check_hints(self) -> None:
+        """Whether an exam keeps this scenario's model replies (then practice has no hint)."""
+        from simulator.tui.screens.chat_hints import hints_locked
+
+        if self.kefu.library is not None and hints_locked(self.kefu, self.scenario_id):
+            self.app.call_from_thread(self._show_hints_locked)
+
+    def _show_hints_locked(self) -> None:
+        self.hints_locked = True
+        if self.is_mounted and self.scenario is not None:
+            self.query_one("#briefing-mode", Static).update(self._mode_text())
 
     @work(thread=True, exclusive=True, group="briefing-limit")
     def _load_time_limit(self, assignment_id: int) -> None:
@@ -208,6 +224,7 @@ class BriefingScreen(KefuScreen):
 
     async def _library_loaded(self, library: Library | None) -> None:
         await self.recompose()
+        self._check_hints()
 
     # -- actions ----------------------------------------------------------------------
     def action_toggle_mode(self) -> None:

@@ -31,7 +31,6 @@ from scoring import score_reply
 from scoring.feedback import localize
 from simulator.session import score_after_hints
 from simulator.store.base import StoreError
-from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens.base import KefuScreen
 from simulator.tui.screens.chat_hints import ChatHints
 from simulator.tui.screens.debrief import DebriefScreen
@@ -160,6 +159,8 @@ class ChatScreen(ChatHints, KefuScreen):
         self.run_worker(self._warm_then_coach, thread=True, group="chat-warm")
         if self.exam:
             self._read_deadline()
+        else:
+            self.check_hints()  # an exam may keep this scenario's model replies
         if self.session.ended and not self.finished:
             self.finish()  # resumed after the last reply was saved but before the result
 
@@ -392,21 +393,6 @@ class ChatScreen(ChatHints, KefuScreen):
             session=self.session, attempt_id=self.attempt_id, mode=self.mode, hints=self.hints
         )
         self.app.switch_screen(debrief)
-
-    def action_leave(self) -> None:
-        """Back to Home after confirming; the attempt stays open to resume."""
-        self.app.push_screen(
-            ChoiceDialog(
-                lambda: self.t("chat.leave_title"),
-                lambda: self.t("chat.leave_body"),
-                [("stay", "chat.leave_no"), ("leave", "chat.leave_yes")],
-            ),
-            self._leave_chosen,
-        )
-
-    def _leave_chosen(self, choice: object) -> None:
-        if choice == "leave":
-            self.kefu.command_home()
 
 
 def _warm_scorer() -> None:

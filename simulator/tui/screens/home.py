@@ -270,15 +270,15 @@ class HomeScreen(ResumeMixin):
         table.clear()
         lib = self.kefu.library
         note = self._store_note()
+        day = date.fromtimestamp(self.kefu.clock())
         self.rows = []
         if note is None and lib is not None and self.assignments is not None:
             self.rows = home_rows.assignment_rows(
-                self.assignments, self.attempts, self.unfinished, lib
+                self.assignments, self.attempts, self.unfinished, lib, day
             )
             note = None if self.rows else self.t("home.no_assignments")
-        today = date.fromtimestamp(self.kefu.clock()).isoformat()
         for row in self.rows:
-            table.add_row(*self._assignment_cells(row, today), key=str(row.assignment.id))
+            table.add_row(*self._assignment_cells(row, day.isoformat()), key=str(row.assignment.id))
         table.display = bool(self.rows)
         self._note("home-assignments-note", note)
 

@@ -1,15 +1,19 @@
 """What Home shows, computed from store rows and the library. Pure: no Textual, no database.
 
-An assignment's status is *not started* (no attempt yet), *in progress*
-(some scenarios of the set still without a finished attempt), *done* (every
-scenario finished, not all at the pass mark) or *passed* (every scenario's
-best score at or above the pass mark). Attempts count for an assignment when
-they were made for it; for a practice assignment, any finished attempt of a
-set scenario since the assignment was given counts too.
+A practice assignment's status is *not started* (no attempt yet), *in
+progress* (some scenarios of the set still without a finished attempt), *done*
+(every scenario finished, not all at the pass mark) or *passed* (every
+scenario's best score at or above the pass mark). An exam's is what the team
+report says of it (``simulator.exams.outcome``, one rule for both): *not
+started*, *in progress* (also while an attempt is still open), *failed* or
+*passed*. Attempts count for an assignment when they were made for it; for a
+practice assignment, any finished attempt of a set scenario since the
+assignment was given counts too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,15 +99,61 @@ def tries_used(attempts: Iterable[Attempt], assignment_id: int, scenario_id: str
 
 
 def assignment_row(
-    a: Assignment, attempts: Iterable[Attempt], unfinished: Iterable[Attempt], library: Library
+    a: Assignment,
+    attempts: Sequence[Attempt],
+    unfinished: Sequence[Attempt],
+    library: Library,
+    today: dt.date,
 ) -> AssignmentRow:
-    """Status, progress and best score of one assignment."""
+    """Status, progress and best score of one assignment (``today`` for an exam's due date)."""
     from simulator import advice
 
     found = library.sets.get(a.set_id)
     ids = found.scenarios if found else ()
     mark = a.pass_mark if a.pass_mark is not None else (found.pass_mark if found else None)
     mine = [x for x in advice.finished(attempts) if counts_for(x, a, ids)]
+    # What the tries limit counts: every attempt at the exam, a discarded one too.
+    # (an unfinished attempt may be in both lists: each attempt once)
+    every = [
+        x for x in {x.id: x for x in (*attempts, *unfinished)}.values() if counts_for(x, a, ids)
+    ]
+    used = Counter(x.scenario_id for x in every)
+    if a.mode == "exam":
+        still = {x.scenario_id for x in every if x.status == "active"}
+        status, passed, best = _exam_status(a, mine, used, still, ids, mark, today)
+    else:
+        status, passed, best = _practice_status(mine, every, ids, mark)
+    next_id = advice.next_in_set(ids, mine, None, mark) or (ids[0] if ids else None)
+    mean = round(sum(best) / len(best)) if best else None
+    return AssignmentRow(
+        a, set_title(library, a.set_id), ids, mark, status, passed, mean, next_id, dict(used)
+    )
+
+
+def _exam_status(
+    a: Assignment,
+    mine: Sequence[Attempt],
+    used: Mapping[str, int],
+    still: set[str],
+    ids: Sequence[str],
+    mark: int | None,
+    today: dt.date,
+) -> tuple[str, int, list[int]]:
+    """An exam read as the team report and the team screen read it (``exams.outcome``):
+    status, scenarios passed, and each tried scenario's best score. ``used`` counts
+    every attempt per scenario, ``still`` names those with an attempt still open."""
+    from simulator import exams, report
+
+    found = exams.outcome(a, report.scored(mine, {}), ids, mark or 0, today, used, still)
+    best = [b for b in found["best"].values() if b is not None]
+    return found["result"], found["scenarios_passed"], best
+
+
+def _practice_status(
+    mine: Sequence[Attempt], every: Sequence[Attempt], ids: Sequence[str], mark: int | None
+) -> tuple[str, int, list[int]]:
+    """A practice assignment: passed, done (every scenario finished), in progress or not
+    started; scenarios passed, and each tried scenario's best score."""
     best: dict[str, int] = {}
     passing: set[str] = set()
     for x in mine:
@@ -111,32 +161,16 @@ def assignment_row(
             best[x.scenario_id] = x.score
         if passes(x.score, mark, x):
             passing.add(x.scenario_id)
-    tries = Counter(x.scenario_id for x in mine)
-    # What the tries limit counts: every attempt at the exam, a discarded one too.
-    # (an unfinished attempt may be in both lists: each attempt once)
-    every = {x.id: x for x in (*attempts, *unfinished)}.values()
-    used = Counter(x.scenario_id for x in every if counts_for(x, a, ids))
-    started = any(counts_for(x, a, ids) for x in unfinished)
     passed = sum(1 for sid in ids if sid in passing)
-    failing = [sid for sid in ids if sid not in passing]
-    used_up = bool(a.attempts_allowed) and any(
-        used[sid] >= (a.attempts_allowed or 0) for sid in failing
-    )
     if ids and passed == len(ids):
         status = "passed"
-    elif a.mode == "exam" and (used_up or (ids and all(sid in tries for sid in ids))):
-        status = "failed"  # as the team report reads it
-    elif ids and all(sid in tries for sid in ids):
+    elif ids and all(sid in best for sid in ids):
         status = "done"
-    elif mine or started or any(used.values()):
+    elif mine or every:
         status = "in_progress"
     else:
         status = "not_started"
-    next_id = advice.next_in_set(ids, mine, None, mark) or (ids[0] if ids else None)
-    mean = round(sum(best.values()) / len(best)) if best else None
-    return AssignmentRow(
-        a, set_title(library, a.set_id), ids, mark, status, passed, mean, next_id, dict(used)
-    )
+    return status, passed, list(best.values())
 
 
 def assignment_rows(
@@ -144,9 +178,10 @@ def assignment_rows(
     attempts: Sequence[Attempt],
     unfinished: Sequence[Attempt],
     library: Library,
+    today: dt.date,
 ) -> list[AssignmentRow]:
     """Every assignment of the trainee, soonest due first (undated last)."""
-    rows = [assignment_row(a, attempts, unfinished, library) for a in assignments]
+    rows = [assignment_row(a, attempts, unfinished, library, today) for a in assignments]
     return sorted(
         rows, key=lambda r: (r.assignment.due is None, r.assignment.due or "", r.assignment.id)
     )

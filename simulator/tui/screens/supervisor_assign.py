@@ -86,14 +86,16 @@ def check_form(values: Mapping[str, str], today: dt.date) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def completion(a: Assignment, team: TeamData, library: Library) -> tuple[int, int, int]:
+def completion(
+    a: Assignment, team: TeamData, library: Library, today: dt.date
+) -> tuple[int, int, int]:
     """(finished, passed, assignees) of one assignment."""
     done = passed = 0
     people = assignees(a, team.members)
     for user in people:
         mine = [x for x in team.attempts if x.user == user]
         active = [x for x in mine if x.status == "active"]
-        row = assignment_row(a, mine, active, library)
+        row = assignment_row(a, mine, active, library, today)
         done += row.status in ("done", "passed")
         passed += row.status == "passed"
     return done, passed, len(people)
@@ -125,9 +127,10 @@ class AssignmentsScreen(TeamScreen):
             table.add_column(self.t(f"supervisor.col.{name}"), key=name)
         team, lib = self.team, self.kefu.library
         assert team is not None and lib is not None
-        today = dt.date.fromtimestamp(self.kefu.clock()).isoformat()
+        day = dt.date.fromtimestamp(self.kefu.clock())
+        today = day.isoformat()
         for a in sorted(team.assignments, key=lambda a: a.id, reverse=True):
-            done, passed, total = completion(a, team, lib)
+            done, passed, total = completion(a, team, lib, day)
             due = Text(a.due or "—")
             if a.due and a.due < today and done < total:
                 due.stylize("bold reverse")
