@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 import sqlalchemy as sa
@@ -54,11 +55,12 @@ class SqlCore(Store):
         where: str,
         user: str | None = None,
         retry_s: float = 5.0,
+        file: Path | None = None,
     ) -> None:
         self.engine = engine
         self.url = where
         self.backend = cast(Literal["sqlite", "postgresql"], engine.dialect.name)
-        self._retrier = Retrier(engine, where, retry_s)
+        self._retrier = Retrier(engine, where, retry_s, file)
         self._login = user
         self._me: User | None = None
 
@@ -118,7 +120,7 @@ class SqlCore(Store):
             conn.execute(sa.text("SELECT kefu_register_self()"))
             user = self._load_user(conn, name)
         if user is None:  # pragma: no cover - the function always inserts
-            raise StoreError(f"kefu: {name} is not registered in {self.url}; ask an admin")
+            raise StoreError.of("not_registered", name=name, where=self.url)
         return user
 
     def actor(self) -> str:
@@ -152,7 +154,7 @@ class SqlCore(Store):
     @staticmethod
     def _check_role(role: str) -> Role:
         if role not in ROLES:
-            raise StoreError(f"kefu: unknown role {role!r}; use one of {', '.join(ROLES)}")
+            raise StoreError.of("unknown_role", role=repr(role), roles=", ".join(ROLES))
         return cast(Role, role)
 
     @staticmethod
