@@ -25,7 +25,7 @@ from simulator.store.base import (
     StoreError,
     User,
 )
-from simulator.store.engine import Retrier
+from simulator.store.engine import FileWatch, Retrier
 
 T = TypeVar("T")
 
@@ -60,7 +60,9 @@ class SqlCore(Store):
         self.engine = engine
         self.url = where
         self.backend = cast(Literal["sqlite", "postgresql"], engine.dialect.name)
-        self._retrier = Retrier(engine, where, retry_s, file)
+        # the file exists now (open_store made it): from here on it must stay the same one
+        watch = FileWatch(file, where) if file is not None else None
+        self._retrier = Retrier(engine, where, retry_s, file, watch)
         self._login = user
         self._me: User | None = None
 

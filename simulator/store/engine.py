@@ -205,6 +205,34 @@ def is_locked(error: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) in ("55P03", "40P01", "40001")
 
 
+class FileWatch:
+    """The SQLite file a store opened, to notice it deleted or replaced under it.
+
+    SQLite keeps writing to an open file after ``rm`` (to a file no folder
+    names any more, gone when closed) and a new connection would start an
+    empty database at the path: either way the work would be lost while
+    seeming saved. So before each unit of work the path must still be the
+    same file (device and inode) as at opening.
+    """
+
+    def __init__(self, path: Path, where: str) -> None:
+        self.path = path
+        self.where = where
+        self.identity = self._identity()
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (found.st_dev, found.st_ino)
+
+    def check(self) -> None:
+        """StoreError (no retry) if the file is no longer the one opened."""
+        if self._identity() != self.identity:
+            raise StoreError.of("file_gone", where=self.where)
+
+
 class Retrier:
     """Runs a unit of work in a transaction, retrying while the database is busy."""
 
@@ -214,14 +242,18 @@ class Retrier:
         where: str,
         retry_s: float = DEFAULT_RETRY_S,
         file: Path | None = None,
+        watch: FileWatch | None = None,
     ) -> None:
         self.engine = engine
         self.where = where
         self.retry_s = retry_s
         self.file = file  # the SQLite file, for what a read-only one says
+        self.watch = watch  # the SQLite file must stay the one opened
 
     def run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
         """``work(conn)`` inside one transaction; committed when this returns."""
+        if self.watch is not None:
+            self.watch.check()
         deadline = time.monotonic() + self.retry_s
         delay = 0.05
         while True:

@@ -6,6 +6,7 @@ for real (tests/read_only.py), the team database's own refusals on PostgreSQL.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -114,3 +115,44 @@ def test_the_team_databases_own_refusals_are_said_in_each_language(pg_db) -> Non
 def test_a_database_line_that_is_no_catalog_message_stays_as_it_is() -> None:
     assert database_says("attempt 3 is finished; it cannot change") is not None
     assert database_says("something else went wrong") is None
+
+
+def test_a_deleted_file_is_said_and_nothing_seems_saved(tmp_path: Path) -> None:
+    """``rm kefu.sqlite3*`` while the store is open: SQLite would go on writing to
+    the deleted file (lost at close) or start an empty one; the store says so."""
+    path = tmp_path / "kefu.sqlite3"
+    store = _open(str(path))
+    aid = store.start_attempt("s")
+    store.save_reply(aid, 0, "非常抱歉", 1.0)
+    for file in tmp_path.glob("kefu.sqlite3*"):
+        file.unlink()
+    try:
+        with pytest.raises(StoreError) as info:
+            store.save_reply(aid, 1, "今天给您补发", 2.0)
+        error = info.value
+        assert error.key == "store.file_gone" and not error.retry
+        assert str(error).startswith(f"kefu: the database file {path} was deleted or replaced")
+        assert f"数据库文件 {path} 在 kefu 打开期间被删除或替换了" in error.text("zh")
+        with pytest.raises(StoreError, match="deleted or replaced"):
+            store.attempts()  # a read would start an empty database at the path
+    finally:
+        store.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_replaced_under_the_store_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "kefu.sqlite3"
+    store = _open(str(path))
+    aid = store.start_attempt("s")
+    store.backup(tmp_path / "old.sqlite3")
+    os.replace(tmp_path / "old.sqlite3", path)  # restored from a backup meanwhile
+    try:
+        with pytest.raises(StoreError, match="deleted or replaced"):
+            store.save_reply(aid, 0, "非常抱歉", 1.0)
+    finally:
+        store.close()
+    again = _open(str(path))
+    try:
+        assert again.get_attempt(aid).replies == ()  # the restored file, untouched
+    finally:
+        again.close()

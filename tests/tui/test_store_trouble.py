@@ -21,9 +21,15 @@ from simulator.tui.screens.chat import ChatScreen
 from simulator.tui.widgets.reply_box import ReplyBox
 from tests.pg import PgServer, start_server
 from tests.read_only import read_only
-from tests.tui.play import SHOES, SHOES_FIRST, FakeClock, settle, start_chat, static_text
+from tests.tui.play import SHOES, SHOES_FIRST, FakeClock, send, settle, start_chat, static_text
 
 SECOND = "看到了，是我们发错了。今天给您寄42码，运费我们承担。"
+
+
+@pytest.fixture(autouse=True)
+def no_typing_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The buyer answers at once."""
+    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0)
 
 
 @pytest.fixture
@@ -111,3 +117,27 @@ async def test_a_read_only_file_says_so_and_asks_for_no_retry(tmp_path: Path) ->
                 assert chat.session.exchanges == []
     finally:
         setup.close()
+
+
+async def test_a_database_deleted_mid_run_is_said_and_the_reply_kept(tmp_path: Path) -> None:
+    """``rm kefu.sqlite3*`` during a practice run, then the last reply: no debrief
+    as if saved, but what happened, and the reply still in the box to copy."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    app = KefuApp(
+        database_url=f"sqlite:///{folder}/kefu.sqlite3", lang="zh", clock=FakeClock(), user="amy"
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        chat = await start_chat(app, pilot, SHOES)
+        await send(app, pilot, SHOES_FIRST)
+        assert len(chat.session.exchanges) == 1
+        for file in folder.glob("kefu.sqlite3*"):
+            file.unlink()
+        await send(app, pilot, SECOND)
+        assert app.screen is chat and len(chat.session.exchanges) == 1
+        status = static_text(app, "#chat-status")
+        assert status.startswith("回复没有保存，买家还没看到（回复仍留在输入框里）：")
+        assert f"数据库文件 {folder}/kefu.sqlite3 在 kefu 打开期间被删除或替换了" in status
+        assert chat.query_one(ReplyBox).text == SECOND
+    assert list(folder.iterdir()) == []  # no empty database started in its place
