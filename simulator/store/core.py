@@ -102,25 +102,47 @@ class SqlCore(Store):
 
         Team: the database role this connection logged in as; its kefu role is
         the ``users`` row, registered from the role's membership on first use.
+
+        Finding out is a read: only a newcomer's registration writes, so a
+        database that cannot be written now (read-only, or another program
+        writing) is still read. A newcomer on a read-only SQLite file is an
+        unregistered trainee (the next write says the file is read-only).
         """
         if self._me is None:
-            self._me = self._write(self._whoami_pg if self.team else self._whoami_local)
+            known = self._read(self._whoami)
+            self._me = known if known is not None else self._register()
         return self._me
 
-    def _whoami_local(self, conn: Connection) -> User:
+    def _whoami(self, conn: Connection) -> User | None:
+        name = self._session_user(conn) if self.team else local_login(self._login)
+        return self._load_user(conn, name)
+
+    @staticmethod
+    def _session_user(conn: Connection) -> str:
+        return str(conn.execute(sa.text("SELECT session_user")).scalar_one())
+
+    def _register(self) -> User:
+        if self.team:
+            return self._write(self._register_pg)
         name = local_login(self._login)
-        user = self._load_user(conn, name)
+        try:
+            return self._write(lambda conn: self._register_local(conn, name))
+        except StoreError as e:
+            if e.key in ("store.read_only", "store.cannot_open_read_only"):
+                return User(name=name)
+            raise
+
+    def _register_local(self, conn: Connection, name: str) -> User:
+        user = self._load_user(conn, name)  # registered meanwhile by another program?
         if user is None:
             self._insert_user(conn, name, "trainee", "")
             user = User(name=name)
         return user
 
-    def _whoami_pg(self, conn: Connection) -> User:
-        name = conn.execute(sa.text("SELECT session_user")).scalar_one()
+    def _register_pg(self, conn: Connection) -> User:
+        name = self._session_user(conn)
+        conn.execute(sa.text("SELECT kefu_register_self()"))
         user = self._load_user(conn, name)
-        if user is None:
-            conn.execute(sa.text("SELECT kefu_register_self()"))
-            user = self._load_user(conn, name)
         if user is None:  # pragma: no cover - the function always inserts
             raise StoreError.of("not_registered", name=name, where=self.url)
         return user

@@ -156,3 +156,53 @@ def test_a_file_replaced_under_the_store_is_not_written(tmp_path: Path) -> None:
         assert again.get_attempt(aid).replies == ()  # the restored file, untouched
     finally:
         again.close()
+
+
+def test_reading_needs_no_write_lock(tmp_path: Path) -> None:
+    """Who the caller is, and so their assignments, is read without the write lock:
+    another program writing (holding it) does not keep the trainee's list away."""
+    path = tmp_path / "kefu.sqlite3"
+    setup = open_store(str(path), user="lin", announce=lambda _m: None)
+    setup.ensure_user("ana")
+    setup.add_to_group("ana", "new")
+    setup.create_assignment("first-week", "@new")
+    setup.close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a write under way elsewhere; readers go on in WAL
+    try:
+        store = _open(str(path), retry_s=0.5)
+        try:
+            assert [a.set_id for a in store.assignments_for()] == ["first-week"]
+            assert store.current_user().groups == ("new",)
+        finally:
+            store.close()
+    finally:
+        writer.rollback()
+        writer.close()
+
+
+def test_a_newcomer_on_a_read_only_file_still_reads(tmp_path: Path) -> None:
+    """Registering a newcomer is a write; on a read-only file they read as an
+    unregistered trainee, and only a write says the file is read-only."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'kefu.sqlite3'}"
+    writer = _open(url)  # keeps the working files there, as a program using it would
+    writer.ensure_user("ana")
+    writer.add_to_group("ana", "new")
+    writer.create_assignment("first-week", "@new", created_by="lin")
+    try:
+        with read_only(folder):
+            for name, assigned in (("ana", ["first-week"]), ("dan", [])):
+                store = open_store(url, user=name, announce=lambda _m: None)
+                try:
+                    assert store.current_user().name == name
+                    assert [a.set_id for a in store.assignments_for()] == assigned
+                    assert store.unfinished_attempts() == []
+                    with pytest.raises(StoreError) as info:
+                        store.start_attempt("s")
+                    assert info.value.key == "store.read_only"
+                finally:
+                    store.close()
+    finally:
+        writer.close()

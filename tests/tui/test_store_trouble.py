@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from simulator.store import open_store
 from simulator.tui.app import KefuApp
@@ -141,3 +142,45 @@ async def test_a_database_deleted_mid_run_is_said_and_the_reply_kept(tmp_path: P
         assert f"数据库文件 {folder}/kefu.sqlite3 在 kefu 打开期间被删除或替换了" in status
         assert chat.query_one(ReplyBox).text == SECOND
     assert list(folder.iterdir()) == []  # no empty database started in its place
+
+
+def _home_assignments(app: KefuApp) -> tuple[list[str], str]:
+    """The set titles Home's 我的作业 shows, and its note ("" when hidden)."""
+    table = app.screen.query_one("#home-assignments", DataTable)
+    titles = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    note = app.screen.query_one("#home-assignments-note")
+    shown = static_text(app, "#home-assignments-note") if note.display else ""
+    return (titles if table.display else []), shown
+
+
+async def test_home_on_a_read_only_file_lists_the_assignments_or_says_why(
+    tmp_path: Path,
+) -> None:
+    """我的作业 on a read-only file: read (reading needs no write), for a newcomer
+    too; where the database cannot even be opened there, a note says why."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    url = f"sqlite:///{folder}/kefu.sqlite3"
+    writer = open_store(url, user="lin", announce=lambda _m: None)
+    writer.ensure_user("amy")
+    writer.add_to_group("amy", "new")
+    writer.create_assignment("first-week", "@new")
+    try:
+        with read_only(folder):  # the writer keeps its working files open there
+            for user, want in (("amy", (["新人第一周"], "")), ("dan", ([], "暂无作业"))):
+                app = KefuApp(database_url=url, lang="zh", clock=FakeClock(), user=user)
+                async with app.run_test(size=(120, 30)) as pilot:
+                    await settle(app, pilot)
+                    assert app.store is not None, app.store_error
+                    assert _home_assignments(app) == want
+    finally:
+        writer.close()
+    with read_only(folder):  # nobody has it open: SQLite cannot make its working files
+        app = KefuApp(database_url=url, lang="zh", clock=FakeClock(), user="amy")
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            rows, note = _home_assignments(app)
+            assert rows == [] and note.startswith(
+                f"无法读取练习记录：无法打开数据库 {folder}/kefu.sqlite3：所在文件夹 {folder} 是只读的"
+            )
+            assert "KEFU_HOME" in note
