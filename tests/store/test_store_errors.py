@@ -206,3 +206,22 @@ def test_a_newcomer_on_a_read_only_file_still_reads(tmp_path: Path) -> None:
                     store.close()
     finally:
         writer.close()
+
+
+def test_the_catalog_words_each_message_as_the_team_database_raises_it() -> None:
+    """database_says reads the migrations' RAISE EXCEPTION texts back by the
+    English catalog: each must be there word for word (with % for the values)."""
+    import re
+
+    from simulator.i18n import catalog
+    from simulator.store.errors import DATABASE_SAYS
+
+    folder = Path(__file__).parents[2] / "simulator" / "store" / "migrations" / "versions"
+    raised = set()
+    for path in folder.glob("*.py"):
+        for statement in re.findall(r"RAISE EXCEPTION ((?:'[^']*'\s*)+)", path.read_text("utf-8")):
+            raised.add("".join(re.findall(r"'([^']*)'", statement)))
+    english = catalog("en")
+    for key in DATABASE_SAYS:
+        worded = "kefu: " + re.sub(r"\{\w+\}", "%", english[f"store.{key}"])
+        assert worded in raised, key
