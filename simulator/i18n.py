@@ -15,8 +15,10 @@ import importlib.util
 import re
 import string
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -107,12 +109,51 @@ def _plurals(text: str, values: Mapping[str, object]) -> str:
     return _PLURAL.sub(lambda m: m.group(2) if values.get(m.group(1)) == 1 else m.group(3), text)
 
 
+class Localized:
+    """Something said in whichever UI language it is shown in: ``text(lang)``.
+
+    A :class:`Translator` given such a value says it in its own language, so a
+    message kept with one (a status line holding an error) follows a switch
+    of language instead of staying in the words it was first shown in.
+    """
+
+    __slots__ = ()
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang`` (zh, zh-Hant or en)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Said(Localized):
+    """A message made where it arises and worded where it is shown: a catalog
+    key and its values, which may be :class:`Localized` themselves (a word
+    such as a status, said in the same language)."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: Any) -> Said:
+        """``Said.of("store.locked", where=..., seconds=5)``."""
+        return cls(key, tuple(values.items()))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return _translator(lang)(self.key, **dict(self.values))
+
+
+@cache
+def _translator(lang: str) -> Translator:
+    return Translator(lang)
+
+
 class Translator:
     """``t("home.title", n=3)``: the string in the current language, formatted.
 
     A missing key falls back to English, then to the key itself, so a gap in a
     catalog shows up as visible text instead of a crash (a test keeps the
-    catalogs complete).
+    catalogs complete). A :class:`Localized` value is said in this language.
     """
 
     def __init__(self, lang: str = "zh") -> None:
@@ -122,6 +163,9 @@ class Translator:
         text = catalog(self.lang).get(key) or catalog("en").get(key) or key
         if not values:
             return text
+        values = {
+            k: v.text(self.lang) if isinstance(v, Localized) else v for k, v in values.items()
+        }
         if "|" in text:
             text = _plurals(text, values)
         try:

@@ -17,7 +17,7 @@ from simulator.report_text import table
 
 if TYPE_CHECKING:
     from simulator.loader import Library
-    from simulator.store.base import Store, User
+    from simulator.store.base import Store, StoreError, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLES = ("trainee", "supervisor", "admin")
@@ -82,8 +82,10 @@ def opened(*, new: bool = False) -> Iterator[Store]:
             given or paths.database_url(), user=meta.get("kefu.as"), create=new or not given
         )
     except StoreError as exc:
-        raise Fail(str(exc)) from None
+        raise Fail(str(_for_the_command_line(exc))) from None
     try:
+        if store.backend != "sqlite":
+            store.current_user()  # registered on first use, as in the app: the owner as admin
         _check_actor(store, meta.get("kefu.as"))
         yield store
     except StoreError as exc:
@@ -91,6 +93,17 @@ def opened(*, new: bool = False) -> Iterator[Store]:
     finally:
         with contextlib.suppress(Exception):
             store.close()
+
+
+def _for_the_command_line(error: StoreError) -> StoreError:
+    """The store's message as advice for whoever runs a command: a login the
+    server does not have may be the owner's, setting up team mode (the app's
+    trainee is only told to ask an admin)."""
+    from simulator.i18n import Said
+
+    if error.said is not None and error.key == "store.no_login":
+        return type(error)(Said("store.no_login_setup", error.said.values))
+    return error
 
 
 def _check_actor(store: Store, name: str | None) -> None:

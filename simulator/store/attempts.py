@@ -23,6 +23,7 @@ from simulator.store.base import (
     Mode,
     StoreError,
     StorePermissionError,
+    word,
 )
 from simulator.store.core import SqlCore, now
 
@@ -45,7 +46,7 @@ class AttemptsMixin(SqlCore):
         attempts must stay within ``attempts_allowed``.
         """
         if mode not in MODES:
-            raise StoreError(f"kefu: unknown mode {mode!r}; use practice or exam")
+            raise StoreError.of("unknown_mode", mode=repr(mode))
         me = self.current_user().name
         values = {
             "user_name": me,
@@ -84,10 +85,10 @@ class AttemptsMixin(SqlCore):
             sa.select(t.assignments).where(t.assignments.c.id == assignment_id)
         ).first()
         if row is None:
-            raise StoreError(f"kefu: no assignment {assignment_id} in {self.url}")
+            raise StoreError.of("no_assignment", id=assignment_id, where=self.url)
         if row.mode != mode:
-            raise StorePermissionError(
-                f"kefu: assignment {assignment_id} is a {row.mode} assignment, not {mode}"
+            raise StorePermissionError.of(
+                "other_mode", id=assignment_id, mode=word(row.mode), wanted=word(mode)
             )
         if row.attempts_allowed is None:
             return
@@ -101,9 +102,12 @@ class AttemptsMixin(SqlCore):
             )
         ).scalar_one()
         if used >= row.attempts_allowed:
-            raise StorePermissionError(
-                f"kefu: {user} has used all {row.attempts_allowed} attempts "
-                f"of assignment {assignment_id} on {scenario_id}"
+            raise StorePermissionError.of(
+                "no_tries_left",
+                name=user,
+                n=row.attempts_allowed,
+                id=assignment_id,
+                scenario=scenario_id,
             )
 
     def save_reply(self, attempt_id: int, step: int, text: str, at: float | None) -> None:
@@ -121,10 +125,7 @@ class AttemptsMixin(SqlCore):
             old = conn.execute(sa.select(t.replies.c.text).where(key)).scalar_one_or_none()
             if old is not None:
                 if old != text:
-                    raise StoreError(
-                        f"kefu: reply {step} of attempt {attempt_id} is already saved "
-                        "with a different text"
-                    )
+                    raise StoreError.of("reply_differs", step=step, id=attempt_id)
                 return
             self._require_active(conn, attempt_id)
             conn.execute(
@@ -136,9 +137,9 @@ class AttemptsMixin(SqlCore):
     def _require_active(self, conn: Connection, attempt_id: int) -> sa.Row[Any]:
         row = conn.execute(sa.select(t.attempts).where(t.attempts.c.id == attempt_id)).first()
         if row is None:
-            raise StoreError(f"kefu: no attempt {attempt_id} in {self.url}")
+            raise StoreError.of("no_attempt", id=attempt_id, where=self.url)
         if row.status != "active":
-            raise StoreError(f"kefu: attempt {attempt_id} is {row.status}; it cannot change")
+            raise StoreError.of("closed", id=attempt_id, status=word(row.status))
         return row
 
     def add_hint(self, attempt_id: int) -> None:
@@ -219,7 +220,7 @@ class AttemptsMixin(SqlCore):
         def work(conn: Connection) -> Attempt:
             row = conn.execute(sa.select(t.attempts).where(t.attempts.c.id == attempt_id)).first()
             if row is None:
-                raise StoreError(f"kefu: no attempt {attempt_id} in {self.url}")
+                raise StoreError.of("no_attempt", id=attempt_id, where=self.url)
             return self._attempts_of(conn, [row])[0]
 
         return self._read(work)

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
+
+from simulator.i18n import Localized, Said
 
 Role = Literal["trainee", "supervisor", "admin"]
 Mode = Literal["practice", "exam"]
@@ -26,12 +28,51 @@ ALL = "*"
 """Pass as ``user`` to mean every user the caller may see."""
 
 
-class StoreError(Exception):
-    """A storage problem a user can act on: the message says what and where."""
+class StoreError(Exception, Localized):
+    """A storage problem a user can act on: the message says what and where.
+
+    Made from a :class:`~simulator.i18n.Said` (a ``store.*`` key of the
+    catalogs, simulator/locales/*/store.yaml, and its values; :meth:`of`), it
+    is said in any UI language with :meth:`text` (or as a Translator value);
+    ``str()`` is always ``kefu: `` and the English text, as the commands print
+    it. Made from a plain message, it says that message in every language.
+    ``retry``: trying again may succeed (the database was busy or out of
+    reach); False when nothing changes until someone acts.
+    """
+
+    def __init__(self, message: str | Said = "", *, retry: bool = False) -> None:
+        self.said = message if isinstance(message, Said) else None
+        self.retry = retry
+        super().__init__(f"kefu: {message.text('en')}" if isinstance(message, Said) else message)
+
+    @classmethod
+    def of(cls, key: str, *, retry: bool = False, **values: Any) -> Self:
+        """The error ``store.<key>`` with its values."""
+        return cls(Said.of(f"store.{key}", **values), retry=retry)
+
+    @property
+    def key(self) -> str | None:
+        """The catalog key of the message (None for a plain message)."""
+        return self.said.key if self.said is not None else None
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (without the ``kefu:`` of the command line)."""
+        if self.said is None:
+            return str(self).removeprefix("kefu: ")
+        return self.said.text(lang)
 
 
 class StorePermissionError(StoreError):
     """The database (or the store, in local mode) refused: the caller lacks the right."""
+
+
+def word(value: str) -> Said | str:
+    """A status, mode or role (``finished``, ``exam``, ``trainee``) as a message
+    says it in each language; any other text as it is."""
+    from simulator.i18n import catalog
+
+    key = f"store.word.{value}"
+    return Said(key) if key in catalog("en") else value
 
 
 @dataclass(frozen=True)

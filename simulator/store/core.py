@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from simulator.store.base import (
     StoreError,
     User,
 )
-from simulator.store.engine import Retrier
+from simulator.store.engine import FileWatch, Retrier
 
 T = TypeVar("T")
 
@@ -54,11 +55,14 @@ class SqlCore(Store):
         where: str,
         user: str | None = None,
         retry_s: float = 5.0,
+        file: Path | None = None,
     ) -> None:
         self.engine = engine
         self.url = where
         self.backend = cast(Literal["sqlite", "postgresql"], engine.dialect.name)
-        self._retrier = Retrier(engine, where, retry_s)
+        # the file exists now (open_store made it): from here on it must stay the same one
+        watch = FileWatch(file, where) if file is not None else None
+        self._retrier = Retrier(engine, where, retry_s, file, watch)
         self._login = user
         self._me: User | None = None
 
@@ -98,27 +102,49 @@ class SqlCore(Store):
 
         Team: the database role this connection logged in as; its kefu role is
         the ``users`` row, registered from the role's membership on first use.
+
+        Finding out is a read: only a newcomer's registration writes, so a
+        database that cannot be written now (read-only, or another program
+        writing) is still read. A newcomer on a read-only SQLite file is an
+        unregistered trainee (the next write says the file is read-only).
         """
         if self._me is None:
-            self._me = self._write(self._whoami_pg if self.team else self._whoami_local)
+            known = self._read(self._whoami)
+            self._me = known if known is not None else self._register()
         return self._me
 
-    def _whoami_local(self, conn: Connection) -> User:
+    def _whoami(self, conn: Connection) -> User | None:
+        name = self._session_user(conn) if self.team else local_login(self._login)
+        return self._load_user(conn, name)
+
+    @staticmethod
+    def _session_user(conn: Connection) -> str:
+        return str(conn.execute(sa.text("SELECT session_user")).scalar_one())
+
+    def _register(self) -> User:
+        if self.team:
+            return self._write(self._register_pg)
         name = local_login(self._login)
-        user = self._load_user(conn, name)
+        try:
+            return self._write(lambda conn: self._register_local(conn, name))
+        except StoreError as e:
+            if e.key in ("store.read_only", "store.cannot_open_read_only"):
+                return User(name=name)
+            raise
+
+    def _register_local(self, conn: Connection, name: str) -> User:
+        user = self._load_user(conn, name)  # registered meanwhile by another program?
         if user is None:
             self._insert_user(conn, name, "trainee", "")
             user = User(name=name)
         return user
 
-    def _whoami_pg(self, conn: Connection) -> User:
-        name = conn.execute(sa.text("SELECT session_user")).scalar_one()
+    def _register_pg(self, conn: Connection) -> User:
+        name = self._session_user(conn)
+        conn.execute(sa.text("SELECT kefu_register_self()"))
         user = self._load_user(conn, name)
-        if user is None:
-            conn.execute(sa.text("SELECT kefu_register_self()"))
-            user = self._load_user(conn, name)
         if user is None:  # pragma: no cover - the function always inserts
-            raise StoreError(f"kefu: {name} is not registered in {self.url}; ask an admin")
+            raise StoreError.of("not_registered", name=name, where=self.url)
         return user
 
     def actor(self) -> str:
@@ -152,7 +178,7 @@ class SqlCore(Store):
     @staticmethod
     def _check_role(role: str) -> Role:
         if role not in ROLES:
-            raise StoreError(f"kefu: unknown role {role!r}; use one of {', '.join(ROLES)}")
+            raise StoreError.of("unknown_role", role=repr(role), roles=", ".join(ROLES))
         return cast(Role, role)
 
     @staticmethod

@@ -3,26 +3,29 @@
 A locked SQLite file or an unreachable PostgreSQL server is retried with
 backoff for a few seconds, then becomes a :class:`StoreError` that names the
 database (password hidden). Nothing is lost: a failed write was rolled back,
-and the caller still holds the reply and may try again.
+and the caller still holds the reply and may try again. Any other driver
+error becomes a StoreError at once (:mod:`simulator.store.errors`).
 """
 
 from __future__ import annotations
 
 import os
 import random
-import re
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from simulator.i18n import Said
 from simulator.paths import folder_problem
-from simulator.store.base import StoreError, StorePermissionError
+from simulator.store import errors
+from simulator.store.base import StoreError
+from simulator.store.errors import first_line
 
 T = TypeVar("T")
 
@@ -44,35 +47,25 @@ def normalize_url(url: str, user: str | None = None) -> URL:
     """
     if "://" not in url:
         if not _looks_like_file(url):
-            raise StoreError(
-                f"kefu: {url!r} is not a database URL or SQLite file; give a file path "
-                "(e.g. ./kefu.sqlite3 or sqlite:///path/to/kefu.sqlite3) or "
-                "postgresql://user@host/dbname"
-            )
+            raise StoreError.of("not_a_url", text=repr(url))
         url = f"sqlite:///{Path(url).expanduser()}"
     try:
         parsed = make_url(url)
     except exc.ArgumentError as e:
-        raise StoreError(f"kefu: not a database URL: {hide_password(url)!r}") from e
+        raise StoreError.of("bad_url", url=repr(hide_password(url))) from e
     backend = parsed.get_backend_name()
     if backend in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
         if user and not parsed.username:
             parsed = parsed.set(username=user)
         elif user and parsed.username != user:
-            raise StoreError(
-                f"kefu: the database URL logs in as {parsed.username!r}, not {user!r}; "
-                "in team mode you are the database role you connect as"
-            )
+            raise StoreError.of("other_login", login=repr(parsed.username), user=repr(user))
     elif backend == "sqlite":
         parsed = parsed.set(drivername="sqlite+pysqlite")
         if parsed.database in (None, "", ":memory:"):
-            raise StoreError("kefu: SQLite needs a file (an in-memory database is not shared)")
+            raise StoreError.of("in_memory")
     else:
-        raise StoreError(
-            f"kefu: unsupported database {hide_password(url)!r}: use a SQLite file "
-            "or postgresql://user@host/dbname"
-        )
+        raise StoreError.of("unsupported", url=repr(hide_password(url)))
     return parsed
 
 
@@ -100,18 +93,11 @@ def check_sqlite_file(url: URL, *, create: bool) -> None:
     """
     path = sqlite_file(url)
     folder = path.parent
-    why = folder_problem(folder)
-    if why is not None:
-        raise StoreError(
-            f"kefu: cannot open the database {path}: the folder {folder} {why}; "
-            "correct the path, or create the folder first"
-        )
+    if folder_problem(folder) is not None:
+        why = Said("store.folder.is_file" if folder.exists() else "store.folder.missing")
+        raise StoreError.of("no_folder", path=str(path), folder=str(folder), why=why)
     if not create and not path.exists():
-        raise StoreError(
-            f"kefu: there is no database at {path} (only kefu user add, import and publish "
-            "start a new one); correct the path, or leave out --db and KEFU_DATABASE_URL "
-            "to use the one under KEFU_HOME"
-        )
+        raise StoreError.of("no_database", path=str(path))
 
 
 def hide_password(url: str | URL) -> str:
@@ -219,30 +205,55 @@ def is_locked(error: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) in ("55P03", "40P01", "40001")
 
 
-def is_permission(error: BaseException) -> bool:
-    """The database refused: no privilege, or a row-level security policy said no."""
-    orig = getattr(error, "orig", error)
-    code = getattr(orig, "sqlstate", None)
-    return code == "42501"
+class FileWatch:
+    """The SQLite file a store opened, to notice it deleted or replaced under it.
 
+    SQLite keeps writing to an open file after ``rm`` (to a file no folder
+    names any more, gone when closed) and a new connection would start an
+    empty database at the path: either way the work would be lost while
+    seeming saved. So before each unit of work the path must still be the
+    same file (device and inode) as at opening.
+    """
 
-def first_line(error: BaseException) -> str:
-    """The driver's message without SQL, parameters or a traceback."""
-    orig = getattr(error, "orig", None) or error
-    text = str(orig).strip().splitlines()
-    return text[0] if text else type(orig).__name__
+    def __init__(self, path: Path, where: str) -> None:
+        self.path = path
+        self.where = where
+        self.identity = self._identity()
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (found.st_dev, found.st_ino)
+
+    def check(self) -> None:
+        """StoreError (no retry) if the file is no longer the one opened."""
+        if self._identity() != self.identity:
+            raise StoreError.of("file_gone", where=self.where)
 
 
 class Retrier:
     """Runs a unit of work in a transaction, retrying while the database is busy."""
 
-    def __init__(self, engine: Engine, where: str, retry_s: float = DEFAULT_RETRY_S) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        where: str,
+        retry_s: float = DEFAULT_RETRY_S,
+        file: Path | None = None,
+        watch: FileWatch | None = None,
+    ) -> None:
         self.engine = engine
         self.where = where
         self.retry_s = retry_s
+        self.file = file  # the SQLite file, for what a read-only one says
+        self.watch = watch  # the SQLite file must stay the one opened
 
     def run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
         """``work(conn)`` inside one transaction; committed when this returns."""
+        if self.watch is not None:
+            self.watch.check()
         deadline = time.monotonic() + self.retry_s
         delay = 0.05
         while True:
@@ -263,38 +274,9 @@ class Retrier:
                 delay = min(delay * 2, 1.0)
 
     def translate(self, error: exc.DBAPIError) -> StoreError:
-        """A driver error as a StoreError a person can read.
-
-        The team-mode functions raise messages that start with ``kefu:``: those
-        are shown as they are.
-        """
-        line = first_line(error)
-        if line.startswith("kefu: "):
-            kind = StorePermissionError if is_permission(error) else StoreError
-            return kind(line)
-        if is_permission(error):
-            return StorePermissionError(f"kefu: {self.where} refused: {first_line(error)}")
-        unknown = re.search(r'role "([^"]+)" does not exist', line)
-        if unknown:
-            return StorePermissionError(
-                f"kefu: {self.where} has no login {unknown[1]!r}; ask an admin to run: "
-                f"kefu user add {unknown[1]} --role trainee"
-            )
-        return StoreError(f"kefu: database error in {self.where}: {first_line(error)}")
+        """A driver error as a StoreError a person can read (see :mod:`.errors`)."""
+        return errors.translate(error, self.where, self.file)
 
     def unavailable(self, error: exc.DBAPIError) -> StoreError:
         """The message after the last retry."""
-        if is_locked(error):
-            return StoreError(
-                f"kefu: the database {self.where} is locked by another program "
-                f"(waited {self.retry_s:g} s); nothing was lost, try again"
-            )
-        return StoreError(
-            f"kefu: cannot reach the database {self.where} (tried for {self.retry_s:g} s: "
-            f"{first_line(error)}); nothing was lost, try again"
-        )
-
-
-def connect_error(where: str, error: Any) -> StoreError:
-    """A failure to open the database as a StoreError."""
-    return StoreError(f"kefu: cannot open the database {where}: {first_line(error)}")
+        return errors.gave_up(error, self.where, self.retry_s, locked=is_locked(error))

@@ -65,7 +65,7 @@ def current_revision(conn: Connection) -> str | None:
         return None
     rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
     if len(rows) > 1:
-        raise StoreError(f"kefu: the database has several schema revisions: {sorted(rows)}")
+        raise StoreError.of("several_revisions", revisions=str(sorted(rows)))
     return rows[0] if rows else None
 
 
@@ -75,10 +75,7 @@ def check(conn: Connection, where: str) -> str | None:
     if current == HEAD:
         return None
     if current is not None and current not in REVISIONS:
-        raise StoreError(
-            f"kefu: the database {where} has schema revision {current}, newer than this "
-            f"kefu knows (newest {HEAD}); upgrade kefu-trainer to use it"
-        )
+        raise StoreError.of("newer_schema", where=where, revision=current, head=HEAD)
     return HEAD
 
 

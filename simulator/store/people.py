@@ -19,6 +19,7 @@ from simulator.store.base import (
     StoreError,
     StorePermissionError,
     User,
+    word,
 )
 from simulator.store.core import SqlCore, now
 
@@ -108,7 +109,7 @@ class PeopleMixin(SqlCore):
 
         def work(conn: Connection) -> None:
             if self._load_user(conn, user) is None:
-                raise StoreError(f"kefu: no user {user!r} in {self.url}")
+                raise StoreError.of("no_user", name=repr(user), where=self.url)
             g = t.groups.c
             if conn.execute(sa.select(g.name).where(g.name == group)).first() is None:
                 conn.execute(sa.insert(t.groups).values(name=group, created_at=now()))
@@ -170,9 +171,9 @@ class PeopleMixin(SqlCore):
         if assignee.startswith("@"):
             g = t.groups.c
             if conn.execute(sa.select(g.name).where(g.name == assignee[1:])).first() is None:
-                raise StoreError(f"kefu: no group {assignee!r}; add someone to it first")
+                raise StoreError.of("no_group", group=repr(assignee))
         elif self._load_user(conn, assignee) is None:
-            raise StoreError(f"kefu: no user {assignee!r} in {self.url}")
+            raise StoreError.of("no_user", name=repr(assignee), where=self.url)
 
     def list_assignments(self, set_id: str | None = None) -> Sequence[Assignment]:
         """Every assignment the caller may see (optionally of one set), oldest first."""
@@ -187,7 +188,7 @@ class PeopleMixin(SqlCore):
         query = sa.select(t.assignments).where(t.assignments.c.id == assignment_id)
         row = self._read(lambda conn: conn.execute(query).first())
         if row is None:
-            raise StoreError(f"kefu: no assignment {assignment_id} in {self.url}")
+            raise StoreError.of("no_assignment", id=assignment_id, where=self.url)
         return self._assignment(row)
 
     def assignments_for(self, user: str | None = None) -> Sequence[Assignment]:
@@ -219,9 +220,9 @@ class PeopleMixin(SqlCore):
         """
         reason = (reason or "").strip()
         if not reason:
-            raise StoreError("kefu: a score override needs a reason")
+            raise StoreError.of("needs_reason")
         if not isinstance(new_score, int) or not 0 <= new_score <= 100:
-            raise StoreError(f"kefu: a score is a whole number from 0 to 100, not {new_score!r}")
+            raise StoreError.of("score_range", score=repr(new_score))
         if self.team:
             return self._write(lambda conn: self._override_pg(conn, attempt_id, new_score, reason))
         who = by or self.actor()
@@ -236,16 +237,14 @@ class PeopleMixin(SqlCore):
         # nobody in kefu is whoever holds the file (see "Roles" in the supervisor guide).
         person = self._load_user(conn, by)
         if person is not None and person.role not in STAFF:
-            raise StorePermissionError(
-                f"kefu: only a supervisor or admin may change a score ({by} is a {person.role})"
-            )
+            raise StorePermissionError.of("staff_only", name=by, role=word(person.role))
         row = conn.execute(sa.select(t.attempts).where(t.attempts.c.id == attempt_id)).first()
         if row is None:
-            raise StoreError(f"kefu: no attempt {attempt_id} in {self.url}")
+            raise StoreError.of("no_attempt", id=attempt_id, where=self.url)
         if row.user_name == by:
-            raise StorePermissionError(f"kefu: {by} may not change their own score")
+            raise StorePermissionError.of("own_score", name=by)
         if row.status != "finished":
-            raise StoreError(f"kefu: attempt {attempt_id} is {row.status}, not finished")
+            raise StoreError.of("not_finished", id=attempt_id, status=word(row.status))
         o = t.score_overrides.c
         last = conn.execute(
             sa.select(t.score_overrides).where(o.attempt_id == attempt_id).order_by(o.id.desc())
@@ -282,10 +281,7 @@ class PeopleMixin(SqlCore):
 
 def _check_name(name: str) -> None:
     if not name or name != name.strip() or name.startswith("@") or len(name) > 63:
-        raise StoreError(
-            f"kefu: {name!r} is not a usable name (1-63 characters, no surrounding "
-            "spaces, not starting with @)"
-        )
+        raise StoreError.of("bad_name", name=repr(name))
 
 
 def _group_name(group: str) -> str:
@@ -302,17 +298,17 @@ def _assignment_values(
     time_limit_s: int | None,
 ) -> dict[str, Any]:
     if mode not in MODES:
-        raise StoreError(f"kefu: unknown mode {mode!r}; use practice or exam")
+        raise StoreError.of("unknown_mode", mode=repr(mode))
     if pass_mark is not None and not 0 <= pass_mark <= 100:
-        raise StoreError(f"kefu: a pass mark is from 0 to 100, not {pass_mark}")
+        raise StoreError.of("pass_mark_range", n=pass_mark)
     if due is not None:
         try:
             dt.date.fromisoformat(due)
         except ValueError:
-            raise StoreError(f"kefu: due date {due!r} is not YYYY-MM-DD") from None
-    for label, value in (("attempts", attempts_allowed), ("time limit", time_limit_s)):
+            raise StoreError.of("bad_due", due=repr(due)) from None
+    for label, value in (("attempts", attempts_allowed), ("time_limit", time_limit_s)):
         if value is not None and value < 1:
-            raise StoreError(f"kefu: the {label} must be 1 or more, not {value}")
+            raise StoreError.of("at_least_one", what=word(label), n=value)
     return {
         "mode": mode,
         "pass_mark": pass_mark,

@@ -21,6 +21,7 @@ from simulator.store.engine import (
     describe,
     make_engine,
     normalize_url,
+    sqlite_file,
 )
 from simulator.store.papers import PapersMixin
 from simulator.store.people import PeopleMixin
@@ -55,26 +56,25 @@ def open_store(
 
         url = database_url()
     parsed = normalize_url(url, user)
+    file = None
     if parsed.get_backend_name() == "sqlite":
         check_sqlite_file(parsed, create=create)
+        file = sqlite_file(parsed)
     where = describe(parsed)
     engine = make_engine(parsed, retry_s)
     try:
-        _prepare_schema(Retrier(engine, where, retry_s), where, migrate, announce)
+        _prepare_schema(Retrier(engine, where, retry_s, file), where, migrate, announce)
     except StorePermissionError as e:
         engine.dispose()
         if "alembic_version" not in str(e):
             raise
         who = parsed.username or "you"
-        raise StorePermissionError(
-            f"kefu: {who} is not a person of the kefu database {where}; ask an admin "
-            f"to run: kefu user add {who} --role trainee"
-        ) from None
+        raise StorePermissionError.of("not_a_person", name=who, where=where) from None
     except BaseException:
         engine.dispose()
         raise
-    local_user = user if parsed.get_backend_name() == "sqlite" else None
-    return SqlStore(engine, where=where, user=local_user, retry_s=retry_s)
+    local_user = user if file is not None else None
+    return SqlStore(engine, where=where, user=local_user, retry_s=retry_s, file=file)
 
 
 def _prepare_schema(
@@ -84,10 +84,7 @@ def _prepare_schema(
     if target is None:
         return
     if not migrate:
-        raise StoreError(
-            f"kefu: the database {where} needs a schema upgrade to {target}; "
-            "open it with migrations enabled"
-        )
+        raise StoreError.of("needs_upgrade", where=where, target=target)
 
     def work(conn: Connection) -> None:
         mig.lock_for_migration(conn)
@@ -98,9 +95,8 @@ def _prepare_schema(
     try:
         retrier.run(work, write=True)
     except StorePermissionError as e:
-        if str(e).startswith("kefu: the group role"):
+        if e.key == "store.group_role_missing":
             raise
-        raise StorePermissionError(
-            f"kefu: the database {where} needs a schema upgrade to {target}, which only "
-            f"its owner (the admin) can apply; ask them to run kefu once ({e})"
+        raise StorePermissionError.of(
+            "owner_upgrades", where=where, target=target, error=e
         ) from None

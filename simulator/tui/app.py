@@ -29,7 +29,7 @@ from simulator.tui.screens.base import KefuModal, KefuScreen, localize_bindings
 if TYPE_CHECKING:
     from scoring.yamldoc import YamlProblem
     from simulator.loader import Library
-    from simulator.store.base import Store
+    from simulator.store.base import Store, StoreError
 
 THEMES = ("textual-dark", "textual-light")
 FIRST_FRAME_WAIT = 2.0  # seconds the startup workers wait for the first frame, at most
@@ -75,7 +75,7 @@ class KefuApp(App[None]):
         self.library_paths = list(library_paths) if library_paths else None
         self.clock = clock
         self.user = user
-        self.store_error: str | None = None
+        self.store_error: StoreError | None = None  # why the store did not open
         self._first_frame = threading.Event()  # set once Home has been drawn
         self._published_merged = False  # the store's published scenarios are in the library
         self._merge_lock = threading.Lock()  # guards _published_merged between workers
@@ -217,7 +217,7 @@ class KefuApp(App[None]):
         try:
             scenarios, sets = store.papers(), store.set_papers()
         except StoreError as exc:
-            return lib, [str(exc)]
+            return lib, [exc.text(self.lang)]
         if not scenarios and not sets:
             return lib, []
         merged = dataclasses.replace(
@@ -297,7 +297,7 @@ class KefuApp(App[None]):
             self.role = store.current_user().role
         except StoreError as exc:
             self._store_settled.set()
-            self.call_from_thread(self.post_message, StoreFailed(str(exc)))
+            self.call_from_thread(self.post_message, StoreFailed(exc))
             return
         self._opened_store = store
         self._store_settled.set()
@@ -320,7 +320,8 @@ class KefuApp(App[None]):
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.store_error = message.error
-        self.notify(message.error, title=self.t("app.store_failed"), severity="error", timeout=30)
+        error = message.error.text(self.lang)
+        self.notify(error, title=self.t("app.store_failed"), severity="error", timeout=30)
 
     def save_setting(self, key: str, value: str) -> None:
         from simulator.store import StoreError
@@ -330,7 +331,7 @@ class KefuApp(App[None]):
         try:
             self.store.set_setting(key, value)
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.text(self.lang), severity="error")
 
     def on_unmount(self) -> None:
         if self.store is not None:

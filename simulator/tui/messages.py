@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from simulator.store.base import StoreError
 
 
 @dataclass
@@ -18,4 +22,4 @@ class LanguageChanged(Message):
 class StoreFailed(Message):
     """The database could not be opened or written; ``error`` says what and where."""
 
-    error: str
+    error: StoreError

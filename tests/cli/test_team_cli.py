@@ -431,6 +431,9 @@ def test_backup_is_refused_in_team_mode(home: Path, monkeypatch: pytest.MonkeyPa
     class TeamStore:
         backend = "postgresql"
 
+        def current_user(self) -> None:
+            pass  # the login, registered on first use
+
         def close(self) -> None:
             pass
 

@@ -70,6 +70,20 @@ def test_translator_formats_and_falls_back() -> None:
     assert i18n.Translator("xx").lang == "zh"
 
 
+def test_a_said_value_is_said_in_the_translators_language() -> None:
+    """A message kept as a key and values (an error in a status line) is worded
+    when shown, so it follows a switch of language."""
+    error = i18n.Said.of("store.closed", id=3, status=i18n.Said("store.word.finished"))
+    assert (
+        i18n.Translator("zh")("chat.no_deadline", error=error)
+        == "无法读取考试限时：练习 3 已结束，不能再更改"
+    )
+    assert i18n.Translator("en")("chat.no_deadline", error=error) == (
+        "Cannot read the exam's time limit: attempt 3 is finished; it cannot change"
+    )
+    assert error.text("zh-Hant") == "練習 3 已結束，不能再更改"
+
+
 def test_english_counts_agree_with_their_noun() -> None:
     t = i18n.Translator("en")
     one = t("report.subtitle", period="May", trainees=1, attempts=1)

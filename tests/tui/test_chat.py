@@ -229,7 +229,9 @@ async def test_a_failed_save_keeps_the_text_and_does_not_advance(tmp_path: Path)
         try:
             await send(app, pilot, SHOES_FIRST)
             assert "回复没有保存" in static_text(app, "#chat-status")
-            assert "locked" in static_text(app, "#chat-status")
+            # in the UI language, with where and what to do
+            assert "被另一个程序锁住了" in static_text(app, "#chat-status")
+            assert "k.sqlite3" in static_text(app, "#chat-status")
             assert app.screen.query_one(ReplyBox).text == SHOES_FIRST
             assert not app.screen.query_one(ReplyBox).read_only
             assert chat.session.exchanges == [] and len(bubbles(app)) == 1

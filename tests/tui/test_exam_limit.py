@@ -225,20 +225,26 @@ def test_clock_levels() -> None:
 
 async def test_no_tries_left_is_a_sentence_not_the_stores_words(tmp_path: Path) -> None:
     """The store refuses a start past the tries allowed in words for a log
-    ('kefu: amy has used all 1 attempts of assignment 5 on ...'); the trainee reads
-    how many tries there were, in the UI language, without ids."""
+    ('kefu: amy has used all 1 attempts of assignment 5 on ...', as the team
+    database's trigger words it too); the trainee reads how many tries there
+    were, in the UI language, without ids."""
+    from simulator.store.base import StoreError, StorePermissionError
+    from simulator.store.errors import database_says
+
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         screen = BriefingScreen("wrong-size-shoes", "exam")
         await app.push_screen(screen)
         await settle(app, pilot)
+        trigger = database_says("amy has used all 2 attempts of assignment 5 on wrong-size-shoes")
+        assert trigger is not None
         for error, lang, want in (
-            ("kefu: amy has used all 1 attempts of assignment 5 on wrong-size-shoes", "en",
+            (StorePermissionError.of("no_tries_left", name="amy", n=1, id=5,
+                                     scenario="wrong-size-shoes"), "en",
              "No tries left at this exam scenario (1 allowed, all used)."),
-            ("kefu: amy has used all 2 attempts of assignment 5 on wrong-size-shoes", "zh",
-             "这个考试场景的 2 次机会都已用完，不能再开始。"),
-            ("kefu: database is locked", "en", "Cannot start: database is locked"),
+            (StorePermissionError(trigger), "zh", "这个考试场景的 2 次机会都已用完，不能再开始。"),
+            (StoreError("kefu: database is locked"), "en", "Cannot start: database is locked"),
         ):  # fmt: skip
             await app.set_lang(lang, save=False)
             screen._start_failed(error)

@@ -43,7 +43,7 @@ async def test_kefu_database_url_must_name_an_existing_database(
     async with app.run_test() as pilot:
         await ready(app, pilot)
         assert app.store is None
-        assert (app.store_error or "").startswith(f"kefu: there is no database at {missing}")
+        assert str(app.store_error or "").startswith(f"kefu: there is no database at {missing}")
     assert not missing.exists()
 
     open_store(str(missing), user="amy", announce=lambda _m: None).close()

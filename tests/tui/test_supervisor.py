@@ -173,7 +173,7 @@ async def test_a_refused_override_says_why(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, TranscriptScreen)
         status = str(screen.query_one("#transcript-status", Static).render())
-        assert status.startswith("改分被拒绝：") and "supervisor" in status
+        assert status == "改分被拒绝：只有主管或管理员可以改分（wang.lei 是学员）"
         assert screen.query_one("#transcript-status").display
         with store_as(tmp_path, BOSS) as store:
             assert list(store.overrides(ids["bob_last"])) == []

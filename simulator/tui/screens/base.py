@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from simulator.store.base import StoreError
     from simulator.tui.app import KefuApp
 
 
@@ -101,6 +102,13 @@ class KefuScreen(Screen[object]):
     def t(self, key: str, **values: object) -> str:
         """A string of the current UI language."""
         return self.kefu.t(key, **values)
+
+    def no_store(self, key: str) -> StoreError:
+        """Why there is no store: the error it failed to open with, or ``key`` (still opening)."""
+        from simulator.i18n import Said
+        from simulator.store.base import StoreError
+
+        return self.kefu.store_error or StoreError(Said(key))
 
     def on_mount(self) -> None:
         localize_bindings(self, self.kefu.t)

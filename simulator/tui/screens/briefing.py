@@ -8,7 +8,6 @@ Chat screen replaces this one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -50,7 +49,6 @@ def duration_text(seconds: float, t: Callable[..., str]) -> str:
 
 
 # "kefu: bob has used all 2 attempts of assignment 5 on wrong-size-shoes" (SQLite and team mode)
-_USED_ALL = re.compile(r"has used all (\d+) attempts")
 
 
 class BriefingScreen(KefuScreen):
@@ -268,17 +266,17 @@ class BriefingScreen(KefuScreen):
                 started_at=now,
             )
         except StoreError as exc:
-            self.app.call_from_thread(self._start_failed, str(exc))
+            self.app.call_from_thread(self._start_failed, exc)
             return
         self.app.call_from_thread(self._started, attempt_id, seed, now)
 
-    def _start_failed(self, error: str) -> None:
+    def _start_failed(self, error: StoreError) -> None:
         self.starting = False
-        used = _USED_ALL.search(error)
-        if used:  # the store's words name ids; the trainee gets a sentence
-            self.error = ("briefing.no_tries_left", {"n": int(used.group(1))})
+        if error.key == "store.no_tries_left" and error.said is not None:
+            # the store's words name ids; the trainee gets a sentence
+            self.error = ("briefing.no_tries_left", {"n": int(dict(error.said.values)["n"])})
         else:
-            self.error = ("briefing.start_failed", {"error": error.removeprefix("kefu: ")})
+            self.error = ("briefing.start_failed", {"error": error})
         self._show_ready()
 
     def _started(self, attempt_id: int, seed: int, now: float) -> None:

@@ -191,7 +191,7 @@ class ChatScreen(ChatHints, KefuScreen):
         try:
             deadline = exam_deadline(self.kefu.store, self.attempt_id)
         except StoreError as exc:
-            self.app.call_from_thread(self.set_status, "chat.no_deadline", "error", error=str(exc))
+            self.app.call_from_thread(self.set_status, "chat.no_deadline", "error", error=exc)
             return
         if deadline is not None:
             self.app.call_from_thread(self._deadline_known, deadline)
@@ -295,21 +295,22 @@ class ChatScreen(ChatHints, KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
+                raise self.no_store("chat.no_store")
             store.save_reply(self.attempt_id, step, text, at)
         except StoreError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
+            self.app.call_from_thread(self._save_failed, exc)
             return
         self.app.call_from_thread(self._saved, text, at)
 
-    def _save_failed(self, error: str) -> None:
+    def _save_failed(self, error: StoreError) -> None:
         if not self.is_attached:
             return  # the trainee left meanwhile; the store has it all
         self._hold(False)
         if self.timed_out:
             self.finish()
             return
-        self.set_status("chat.save_failed", error=error)
+        # "try again (Enter)" only where that can help: not on a read-only file
+        self.set_status("chat.save_failed" if error.retry else "chat.not_saved", error=error)
         self.query_one(ReplyBox).focus()
 
     def _saved(self, text: str, at: float) -> None:
@@ -372,18 +373,20 @@ class ChatScreen(ChatHints, KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
+                raise self.no_store("chat.no_store")
             store.finish_attempt(self.attempt_id, result, finished_at=self.kefu.clock())
         except StoreError as exc:
-            self.app.call_from_thread(self._finish_failed, str(exc))
+            self.app.call_from_thread(self._finish_failed, exc)
             return
         self.app.call_from_thread(self._finished)
 
-    def _finish_failed(self, error: str) -> None:
+    def _finish_failed(self, error: StoreError) -> None:
         if not self.is_attached:
             return  # the trainee left meanwhile; the store has it all
         self.busy = False
-        self.set_status("chat.finish_failed", error=error)
+        self.set_status(
+            "chat.finish_failed" if error.retry else "chat.result_not_saved", error=error
+        )
 
     def _finished(self) -> None:
         if not self.is_attached:

@@ -117,10 +117,10 @@ class ChatHints(_Screen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("chat.no_store"))
+                raise self.no_store("chat.no_store")
             store.add_hint(self.attempt_id)
         except StoreError as exc:
-            self.app.call_from_thread(self.set_status, "chat.hint_failed", "error", error=str(exc))
+            self.app.call_from_thread(self.set_status, "chat.hint_failed", "error", error=exc)
             return
         self.app.call_from_thread(self._show_hint, model)
 

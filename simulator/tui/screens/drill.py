@@ -237,14 +237,14 @@ class DrillScreen(KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("drill.loading"))
+                raise self.no_store("drill.loading")
             store.record_drill(stat)
         except StoreError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
+            self.app.call_from_thread(self._save_failed, exc)
             return
         self.app.call_from_thread(self._checked, result, stat, now, elapsed)
 
-    def _save_failed(self, error: str) -> None:
+    def _save_failed(self, error: StoreError) -> None:
         if not self.is_attached:
             return
         self.busy = False

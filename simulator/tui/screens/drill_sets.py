@@ -55,7 +55,7 @@ class DrillSetsScreen(KefuScreen):
         super().__init__()
         self.sets: list[ScriptSet] | None = None  # None: still loading
         self.stats: dict[str, dict[str, DrillStat]] = {}
-        self.error: str | None = None
+        self.error: StoreError | None = None
         self.show_all = False
 
     # -- what is shown ---------------------------------------------------------------
@@ -128,16 +128,19 @@ class DrillSetsScreen(KefuScreen):
         lib = script_library()
         sets = list(lib.sets.values())
         stats: dict[str, dict[str, DrillStat]] = {}
-        error = None
+        error: StoreError | None = None
         try:
             if store is not None:
                 stats = {s.id: dict(store.drill_stats(s.id)) for s in sets}
         except StoreError as exc:
-            error = str(exc)
+            error = exc
         self.app.call_from_thread(self._loaded, sets, stats, error)
 
     def _loaded(
-        self, sets: list[ScriptSet], stats: dict[str, dict[str, DrillStat]], error: str | None
+        self,
+        sets: list[ScriptSet],
+        stats: dict[str, dict[str, DrillStat]],
+        error: StoreError | None,
     ) -> None:
         self.sets, self.stats, self.error = sets, stats, error
         if self.is_attached:
@@ -195,7 +198,7 @@ class DrillSetsScreen(KefuScreen):
         if script_set is None:
             return
         if self.kefu.store is None or self.error:
-            error = self.error or self.kefu.store_error or self.t("drill.loading")
+            error = self.error or self.no_store("drill.loading")
             self.notify(self.t("drill.no_store", error=error), severity="error")
             return
         self.app.push_screen(DrillScreen(script_set, self.stats.get(set_id, {})))

@@ -30,7 +30,7 @@ from simulator.tui.widgets.trend import TrendChart
 
 if TYPE_CHECKING:
     from simulator.loader import Library
-    from simulator.store.base import Attempt, Store
+    from simulator.store.base import Attempt, Store, StoreError
 
 CHART_ATTEMPTS = 20  # the chart shows the last N finished attempts
 MAX_ROWS = 500
@@ -51,7 +51,7 @@ class HistoryScreen(KefuScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Attempt] | None = None  # finished attempts, newest first
-        self.error: str | None = None
+        self.error: StoreError | None = None
         self.suggestion: advice.Suggestion | None = None
 
     # -- what is shown -------------------------------------------------------------
@@ -194,13 +194,16 @@ class HistoryScreen(KefuScreen):
         try:
             rows = [a for a in store.attempts(limit=MAX_ROWS) if a.status == "finished"]
         except StoreError as exc:
-            self.app.call_from_thread(self._loaded, None, None, str(exc))
+            self.app.call_from_thread(self._loaded, None, None, exc)
             return
         tip = advice.suggest_next(rows, library, user_lang=self.kefu.lang)
         self.app.call_from_thread(self._loaded, rows, tip, None)
 
     def _loaded(
-        self, rows: list[Attempt] | None, tip: advice.Suggestion | None, error: str | None
+        self,
+        rows: list[Attempt] | None,
+        tip: advice.Suggestion | None,
+        error: StoreError | None,
     ) -> None:
         self.rows = (
             sorted(rows, key=lambda a: (a.finished_at or a.started_at, a.id), reverse=True)

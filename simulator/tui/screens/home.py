@@ -28,7 +28,7 @@ from simulator.tui.widgets.fit import FitFooter, one_line
 from simulator.tui.widgets.header import KefuHeader
 
 if TYPE_CHECKING:
-    from simulator.store.base import Assignment, Attempt
+    from simulator.store.base import Assignment, Attempt, StoreError
 
 # The scorer and simulator.store (SQLAlchemy, Alembic) are imported where they are
 # used, once the library and the store arrive: not before Home's first frame
@@ -64,7 +64,7 @@ class HomeScreen(ResumeMixin):
         self.attempts: list[Attempt] = []
         self.unfinished: list[Attempt] = []
         self.rows: list[AssignmentRow] = []
-        self.error: str | None = None
+        self.error: StoreError | None = None
         self.offered_resume = False
         self.recomposing = 0  # recomposes under way (a language switch can meet the library)
         self._laid_out_for = 0  # the terminal width the tables were cut for
@@ -202,11 +202,11 @@ class HomeScreen(ResumeMixin):
                 list(store.unfinished_attempts()),
             )
         except StoreError as exc:
-            self.app.call_from_thread(self._rows_failed, str(exc))
+            self.app.call_from_thread(self._rows_failed, exc)
             return
         self.app.call_from_thread(self._rows_loaded, *rows)
 
-    def _rows_failed(self, error: str) -> None:
+    def _rows_failed(self, error: StoreError) -> None:
         self.error = error
         self._fill()
 

@@ -84,10 +84,10 @@ class ResumeMixin(KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("home.loading"))
+                raise self.no_store("home.loading")
             attempt = store.get_attempt(attempt_id)
         except StoreError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, exc.text(self.kefu.lang), severity="error")
             return
         self.app.call_from_thread(self._resume_attempt, attempt)
 
@@ -118,6 +118,6 @@ class ResumeMixin(KefuScreen):
                 store.abandon_attempt(attempt_id)
             self.kefu.drafts.forget(attempt_id)  # its unsent reply goes too
         except StoreError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, exc.text(self.kefu.lang), severity="error")
             return
         self.post_message(self.Discarded())

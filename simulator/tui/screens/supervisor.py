@@ -94,7 +94,7 @@ class TeamScreen(KefuScreen):
     def __init__(self) -> None:
         super().__init__()
         self.team: TeamData | None = None
-        self.error: str | None = None
+        self.error: StoreError | None = None
         self._redrawing = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
@@ -130,14 +130,14 @@ class TeamScreen(KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("supervisor.no_store"))
+                raise self.no_store("supervisor.loading")
             team = read_team(store)
         except StoreError as exc:
-            self.app.call_from_thread(self._loaded, None, str(exc))
+            self.app.call_from_thread(self._loaded, None, exc)
             return
         self.app.call_from_thread(self._loaded, team, None)
 
-    def _loaded(self, team: TeamData | None, error: str | None) -> None:
+    def _loaded(self, team: TeamData | None, error: StoreError | None) -> None:
         self.team, self.error = team, error
         if self.is_attached:
             self.call_later(self._redraw)

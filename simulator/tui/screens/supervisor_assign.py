@@ -166,11 +166,11 @@ class AssignmentsScreen(TeamScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("supervisor.no_store"))
+                raise self.no_store("supervisor.loading")
             made = store.create_assignment(values.pop("set_id"), values.pop("assignee"), **values)
         except StoreError as exc:
             self.app.call_from_thread(
-                self.notify, self.t("supervisor.create_failed", error=str(exc)), severity="error"
+                self.notify, self.t("supervisor.create_failed", error=exc), severity="error"
             )
             return
         self.app.call_from_thread(self._created, made)

@@ -150,7 +150,7 @@ class TranscriptScreen(KefuScreen):
         self.attempt: Attempt | None = None
         self.trail: list[Override] = []
         self.key: Mapping[str, str] = {}  # model replies of a published scenario
-        self.error: str | None = None
+        self.error: StoreError | None = None
         self.status: tuple[str, dict[str, Any]] | None = None  # an override refused or failed
 
     # -- reading -------------------------------------------------------------------
@@ -167,10 +167,10 @@ class TranscriptScreen(KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("supervisor.no_store"))
+                raise self.no_store("supervisor.loading")
             found = (store.get_attempt(self.attempt_id), list(store.overrides(self.attempt_id)))
         except StoreError as exc:
-            self.app.call_from_thread(self._loaded, None, [], str(exc))
+            self.app.call_from_thread(self._loaded, None, [], exc)
             return
         sid = found[0].scenario_id
         key = self.kefu.scenario_key(sid) if self.kefu.is_published(sid) else None
@@ -180,7 +180,7 @@ class TranscriptScreen(KefuScreen):
         self,
         attempt: Attempt | None,
         trail: list[Override],
-        error: str | None,
+        error: StoreError | None,
         key: Mapping[str, str] | None = None,
     ) -> None:
         self.attempt, self.trail, self.error = attempt, trail, error
@@ -344,17 +344,17 @@ class TranscriptScreen(KefuScreen):
         store = self.kefu.store
         try:
             if store is None:
-                raise StoreError(self.kefu.store_error or self.t("supervisor.no_store"))
+                raise self.no_store("supervisor.loading")
             store.override_score(self.attempt_id, score, reason)
         except StorePermissionError as exc:
-            self.app.call_from_thread(self._override_failed, "supervisor.refused", str(exc))
+            self.app.call_from_thread(self._override_failed, "supervisor.refused", exc)
             return
         except StoreError as exc:
-            self.app.call_from_thread(self._override_failed, "supervisor.override_failed", str(exc))
+            self.app.call_from_thread(self._override_failed, "supervisor.override_failed", exc)
             return
         self.app.call_from_thread(self._overridden, score)
 
-    def _override_failed(self, key: str, error: str) -> None:
+    def _override_failed(self, key: str, error: StoreError) -> None:
         self.status = (key, {"error": error})
         self._apply_status()
         self.notify(self.t(key, error=error), severity="error", timeout=10)
