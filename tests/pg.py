@@ -158,3 +158,14 @@ def pg_server() -> Iterator[PgServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def own_server() -> Iterator[PgServer]:
+    """A server of this test's own, which it may stop and start again, or give
+    server-wide roles to (skipped without the binaries)."""
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from simulator.store import StoreError, open_store
 from tests.pg import PgServer, free_port, start_server
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    """A server of this test's own, which it may stop and start again."""
-    server = start_server()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _team_db(server: PgServer) -> str:

@@ -7,7 +7,6 @@ SQLite file on a folder made read-only for real (tests/read_only.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from simulator.tui.app import KefuApp
 from simulator.tui.dialogs import ChoiceDialog
 from simulator.tui.screens.chat import ChatScreen
 from simulator.tui.widgets.reply_box import ReplyBox
-from tests.pg import PgServer, start_server
+from tests.pg import PgServer
 from tests.read_only import read_only
 from tests.tui.play import SHOES, SHOES_FIRST, FakeClock, send, settle, start_chat, static_text
 
@@ -31,16 +30,6 @@ SECOND = "看到了，是我们发错了。今天给您寄42码，运费我们�
 def no_typing_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     """The buyer answers at once."""
     monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0)
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    """A PostgreSQL server of this test's own, which it stops and starts again."""
-    server = start_server()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def _resume(app: KefuApp, pilot: Pilot[Any]) -> ChatScreen:
