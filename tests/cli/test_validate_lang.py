@@ -13,15 +13,10 @@ from click.testing import CliRunner
 
 from simulator.scenario_cli import validate
 from tests.cli.test_team_cli import home, kefu  # noqa: F401  (a fixture)
+from tests.cli.test_validate_messages import EXAMPLE, NAME
 from tests.published import SCENARIO, write_material
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = (
-    (ROOT / "scenarios" / "wrong_item" / "wrong-size-shoes.yaml")
-    .read_text(encoding="utf-8")
-    .replace("\nid: wrong-size-shoes ", "\nid: my-shoes ", 1)
-)
-NAME = "my-shoes.yaml"
 # Four slips of different kinds: a value of the wrong kind, a misspelt key, a
 # missing required key, a node nobody reaches.
 BROKEN = (

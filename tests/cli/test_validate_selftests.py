@@ -18,14 +18,9 @@ from scoring.yamldoc import parse
 from simulator.scenario import read_scenario
 from simulator.scenario_cli import validate
 from tests.cli.test_team_cli import home, kefu  # noqa: F401  (a fixture)
+from tests.cli.test_validate_messages import EXAMPLE, NAME
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = (
-    (ROOT / "scenarios" / "wrong_item" / "wrong-size-shoes.yaml")
-    .read_text(encoding="utf-8")
-    .replace("\nid: wrong-size-shoes ", "\nid: my-shoes ", 1)
-)
-NAME = "my-shoes.yaml"
 # The second self-test made to fail: the blamed buyer escalates, not resolves.
 FAILING = EXAMPLE.replace(
     "    expect:\n      ending: escalated", "    expect:\n      ending: resolved"
