@@ -287,7 +287,9 @@ async def test_mood_reasons_and_a_broken_promise_warning(tmp_path: Path) -> None
 async def test_the_buyer_types_for_a_moment_before_answering(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 0.3)
+    # Long enough that a loaded machine still sees the typing state after the
+    # save (a 0.3 s window failed now and then); the reveal is then waited for.
+    monkeypatch.setattr(ChatScreen, "TYPING_DELAY", 1.5)
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -296,7 +298,11 @@ async def test_the_buyer_types_for_a_moment_before_answering(
         assert "王先生正在输入" in static_text(app, ".chat-note.-typing")
         assert [who for who, _ in bubbles(app)] == ["buyer", "me"]
         assert app.screen.query_one(MoodMeter).mood == 65 and chat.busy
-        await pilot.pause(0.5)
+        for _ in range(100):  # up to 10 s
+            if not chat.busy and chat.revealed == len(chat.session.buyer_lines):
+                break
+            await pilot.pause(0.1)
+        await pilot.pause()
         assert [who for who, _ in bubbles(app)] == ["buyer", "me", "buyer"]
         assert app.screen.query_one(MoodMeter).mood == 50 and not chat.busy
         assert not app.screen.query(".chat-note.-typing")
