@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.store import StoreError, open_store
+from tests.sqlite_lock import hold, locked
 
 
 def _path(url: str) -> Path:
@@ -95,16 +96,10 @@ def test_no_login_name_falls_back_to_me(sqlite_url, monkeypatch):
     store.close()
 
 
-def _lock(path: Path) -> sqlite3.Connection:
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN EXCLUSIVE")
-    return holder
-
-
 def test_locked_database_is_retried_until_released(sqlite_url):
     store = open_store(sqlite_url, user="ana", announce=lambda _m: None, retry_s=4.0)
     aid = store.start_attempt("s")
-    holder = _lock(_path(sqlite_url))
+    holder = hold(_path(sqlite_url))
     threading.Timer(1.0, holder.rollback).start()
     started = time.monotonic()
     store.save_reply(aid, 0, "抱歉让您久等了", 1.0)
@@ -117,13 +112,8 @@ def test_locked_database_is_retried_until_released(sqlite_url):
 def test_locked_database_too_long_is_a_clear_error(sqlite_url):
     store = open_store(sqlite_url, user="ana", announce=lambda _m: None, retry_s=1.0)
     aid = store.start_attempt("s")
-    holder = _lock(_path(sqlite_url))
-    try:
-        with pytest.raises(StoreError) as info:
-            store.save_reply(aid, 0, "抱歉", 1.0)
-    finally:
-        holder.rollback()
-        holder.close()
+    with locked(_path(sqlite_url)), pytest.raises(StoreError) as info:
+        store.save_reply(aid, 0, "抱歉", 1.0)
     message = str(info.value)
     assert "locked" in message and str(_path(sqlite_url)) in message
     assert "Traceback" not in message

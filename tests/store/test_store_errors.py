@@ -15,6 +15,7 @@ import pytest
 from simulator.store import StoreError, StorePermissionError, open_store
 from simulator.store.errors import database_says
 from tests.read_only import read_only
+from tests.sqlite_lock import locked
 
 
 def _open(url: str, **kw: object):  # type: ignore[no-untyped-def]
@@ -25,14 +26,10 @@ def test_a_locked_file_in_each_language(tmp_path: Path) -> None:
     path = tmp_path / "kefu.sqlite3"
     store = _open(str(path), retry_s=0.3)
     aid = store.start_attempt("s")
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StoreError) as info:
+        with locked(path), pytest.raises(StoreError) as info:
             store.save_reply(aid, 0, "抱歉", 1.0)
     finally:
-        holder.rollback()
-        holder.close()
         store.close()
     error = info.value
     assert str(error) == (

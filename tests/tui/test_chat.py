@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from simulator.tui.widgets.coach import CoachChecklist
 from simulator.tui.widgets.mood import MoodMeter
 from simulator.tui.widgets.reply_box import ReplyBox
 from simulator.tui.widgets.timer import ResponseTimer
+from tests.sqlite_lock import locked
 from tests.tui.helpers import GOOD_SHOES
 from tests.tui.play import (
     BLAME,
@@ -224,9 +224,7 @@ async def test_a_failed_save_keeps_the_text_and_does_not_advance(tmp_path: Path)
         chat = await start_chat(app, pilot, SHOES)
         app.store = open_store(db_url(tmp_path), user="amy", retry_s=0.2)  # give up quickly
         await settle(app, pilot)
-        lock = sqlite3.connect(tmp_path / "k.sqlite3", isolation_level=None)
-        lock.execute("BEGIN EXCLUSIVE")  # another program holds the database
-        try:
+        with locked(tmp_path / "k.sqlite3"):  # another program holds the database
             await send(app, pilot, SHOES_FIRST)
             assert "回复没有保存" in static_text(app, "#chat-status")
             # in the UI language, with where and what to do
@@ -235,9 +233,6 @@ async def test_a_failed_save_keeps_the_text_and_does_not_advance(tmp_path: Path)
             assert app.screen.query_one(ReplyBox).text == SHOES_FIRST
             assert not app.screen.query_one(ReplyBox).read_only
             assert chat.session.exchanges == [] and len(bubbles(app)) == 1
-        finally:
-            lock.rollback()
-            lock.close()
         await pilot.press("enter")  # retry
         await settle(app, pilot)
         assert len(chat.session.exchanges) == 1 and len(bubbles(app)) == 3
